@@ -1,0 +1,41 @@
+/**
+ * One build for the three Electron bundles plus the headless host.
+ * - main: the Electron shell (`src-main/app/main.ts`) and `musher` CLI
+ *   (`src-main/host/cli.ts`), both Node-side; the CLI never imports electron.
+ * - preload: CommonJS, because a sandboxed preload cannot be an ES module.
+ * - renderer: the React UI, served by Electron from disk and by `musher serve`.
+ */
+import { resolve } from "node:path";
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "electron-vite";
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: "out/main",
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, "src-main/app/main.ts"),
+          cli: resolve(__dirname, "src-main/host/cli.ts"),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: "out/preload",
+      rollupOptions: {
+        input: { index: resolve(__dirname, "src-main/preload/index.ts") },
+        output: { format: "cjs", entryFileNames: "[name].cjs" },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(__dirname, "src-renderer"),
+    plugins: [react()],
+    build: {
+      outDir: resolve(__dirname, "out/renderer"),
+      rollupOptions: { input: { index: resolve(__dirname, "src-renderer/index.html") } },
+    },
+  },
+});

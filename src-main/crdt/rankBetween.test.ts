@@ -1,0 +1,34 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { isRank, rankBetween } from "./rankBetween";
+
+describe("rankBetween", () => {
+  it("makes a first key and keys at both ends", () => {
+    const first = rankBetween(null, null);
+    expect(isRank(first)).toBe(true);
+    expect(rankBetween(first, null) > first).toBe(true);
+    expect(rankBetween(null, first) < first).toBe(true);
+  });
+
+  it("always finds a key strictly between two keys it made", () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { minLength: 1, maxLength: 60 }), (picks) => {
+        const keys: string[] = [];
+        for (const p of picks) {
+          const i = p % (keys.length + 1);
+          const k = rankBetween(keys[i - 1] ?? null, keys[i] ?? null);
+          expect(isRank(k)).toBe(true);
+          if (i > 0) expect(k > keys[i - 1]!).toBe(true);
+          if (i < keys.length) expect(k < keys[i]!).toBe(true);
+          keys.splice(i, 0, k);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("lands after `before` when neighbours collide", () => {
+    const k = rankBetween(null, null);
+    expect(rankBetween(k, k) > k).toBe(true);
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * The API contract: every method the node offers and every event it pushes,
+ * declared once. Hosts (Electron IPC, HTTP/WebSocket, direct calls in tests)
+ * and the renderer's client are all derived from this table, so a method
+ * cannot exist on one transport and not another.
+ *
+ * Each method takes exactly one input object, validated by its zod schema on
+ * the receiving side; its output schema documents the result (and lets a
+ * client check what it got back).
+ */
+import { z } from "zod";
+import { boardSchema } from "./Board";
+import { stageIdSchema } from "./stages";
+import { storyIdSchema, storySchema } from "./Story";
+
+const storyName = z.string().trim().min(1, "a story needs a name").max(500);
+const agentName = z.string().trim().min(1).max(200).nullable();
+
+export const nodeInfoSchema = z.object({
+  nodeId: z.string(),
+  version: z.string(),
+  host: z.enum(["electron", "serve", "embedded"]),
+});
+
+export type NodeInfo = z.infer<typeof nodeInfoSchema>;
+
+export const methods = {
+  "node/info": {
+    input: z.object({}).strict(),
+    output: nodeInfoSchema,
+  },
+  "board/get": {
+    input: z.object({}).strict(),
+    output: boardSchema,
+  },
+  "story/create": {
+    input: z
+      .object({
+        name: storyName,
+        stage: stageIdSchema.optional(),
+        agent: agentName.optional(),
+      })
+      .strict(),
+    output: storySchema,
+  },
+  "story/update": {
+    input: z
+      .object({
+        id: storyIdSchema,
+        name: storyName.optional(),
+        agent: agentName.optional(),
+        blocked: z.boolean().optional(),
+        dependsOn: z.array(storyIdSchema).max(1000).optional(),
+      })
+      .strict(),
+    output: storySchema,
+  },
+  "story/move": {
+    input: z
+      .object({
+        id: storyIdSchema,
+        stage: stageIdSchema,
+        /** Position among the visible stories of the target stage; default: last. */
+        index: z.number().int().min(0).optional(),
+      })
+      .strict(),
+    output: storySchema,
+  },
+} as const;
+
+export const events = {
+  "board/changed": z.object({
+    /** Stories whose state changed; the client refetches what it shows. */
+    storyIds: z.array(z.string()),
+  }),
+} as const;
+
+export type Methods = typeof methods;
+export type Method = keyof Methods;
+export type Input<M extends Method> = z.input<Methods[M]["input"]>;
+export type ParsedInput<M extends Method> = z.output<Methods[M]["input"]>;
+export type Output<M extends Method> = z.output<Methods[M]["output"]>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export const methodNames = Object.keys(methods) as Method[];
+export const eventNames = Object.keys(events) as EventName[];
+
+export function isMethod(name: string): name is Method {
+  return Object.prototype.hasOwnProperty.call(methods, name);
+}
+
+export function isEventName(name: string): name is EventName {
+  return Object.prototype.hasOwnProperty.call(events, name);
+}
+
+/** A push event as it travels over a transport. */
+export type EventMessage = {
+  [E in EventName]: { event: E; payload: EventPayload<E> };
+}[EventName];
