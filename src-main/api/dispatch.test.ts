@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { createNode } from "../node/createNode";
+import { silentLogger } from "../node/Logger";
+
+const newNode = () => createNode({ dataDir: "/nonexistent-unused", host: "embedded", log: silentLogger });
+
+describe("dispatch through a node", () => {
+  it("validates input against the contract and returns a typed error", async () => {
+    const node = await newNode();
+    const res = await node.call("story/create", { name: 5 });
+    expect(res).toEqual({
+      ok: false,
+      error: {
+        code: "invalid_input",
+        message: "invalid input for story/create",
+        issues: [{ path: ["name"], message: expect.any(String), code: "invalid_type" }],
+      },
+    });
+  });
+
+  it("refuses unknown fields, unknown methods, and non-object input", async () => {
+    const node = await newNode();
+    expect(await node.call("board/get", { surprise: 1 })).toMatchObject({ ok: false, error: { code: "invalid_input" } });
+    expect(await node.call("nope/never", {})).toMatchObject({ ok: false, error: { code: "unknown_method" } });
+    expect(await node.call("__proto__", {})).toMatchObject({ ok: false, error: { code: "unknown_method" } });
+    expect(await node.call("story/create", "a string")).toMatchObject({ ok: false, error: { code: "invalid_input" } });
+    expect(await node.call("story/move", { id: "x", stage: "7_nowhere" })).toMatchObject({
+      ok: false,
+      error: { code: "invalid_input", issues: [{ path: ["stage"] }] },
+    });
+  });
+
+  it("turns a missing story into not_found, not a crash", async () => {
+    const node = await newNode();
+    expect(await node.call("story/update", { id: "s_none", name: "x" })).toMatchObject({
+      ok: false,
+      error: { code: "not_found" },
+    });
+  });
+
+  it("keeps two nodes in one process independent", async () => {
+    const a = await newNode();
+    const b = await newNode();
+    await a.call("story/create", { name: "only on a" });
+    const boardB = await b.call("board/get", {});
+    expect(boardB).toMatchObject({ ok: true, value: { stories: [] } });
+    expect(a.info.nodeId).not.toBe(b.info.nodeId);
+  });
+
+  it("emits board/changed after a committed edit, with the story id", async () => {
+    const node = await newNode();
+    const seen: unknown[] = [];
+    node.subscribe((m) => seen.push(m));
+    const res = await node.call("story/create", { name: "x" });
+    if (!res.ok) throw new Error("create failed");
+    const id = (res.value as { id: string }).id;
+    expect(seen).toEqual([{ event: "board/changed", payload: { storyIds: [id] } }]);
+  });
+
+  it("orders a column by the index given to story/move", async () => {
+    const node = await newNode();
+    const ids: string[] = [];
+    for (const name of ["a", "b", "c"]) {
+      const r = await node.call("story/create", { name });
+      if (r.ok) ids.push((r.value as { id: string }).id);
+    }
+    await node.call("story/move", { id: ids[2], stage: "1_backlog", index: 0 });
+    const board = await node.call("board/get", {});
+    if (!board.ok) throw new Error("board/get failed");
+    const names = (board.value as { stories: { name: string }[] }).stories.map((s) => s.name);
+    expect(names).toEqual(["c", "a", "b"]);
+  });
+});
