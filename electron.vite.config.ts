@@ -8,6 +8,20 @@
 import { resolve } from "node:path";
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "electron-vite";
+import type { Plugin } from "vite";
+
+/**
+ * The renderer's CSP meta tag forbids inline scripts and styles, which Vite's
+ * dev server needs for hot reload. Drop the tag in dev only; the Electron
+ * shell's dev CSP header (src-main/app/contentSecurityPolicy.ts) still applies.
+ */
+function devOnlyRelaxCsp(): Plugin {
+  return {
+    name: "musher-dev-relax-csp",
+    apply: "serve",
+    transformIndexHtml: (html) => html.replace(/<meta\s+http-equiv="Content-Security-Policy"[^>]*>\s*/i, ""),
+  };
+}
 
 export default defineConfig({
   main: {
@@ -32,7 +46,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, "src-renderer"),
-    plugins: [react()],
+    plugins: [react(), devOnlyRelaxCsp()],
     build: {
       outDir: resolve(__dirname, "out/renderer"),
       rollupOptions: { input: { index: resolve(__dirname, "src-renderer/index.html") } },

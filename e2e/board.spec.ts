@@ -36,11 +36,11 @@ test("shows six columns, creates through the UI, follows moves made through the 
   expect(story?.stage).toBe("1_backlog");
 
   // A story moved through the API moves in the UI without a reload.
-  await page.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
+  await page.evaluate(() => ((globalThis as unknown as { __noReload: boolean }).__noReload = true));
   await serve.call("story/move", { id: story!.id, stage: "3_qa" });
   await expect(page.getByTestId("column-3_qa").getByTestId(`story-${story!.id}`)).toBeVisible();
   await expect(page.getByTestId("column-1_backlog").getByTestId(`story-${story!.id}`)).toHaveCount(0);
-  expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
+  expect(await page.evaluate(() => (globalThis as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
 });
 
 test("moves a story with the keyboard and by drag and drop", async ({ page }) => {

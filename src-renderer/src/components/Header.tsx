@@ -1,0 +1,25 @@
+/** App name, the new-story form, the keyboard hint and the connection state. */
+import { ConnectionStatus } from "./ConnectionStatus";
+import { KEYBOARD_HINT } from "./keyboardHint";
+import { NewStoryForm } from "./NewStoryForm";
+
+export function Header() {
+  return (
+    <header className="header">
+      <h1 className="header__title">
+        <span className="header__logo" aria-hidden="true" />
+        Musher
+      </h1>
+      <NewStoryForm />
+      <p className="header__hint" id="keyboard-hint" title={KEYBOARD_HINT}>
+        <span className="visually-hidden">{KEYBOARD_HINT}</span>
+        <span aria-hidden="true">
+          <kbd>←</kbd>
+          <kbd>→</kbd> stage · <kbd>↑</kbd>
+          <kbd>↓</kbd> order · or drag
+        </span>
+      </p>
+      <ConnectionStatus />
+    </header>
+  );
+}

@@ -1,0 +1,40 @@
+/** Name + button; Enter submits. The text is kept if the call fails, so nothing typed is lost. */
+import { useState, type FormEvent } from "react";
+import { useBoardStore } from "../stores/useBoardStore";
+
+export function NewStoryForm() {
+  const createStory = useBoardStore((s) => s.createStory);
+  const [name, setName] = useState("");
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    if (!name.trim() || busy) return;
+    setBusy(true);
+    const ok = await createStory(name);
+    setBusy(false);
+    if (ok) setName("");
+  };
+
+  return (
+    <form className="new-story" onSubmit={(e) => void submit(e)}>
+      <input
+        className="new-story__input"
+        data-testid="new-story-input"
+        aria-label="New story name"
+        placeholder="New story…"
+        maxLength={500}
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+      />
+      <button
+        className="button button--primary"
+        type="submit"
+        data-testid="new-story-submit"
+        disabled={busy || !name.trim()}
+      >
+        New story
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,80 @@
+/**
+ * One story. Focusable (tabIndex 0) so the keyboard can move it; draggable
+ * for the mouse. The card knows nothing about targets: it reports the key or
+ * the drag start to the board, which owns the move logic.
+ */
+import type { DragEvent, KeyboardEvent } from "react";
+import type { Story } from "../../../src-shared/Story";
+import { isMoveKey, type MoveKey } from "../board/keyboardMoveTarget";
+import { KEYBOARD_HINT } from "./keyboardHint";
+
+export const STORY_DRAG_TYPE = "application/x-musher-story";
+
+interface Props {
+  story: Story;
+  stageName: string;
+  position: number;
+  total: number;
+  dragging: boolean;
+  onMoveKey(story: Story, key: MoveKey): void;
+  onDragStart(story: Story): void;
+  onDragEnd(): void;
+}
+
+export function StoryCard({ story, stageName, position, total, dragging, onMoveKey, onDragStart, onDragEnd }: Props) {
+  const keyDown = (e: KeyboardEvent<HTMLLIElement>) => {
+    // Plain or Alt+arrows move; other modifiers are left to the browser.
+    if (!isMoveKey(e.key) || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    e.preventDefault();
+    onMoveKey(story, e.key);
+  };
+  const dragStart = (e: DragEvent<HTMLLIElement>) => {
+    e.dataTransfer.effectAllowed = "move";
+    e.dataTransfer.setData(STORY_DRAG_TYPE, story.id);
+    e.dataTransfer.setData("text/plain", story.name);
+    onDragStart(story);
+  };
+  const label = [
+    story.name,
+    `${stageName}, ${position} of ${total}`,
+    story.agent ? `agent ${story.agent}` : null,
+    story.retryCount > 0 ? `${story.retryCount} ${story.retryCount === 1 ? "retry" : "retries"}` : null,
+    story.blocked ? "blocked" : null,
+  ]
+    .filter(Boolean)
+    .join(", ");
+
+  return (
+    <li
+      className={`card${story.blocked ? " card--blocked" : ""}${dragging ? " card--dragging" : ""}`}
+      data-testid={`story-${story.id}`}
+      data-story-id={story.id}
+      tabIndex={0}
+      role="listitem"
+      aria-label={label}
+      aria-describedby="keyboard-hint"
+      aria-keyshortcuts="ArrowLeft ArrowRight ArrowUp ArrowDown"
+      title={KEYBOARD_HINT}
+      draggable
+      onKeyDown={keyDown}
+      onDragStart={dragStart}
+      onDragEnd={onDragEnd}
+    >
+      <div className="card__name">{story.name}</div>
+      <div className="card__meta">
+        <span className="card__id">{story.id}</span>
+        {story.agent && (
+          <span className="chip chip--agent" title={`Agent: ${story.agent}`}>
+            {story.agent}
+          </span>
+        )}
+        {story.retryCount > 0 && (
+          <span className="chip chip--retry" title={`${story.retryCount} retries`}>
+            ↻ {story.retryCount}
+          </span>
+        )}
+        {story.blocked && <span className="chip chip--blocked">blocked</span>}
+      </div>
+    </li>
+  );
+}
