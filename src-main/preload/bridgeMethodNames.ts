@@ -1,0 +1,21 @@
+/**
+ * The contract's method names, without zod.
+ *
+ * Why a second list: the sandboxed preload can only `require("electron")`,
+ * so its bundle must not pull in `src-shared/contract.ts` (which builds zod
+ * schemas at module load). The `{ [M in Method]: true }` annotation makes the
+ * compiler reject a missing or extra name, so this list cannot drift from
+ * the contract; `bridgeMethodNames.test.ts` checks the order-free equality at
+ * run time as well. Only type imports cross into this file.
+ */
+import type { Method } from "../../src-shared/contract";
+
+const methodSet: { readonly [M in Method]: true } = {
+  "node/info": true,
+  "board/get": true,
+  "story/create": true,
+  "story/update": true,
+  "story/move": true,
+};
+
+export const bridgeMethodNames: readonly Method[] = Object.freeze(Object.keys(methodSet) as Method[]);
