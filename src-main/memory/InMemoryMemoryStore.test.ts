@@ -1,0 +1,4 @@
+import { InMemoryMemoryStore } from "./InMemoryMemoryStore";
+import { runMemoryStoreTests } from "./runMemoryStoreTests";
+
+runMemoryStoreTests("InMemoryMemoryStore", () => new InMemoryMemoryStore());
