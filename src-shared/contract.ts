@@ -17,12 +17,16 @@ const storyName = z.string().trim().min(1, "a story needs a name").max(500);
 const agentName = z.string().trim().min(1).max(200).nullable();
 
 export const nodeInfoSchema = z.object({
+  /** The node's Ed25519 public key, hex: it signs every change this node makes. */
   nodeId: z.string(),
+  workspaceId: z.string(),
   version: z.string(),
   host: z.enum(["electron", "serve", "embedded"]),
 });
 
 export type NodeInfo = z.infer<typeof nodeInfoSchema>;
+
+const byId = z.object({ id: storyIdSchema }).strict();
 
 export const methods = {
   "node/info": {
@@ -30,7 +34,12 @@ export const methods = {
     output: nodeInfoSchema,
   },
   "board/get": {
-    input: z.object({}).strict(),
+    input: z
+      .object({
+        /** Hidden stories are left out unless asked for. */
+        includeHidden: z.boolean().optional(),
+      })
+      .strict(),
     output: boardSchema,
   },
   "story/create": {
@@ -66,6 +75,25 @@ export const methods = {
       .strict(),
     output: storySchema,
   },
+  "story/retry": {
+    /** Counts one more attempt; concurrent retries on different devices all count. */
+    input: byId,
+    output: storySchema,
+  },
+  "story/claim": {
+    input: z
+      .object({
+        id: storyIdSchema,
+        /** Who takes the story (an agent's or person's name); default: this node's id. */
+        claimant: z.string().trim().min(1).max(200).optional(),
+      })
+      .strict(),
+    output: storySchema,
+  },
+  "story/release": { input: byId, output: storySchema },
+  "story/hide": { input: byId, output: storySchema },
+  "story/unhide": { input: byId, output: storySchema },
+  "story/delete": { input: byId, output: z.object({ id: storyIdSchema }) },
 } as const;
 
 export const events = {

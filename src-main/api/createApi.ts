@@ -1,38 +1,30 @@
 /**
  * The contract's implementation, once, for every transport. Handlers receive
- * inputs already validated by `dispatch` and report what changed through
- * `emit`, after the change is committed.
+ * inputs already validated by `dispatch`. They do not emit events: the node
+ * emits `board/changed` from the replica's commit hook, so local edits and
+ * changes received from peers are announced the same way, after commit.
  */
-import type { EventMessage, NodeInfo } from "../../src-shared/contract";
-import type { BoardModel } from "../node/BoardModel";
+import type { NodeInfo } from "../../src-shared/contract";
+import type { BoardModel } from "../crdt/BoardModel";
 import type { Handlers } from "./dispatch";
 
 export interface ApiDeps {
   info: NodeInfo;
   board: BoardModel;
-  emit: (message: EventMessage) => void;
 }
 
-export function createApi({ info, board, emit }: ApiDeps): Handlers {
-  const changed = (storyIds: string[]): void => emit({ event: "board/changed", payload: { storyIds } });
+export function createApi({ info, board }: ApiDeps): Handlers {
   return {
     "node/info": () => info,
-    "board/get": () => board.board(),
-    "story/create": (input) => {
-      const story = board.create({ name: input.name, stage: input.stage ?? "1_backlog", agent: input.agent ?? null });
-      changed([story.id]);
-      return story;
-    },
-    "story/update": (input) => {
-      const { id, ...patch } = input;
-      const story = board.update(id, patch);
-      changed([story.id]);
-      return story;
-    },
-    "story/move": (input) => {
-      const story = board.move(input.id, input.stage, input.index);
-      changed([story.id]);
-      return story;
-    },
+    "board/get": (input) => board.board({ includeHidden: input.includeHidden ?? false }),
+    "story/create": (input) => board.create({ name: input.name, stage: input.stage ?? "1_backlog", agent: input.agent ?? null }),
+    "story/update": ({ id, ...patch }) => board.update(id, patch),
+    "story/move": (input) => board.move(input.id, input.stage, input.index),
+    "story/retry": (input) => board.retry(input.id),
+    "story/claim": (input) => board.claim(input.id, input.claimant ?? info.nodeId),
+    "story/release": (input) => board.release(input.id),
+    "story/hide": (input) => board.hide(input.id),
+    "story/unhide": (input) => board.unhide(input.id),
+    "story/delete": (input) => board.delete(input.id),
   };
 }

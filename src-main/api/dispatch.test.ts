@@ -71,3 +71,41 @@ describe("dispatch through a node", () => {
     expect(names).toEqual(["c", "a", "b"]);
   });
 });
+
+describe("the CRDT-backed story verbs through the contract", () => {
+  it("retries, claims, releases, hides, unhides and deletes", async () => {
+    const node = await newNode();
+    const call = async (method: string, input: unknown) => {
+      const r = await node.call(method, input);
+      if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
+      return r.value as Record<string, unknown>;
+    };
+    const { id } = (await call("story/create", { name: "x" })) as { id: string };
+    expect(await call("story/retry", { id })).toMatchObject({ retryCount: 1 });
+    expect(await call("story/retry", { id })).toMatchObject({ retryCount: 2 });
+    expect(await call("story/claim", { id })).toMatchObject({ claimedBy: node.info.nodeId });
+    expect(await node.call("story/claim", { id, claimant: "agent-7" })).toMatchObject({
+      ok: false,
+      error: { code: "conflict" },
+    });
+    expect(await call("story/release", { id })).toMatchObject({ claimedBy: null, claimedAt: null });
+    expect(await call("story/claim", { id, claimant: "agent-7" })).toMatchObject({ claimedBy: "agent-7" });
+    expect(await call("story/hide", { id })).toMatchObject({ hidden: true });
+    expect(((await call("board/get", {})) as { stories: unknown[] }).stories).toHaveLength(0);
+    expect(((await call("board/get", { includeHidden: true })) as { stories: unknown[] }).stories).toHaveLength(1);
+    expect(await call("story/unhide", { id })).toMatchObject({ hidden: false });
+    expect(await call("story/delete", { id })).toEqual({ id });
+    expect(await node.call("story/retry", { id })).toMatchObject({ ok: false, error: { code: "not_found" } });
+    expect(((await call("board/get", { includeHidden: true })) as { stories: unknown[] }).stories).toHaveLength(0);
+  });
+
+  it("reports every commit as a board/changed event, once", async () => {
+    const node = await newNode();
+    const seen: string[][] = [];
+    node.subscribe((m) => seen.push(m.payload.storyIds));
+    const r = await node.call("story/create", { name: "x" });
+    const id = r.ok ? (r.value as { id: string }).id : "";
+    await node.call("story/retry", { id });
+    expect(seen).toEqual([[id], [id]]);
+  });
+});

@@ -27,8 +27,32 @@ describe("rankBetween", () => {
     );
   });
 
+  it("keeps keys short under 100,000 appends and 100,000 prepends", () => {
+    let last = rankBetween(null, null);
+    let first = last;
+    for (let i = 0; i < 100_000; i++) {
+      const next = rankBetween(last, null);
+      expect(next > last).toBe(true);
+      last = next;
+      const prev = rankBetween(null, first);
+      expect(prev < first).toBe(true);
+      first = prev;
+    }
+    expect(last.length).toBeLessThanOrEqual(5);
+    expect(first.length).toBeLessThanOrEqual(5);
+    expect(isRank(last) && isRank(first)).toBe(true);
+  });
+
   it("lands after `before` when neighbours collide", () => {
     const k = rankBetween(null, null);
-    expect(rankBetween(k, k) > k).toBe(true);
+    const after = rankBetween(k, k);
+    expect(after > k).toBe(true);
+    expect(isRank(after)).toBe(true);
+  });
+
+  it("rejects malformed ranks", () => {
+    for (const bad of ["", "0", "a", "a00", "a0-", "b0", "A" + "0".repeat(26), "z".repeat(2000)]) {
+      expect(isRank(bad)).toBe(false);
+    }
   });
 });

@@ -9,9 +9,11 @@ import type { CallResult } from "../../src-shared/CallResult";
 import type { EventMessage, NodeInfo } from "../../src-shared/contract";
 import { createApi } from "../api/createApi";
 import { dispatch } from "../api/dispatch";
+import { generateIdentity } from "../crdt/Identity";
+import { PipelineBoard } from "../crdt/PipelineBoard";
+import { Replica } from "../crdt/Replica";
 import { Emitter } from "./Emitter";
 import { createLogger, type Logger } from "./Logger";
-import { MemoryBoard } from "./MemoryBoard";
 import { MUSHER_VERSION } from "./version";
 
 export interface NodeOptions {
@@ -24,6 +26,7 @@ export interface NodeOptions {
 export interface MusherNode {
   readonly info: NodeInfo;
   readonly log: Logger;
+  readonly replica: Replica;
   /** Validates and runs one contract call; never throws. */
   call(method: string, input: unknown): Promise<CallResult<unknown>>;
   /** Every push event, in commit order. */
@@ -34,15 +37,22 @@ export interface MusherNode {
 export async function createNode(options: NodeOptions): Promise<MusherNode> {
   const log = options.log ?? createLogger();
   const events = new Emitter<EventMessage>((err) => log.error("event listener failed", { err }));
-  const nodeId = randomBytes(32).toString("hex");
-  const info: NodeInfo = { nodeId, version: MUSHER_VERSION, host: options.host };
-  const board = new MemoryBoard(() => `s_${randomBytes(8).toString("hex")}`);
-  const handlers = createApi({ info, board, emit: (m) => events.emit(m) });
+  const identity = generateIdentity();
+  const workspaceId = `w_${randomBytes(16).toString("hex")}`;
+  const replica = new Replica({ workspace: workspaceId, signer: identity, logger: log.child({ svc: "crdt" }) });
+  const info: NodeInfo = { nodeId: identity.publicKey, workspaceId, version: MUSHER_VERSION, host: options.host };
+  const board = new PipelineBoard(replica, () => `s_${randomBytes(8).toString("hex")}`);
+  const handlers = createApi({ info, board });
+  // Announce after commit, for local edits and received changes alike.
+  replica.onApplied((e) => {
+    if (e.storyIds.length > 0) events.emit({ event: "board/changed", payload: { storyIds: e.storyIds } });
+  });
   let closed = false;
 
   return {
     info,
     log,
+    replica,
     call: async (method, input) => {
       if (closed) return { ok: false, error: { code: "unavailable", message: "the node is shutting down" } };
       return dispatch(handlers, method, input, log);

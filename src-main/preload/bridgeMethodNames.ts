@@ -16,6 +16,12 @@ const methodSet: { readonly [M in Method]: true } = {
   "story/create": true,
   "story/update": true,
   "story/move": true,
+  "story/retry": true,
+  "story/claim": true,
+  "story/release": true,
+  "story/hide": true,
+  "story/unhide": true,
+  "story/delete": true,
 };
 
 export const bridgeMethodNames: readonly Method[] = Object.freeze(Object.keys(methodSet) as Method[]);

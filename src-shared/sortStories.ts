@@ -1,5 +1,5 @@
-import { STAGES } from "../../src-shared/stages";
-import type { Story } from "../../src-shared/Story";
+import { STAGES } from "./stages";
+import type { Story } from "./Story";
 
 const stageOrder = new Map<string, number>(STAGES.map((s, i) => [s.id, i]));
 

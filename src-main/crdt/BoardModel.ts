@@ -1,6 +1,7 @@
 /**
- * What the API needs from the pipeline state. The foundation keeps it in
- * memory; the CRDT replica implements the same interface.
+ * What the API needs from the pipeline state: one method per story verb of
+ * the contract. `PipelineBoard` implements it on the CRDT replica; each
+ * mutating call is one signed change, committed before it returns.
  */
 import type { Board } from "../../src-shared/Board";
 import type { StageId } from "../../src-shared/stages";
@@ -14,8 +15,14 @@ export interface StoryPatch {
 }
 
 export interface BoardModel {
-  board(): Board;
+  board(opts?: { includeHidden?: boolean }): Board;
   create(input: { name: string; stage: StageId; agent: string | null }): Story;
   update(id: string, patch: StoryPatch): Story;
   move(id: string, stage: StageId, index?: number): Story;
+  retry(id: string): Story;
+  claim(id: string, claimant: string): Story;
+  release(id: string): Story;
+  hide(id: string): Story;
+  unhide(id: string): Story;
+  delete(id: string): { id: string };
 }

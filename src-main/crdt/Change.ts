@@ -1,0 +1,83 @@
+/**
+ * The replication unit and its ops, declared once as zod schemas: these are
+ * what untrusted bytes are checked against (`decodeChange`).
+ *
+ * A change is `{ v: 1, workspace, author, seq, deps, clock, ops }`:
+ * - `author` is the raw Ed25519 public key (hex) that must have signed it;
+ * - `seq` is 1 + the author's highest seq in the change's causal past;
+ * - `deps` are the sorted, distinct ids of the heads the author knew;
+ * - `clock` is an HLC strictly greater than every dep's clock;
+ * - `ops` apply in order; a bulk edit is one change with many ops.
+ *
+ * Story references in ops must name stories created in the change's causal
+ * past (or by an earlier op of the same change); `deps.remove` tags must name
+ * changes in the causal past. Those checks need the replica and live in
+ * `validateChange`; the schemas only check shape.
+ */
+import { z } from "zod";
+import { stageIdSchema } from "../../src-shared/stages";
+import { storyIdSchema } from "../../src-shared/Story";
+import { isRank } from "./rankBetween";
+
+export const hexKeySchema = z.string().regex(/^[0-9a-f]{64}$/, "64 lowercase hex chars");
+export const changeIdSchema = hexKeySchema;
+const rankSchema = z.string().refine(isRank, "not a rank");
+const nameSchema = z.string().max(500);
+const agentSchema = z.string().max(200).nullable();
+/** An add tag of the dependsOn set: `<change id>.<op index>`. */
+export const tagSchema = z.string().regex(/^[0-9a-f]{64}\.\d{1,5}$/);
+
+const story = storyIdSchema;
+export const opSchema = z.discriminatedUnion("t", [
+  z.object({ t: z.literal("create"), story, name: nameSchema, stage: stageIdSchema, rank: rankSchema, agent: agentSchema }).strict(),
+  z.object({ t: z.literal("name"), story, value: nameSchema }).strict(),
+  z.object({ t: z.literal("agent"), story, value: agentSchema }).strict(),
+  z.object({ t: z.literal("blocked"), story, value: z.boolean() }).strict(),
+  z.object({ t: z.literal("place"), story, stage: stageIdSchema, rank: rankSchema }).strict(),
+  z.object({ t: z.literal("count"), story, delta: z.number().int().min(-1_000_000).max(1_000_000).refine((d) => d !== 0) }).strict(),
+  z.object({ t: z.literal("deps"), story, add: z.array(storyIdSchema).max(1000), remove: z.array(tagSchema).max(10_000) }).strict(),
+  z.object({ t: z.literal("claim"), story, by: z.string().min(1).max(200) }).strict(),
+  z.object({ t: z.literal("release"), story }).strict(),
+  z.object({ t: z.literal("hide"), story }).strict(),
+  z.object({ t: z.literal("unhide"), story }).strict(),
+  z.object({ t: z.literal("delete"), story }).strict(),
+]);
+
+export type Op = z.infer<typeof opSchema>;
+
+export const MAX_OPS_PER_CHANGE = 20_000;
+export const MAX_DEPS = 256;
+
+export const hlcSchema = z
+  .object({
+    wall: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    logical: z.number().int().min(0).max(0xffff_ffff),
+  })
+  .strict();
+
+export const changeSchema = z
+  .object({
+    v: z.literal(1),
+    workspace: z.string().min(1).max(128),
+    author: hexKeySchema,
+    seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+    deps: z
+      .array(changeIdSchema)
+      .max(MAX_DEPS)
+      .refine((d) => d.every((x, i) => i === 0 || d[i - 1]! < x), "deps must be sorted and distinct"),
+    clock: hlcSchema,
+    ops: z.array(opSchema).min(1).max(MAX_OPS_PER_CHANGE),
+  })
+  .strict();
+
+export type Change = z.infer<typeof changeSchema>;
+
+/** A change with its derived id and the author's signature over that id. */
+export interface SignedChange {
+  readonly id: string;
+  /** 64-byte Ed25519 signature over the 32 raw bytes of `id`. */
+  readonly sig: Uint8Array;
+  readonly change: Change;
+  /** The exact wire bytes (see `changeCodec`). */
+  readonly bytes: Uint8Array;
+}

@@ -1,0 +1,4 @@
+import { MemoryReplicaStore } from "./MemoryReplicaStore";
+import { runReplicaStoreContract } from "./replicaStoreContract";
+
+runReplicaStoreContract("MemoryReplicaStore", () => new MemoryReplicaStore());

@@ -1,0 +1,314 @@
+/**
+ * A replica of one workspace's pipeline document: receives signed changes
+ * (local or remote), delivers them causally, validates, applies, and tells
+ * listeners. All state lives in the injected `ReplicaStore`.
+ *
+ * Invariants:
+ * - Receiving is idempotent: a known change is reported `duplicate` and
+ *   changes nothing.
+ * - A change is applied only after all its deps are applied; until then it
+ *   waits in a queue bounded by count AND bytes (oldest dropped, logged).
+ * - A rejected change is never recorded as delivered, so it never releases
+ *   its dependents (they stay pending until the bound drops them).
+ * - Validity depends only on the change and its causal past (see
+ *   validateChange); the local wall clock only advances the local HLC.
+ * - Equivocation (two valid changes with one author+seq) is accepted as two
+ *   DAG branches — rejecting "the second seen" would depend on arrival order
+ *   — and the author is flagged (`equivocators()`) and logged.
+ * - Each receive/commit runs in one store transaction; listeners run after it.
+ */
+import type { Logger } from "../node/Logger";
+import { canonicalJson } from "./canonicalJson";
+import { ApiFailure } from "../../src-shared/ApiError";
+import { changeSchema, type Change, type Op, type SignedChange } from "./Change";
+import { changeBody, changeIdOf, decodeChange, signChange, WIRE_VERSION } from "./changeCodec";
+import { applyChange } from "./applyChange";
+import { Ed25519Verifier } from "./Ed25519Verifier";
+import { hlcReceive, hlcSend, maxHlc, ZERO_HLC, type Hlc } from "./Hlc";
+import type { Signer } from "./Identity";
+import { MemoryReplicaStore } from "./MemoryReplicaStore";
+import type { ReplicaStore } from "./ReplicaStore";
+import { toStory, type StoryRecord } from "./StoryRecord";
+import { validateChange } from "./validateChange";
+
+export type ReceiveStatus = "applied" | "duplicate" | "pending" | "rejected";
+
+export interface ReceiveResult {
+  status: ReceiveStatus;
+  reason?: string;
+  /** The change's id when it could be computed. */
+  id?: string;
+  /** Changes applied by this call: this one and any dependents it released. */
+  applied: string[];
+  /** Stories whose state changed. */
+  storyIds: string[];
+}
+
+export interface AppliedEvent {
+  local: boolean;
+  changeIds: string[];
+  /** Wire bytes of those changes, in application order (for broadcast). */
+  changes: Uint8Array[];
+  storyIds: string[];
+}
+
+export interface PendingLimits {
+  maxCount: number;
+  maxBytes: number;
+}
+
+export interface ReplicaOptions {
+  workspace: string;
+  signer: Signer;
+  logger: Logger;
+  store?: ReplicaStore;
+  now?: () => number;
+  pendingLimits?: PendingLimits;
+}
+
+interface Batch {
+  applied: string[];
+  changes: Uint8Array[];
+  /** Story ids touched, in order, with repeats (a slice per receive is O(its own work)). */
+  storyIds: string[];
+}
+
+const newBatch = (): Batch => ({ applied: [], changes: [], storyIds: [] });
+const uniqueSorted = (ids: readonly string[]): string[] => [...new Set(ids)].sort();
+
+export const DEFAULT_PENDING_LIMITS: PendingLimits = { maxCount: 10_000, maxBytes: 64 * 1024 * 1024 };
+
+export class Replica {
+  readonly workspace: string;
+  readonly author: string;
+  private readonly signer: Signer;
+  private readonly store: ReplicaStore;
+  private readonly now: () => number;
+  private readonly logger: Logger;
+  private readonly limits: PendingLimits;
+  private readonly verifier = new Ed25519Verifier();
+  private readonly listeners = new Set<(event: AppliedEvent) => void>();
+
+  constructor(options: ReplicaOptions) {
+    this.workspace = options.workspace;
+    this.signer = options.signer;
+    this.author = options.signer.publicKey;
+    this.store = options.store ?? new MemoryReplicaStore();
+    this.now = options.now ?? Date.now;
+    this.logger = options.logger;
+    this.limits = options.pendingLimits ?? DEFAULT_PENDING_LIMITS;
+  }
+
+  /** Subscribes to applied changes (local and remote); returns an unsubscribe. */
+  onApplied(listener: (event: AppliedEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  heads(): string[] {
+    return [...this.store.heads()];
+  }
+
+  getChange(id: string): Uint8Array | undefined {
+    return this.store.getChangeBytes(id);
+  }
+
+  hasChange(id: string): boolean {
+    return this.store.hasChange(id);
+  }
+
+  equivocators(): string[] {
+    return this.store.equivocators();
+  }
+
+  pendingSize(): { count: number; bytes: number } {
+    return this.store.pendingSize();
+  }
+
+  story(id: string): StoryRecord | undefined {
+    return this.store.getStory(id);
+  }
+
+  stories(): StoryRecord[] {
+    return this.store.allStories();
+  }
+
+  /** The clock the next local change would get at least (claim expiry is judged with it). */
+  nextClock(): Hlc {
+    return hlcSend(this.maxKnownClock(), this.now());
+  }
+
+  /** Canonical JSON of the whole document: byte-identical on converged replicas. */
+  canonicalState(): string {
+    const stories = this.store
+      .allStories()
+      .map((rec) => ({ ...toStory(rec), deleted: rec.deleted !== null }))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return canonicalJson({ heads: this.heads(), stories });
+  }
+
+  receive(input: Uint8Array | SignedChange): ReceiveResult {
+    return this.receiveBatch([input])[0]!;
+  }
+
+  /** Receives many changes in one transaction and one listener event. */
+  receiveBatch(inputs: readonly (Uint8Array | SignedChange)[]): ReceiveResult[] {
+    const batch = newBatch();
+    const results = this.store.transaction(() => inputs.map((input) => this.receiveOne(input, batch)));
+    this.emit(batch, false);
+    return results;
+  }
+
+  /** Makes, signs and applies one local change; returns it and the stories it changed. */
+  commit(ops: Op[]): { change: SignedChange; storyIds: string[] } {
+    const batch = newBatch();
+    const signed = this.store.transaction(() => {
+      const deps = [...this.store.heads()].sort();
+      let seq = 1;
+      for (const d of deps) seq = Math.max(seq, (this.store.getChangeMeta(d)?.vec[this.author] ?? 0) + 1);
+      const clock = this.nextClock();
+      const draft: Change = { v: 1, workspace: this.workspace, author: this.author, seq, deps, clock, ops };
+      // Checked against the same schema peers use, so we never apply what they would refuse.
+      const parsed = changeSchema.safeParse(draft);
+      if (!parsed.success) throw new ApiFailure("invalid_input", `invalid change: ${parsed.error.issues[0]?.message ?? "shape"}`);
+      const change = parsed.data;
+      const made = signChange(change, this.signer);
+      const outcome = this.integrate(made, batch, true);
+      // A local change that fails validation is a bug in the caller, not input to log.
+      if (outcome.status !== "applied") throw new Error(`local change rejected: ${outcome.reason ?? "?"}`);
+      return made;
+    });
+    this.emit(batch, true);
+    return { change: signed, storyIds: uniqueSorted(batch.storyIds) };
+  }
+
+  private receiveOne(input: Uint8Array | SignedChange, batch: Batch): ReceiveResult {
+    const before = batch.applied.length;
+    const storiesBefore = batch.storyIds.length;
+    const result = this.receiveInner(input, batch);
+    return {
+      ...result,
+      applied: batch.applied.slice(before),
+      storyIds: uniqueSorted(batch.storyIds.slice(storiesBefore)),
+    };
+  }
+
+  private receiveInner(input: Uint8Array | SignedChange, batch: Batch): Omit<ReceiveResult, "applied" | "storyIds"> {
+    const decoded = input instanceof Uint8Array ? decodeChange(input) : fromObject(input);
+    if (!decoded.ok) return this.reject(undefined, decoded.reason);
+    const signed = decoded.value;
+    if (this.store.hasChange(signed.id)) return { status: "duplicate", id: signed.id, reason: "already applied" };
+    if (this.store.hasPending(signed.id)) return { status: "duplicate", id: signed.id, reason: "already pending" };
+    if (signed.change.workspace !== this.workspace) return this.reject(signed.id, "wrong workspace");
+    if (!this.verifier.verify(signed.sig, Buffer.from(signed.id, "hex"), signed.change.author)) {
+      return this.reject(signed.id, "bad signature");
+    }
+    const missing = signed.change.deps.filter((d) => !this.store.hasChange(d));
+    if (missing.length > 0) return this.enqueue(signed, missing);
+    return this.integrate(signed, batch, false);
+  }
+
+  /** Validates and applies a change whose deps are all applied, then releases its dependents. */
+  private integrate(first: SignedChange, batch: Batch, local: boolean): { status: ReceiveStatus; id: string; reason?: string } {
+    const outcome = this.applyOne(first, batch, local);
+    if (outcome.status !== "applied") return outcome;
+    const ready = [first.id];
+    while (ready.length > 0) {
+      const dep = ready.pop()!;
+      for (const waiting of this.store.pendingWaitingOn(dep)) {
+        const entry = this.store.getPending(waiting);
+        if (!entry) continue;
+        const decoded = decodeChange(entry.bytes);
+        if (!decoded.ok) {
+          this.store.deletePending(waiting);
+          continue;
+        }
+        if (!decoded.value.change.deps.every((d) => this.store.hasChange(d))) continue;
+        this.store.deletePending(waiting);
+        if (this.applyOne(decoded.value, batch, false).status === "applied") ready.push(waiting);
+      }
+    }
+    return outcome;
+  }
+
+  private applyOne(signed: SignedChange, batch: Batch, local: boolean): { status: ReceiveStatus; id: string; reason?: string } {
+    const { id, change } = signed;
+    const valid = validateChange(this.store, id, change);
+    if (!valid.ok) return local ? { status: "rejected", id, reason: valid.reason } : this.reject(id, valid.reason);
+    const result = applyChange(id, change, (s) => this.store.getStory(s));
+    for (const rec of result.records) this.store.putStory(rec);
+    if (this.store.changesBySeq(change.author, change.seq).length > 0) {
+      this.store.flagEquivocation(change.author);
+      this.logger.warn("crdt: author equivocated (two changes with one seq); keeping both branches", {
+        author: change.author,
+        seq: change.seq,
+        id,
+      });
+    }
+    this.store.putChange({ id, author: change.author, seq: change.seq, clock: change.clock, deps: change.deps, vec: valid.vec }, signed.bytes);
+    const deps = new Set(change.deps);
+    this.store.setHeads([...this.store.heads().filter((h) => !deps.has(h)), id].sort());
+    this.store.setClock(local ? change.clock : hlcReceive(this.store.clock(), change.clock, this.now()));
+    batch.applied.push(id);
+    batch.changes.push(signed.bytes);
+    batch.storyIds.push(...result.storyIds);
+    return { status: "applied", id };
+  }
+
+  private enqueue(signed: SignedChange, missing: string[]): { status: ReceiveStatus; id: string; reason?: string } {
+    const size = signed.bytes.length;
+    if (size > this.limits.maxBytes) return this.reject(signed.id, "larger than the pending queue");
+    for (;;) {
+      const { count, bytes } = this.store.pendingSize();
+      if (count < this.limits.maxCount && bytes + size <= this.limits.maxBytes) break;
+      const oldest = this.store.oldestPending();
+      if (!oldest) break;
+      this.store.deletePending(oldest.id);
+      this.logger.warn("crdt: pending change dropped", { id: oldest.id, reason: "pending queue full", count, bytes });
+    }
+    this.store.putPending({ id: signed.id, bytes: signed.bytes, missing });
+    return { status: "pending", id: signed.id, reason: `waiting for ${missing.length} dep(s)` };
+  }
+
+  private reject(id: string, reason: string): { status: ReceiveStatus; id: string; reason: string };
+  private reject(id: string | undefined, reason: string): { status: ReceiveStatus; id?: string; reason: string };
+  private reject(id: string | undefined, reason: string): { status: ReceiveStatus; id?: string; reason: string } {
+    this.logger.warn("crdt: change rejected", { id, reason });
+    return id === undefined ? { status: "rejected", reason } : { status: "rejected", id, reason };
+  }
+
+  private maxKnownClock(): Hlc {
+    let clock = this.store.clock();
+    for (const h of this.store.heads()) clock = maxHlc(clock, this.store.getChangeMeta(h)?.clock ?? ZERO_HLC);
+    return clock;
+  }
+
+  private emit(batch: Batch, local: boolean): void {
+    if (batch.applied.length === 0) return;
+    const event: AppliedEvent = { local, changeIds: batch.applied, changes: batch.changes, storyIds: uniqueSorted(batch.storyIds) };
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.logger.error("crdt: applied-listener threw", { err });
+      }
+    }
+  }
+}
+
+/** A `SignedChange` handed over as an object: recompute its id and bytes; never trust them. */
+function fromObject(input: SignedChange): { ok: true; value: SignedChange } | { ok: false; reason: string } {
+  let body: Uint8Array;
+  try {
+    body = changeBody(input.change);
+  } catch {
+    return { ok: false, reason: "change is not encodable" };
+  }
+  if (changeIdOf(body) !== input.id) return { ok: false, reason: "hash mismatch" };
+  if (input.sig.length !== 64) return { ok: false, reason: "bad signature length" };
+  const bytes = new Uint8Array(65 + body.length);
+  bytes[0] = WIRE_VERSION;
+  bytes.set(input.sig, 1);
+  bytes.set(body, 65);
+  return decodeChange(bytes); // re-validates the shape with zod
+}

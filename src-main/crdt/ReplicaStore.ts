@@ -1,0 +1,70 @@
+/**
+ * The storage seam of a replica: small, synchronous, and shaped so a SQLite
+ * implementation can keep materialized story rows, the change log and the
+ * pending queue in tables and open WITHOUT replaying history.
+ *
+ * Contract (every implementation must keep it):
+ * - `transaction(fn)` runs fn atomically: if fn throws, no write made inside
+ *   it is visible afterwards. fn is synchronous (no awaits inside).
+ * - Values handed to `put*` are owned by the store afterwards; values
+ *   returned by `get*` must not be mutated by the caller (clone first).
+ * - Everything stored is plain JSON-serializable data or bytes.
+ */
+import type { Hlc } from "./Hlc";
+import type { StoryRecord } from "./StoryRecord";
+
+/** What validation needs to know about an applied change, without its body. */
+export interface ChangeMeta {
+  id: string;
+  author: string;
+  seq: number;
+  clock: Hlc;
+  deps: string[];
+  /**
+   * Highest seq per author in this change's causal past, itself included.
+   * Cost: O(authors) per change; it makes "is X in the causal past" O(1)
+   * unless X's author equivocated (see `validateChange`).
+   */
+  vec: Record<string, number>;
+}
+
+export interface PendingEntry {
+  id: string;
+  bytes: Uint8Array;
+  /** Deps not yet applied when it was queued. */
+  missing: string[];
+}
+
+export interface ReplicaStore {
+  transaction<T>(fn: () => T): T;
+
+  getStory(id: string): StoryRecord | undefined;
+  putStory(record: StoryRecord): void;
+  allStories(): StoryRecord[];
+
+  hasChange(id: string): boolean;
+  getChangeMeta(id: string): ChangeMeta | undefined;
+  getChangeBytes(id: string): Uint8Array | undefined;
+  putChange(meta: ChangeMeta, bytes: Uint8Array): void;
+  /** Ids of applied changes with this author and seq (more than one = equivocation). */
+  changesBySeq(author: string, seq: number): string[];
+  flagEquivocation(author: string): void;
+  equivocators(): string[];
+
+  heads(): string[];
+  setHeads(heads: string[]): void;
+
+  /** The replica's HLC state (persisted so a restart never goes backwards). */
+  clock(): Hlc;
+  setClock(clock: Hlc): void;
+
+  hasPending(id: string): boolean;
+  getPending(id: string): PendingEntry | undefined;
+  putPending(entry: PendingEntry): void;
+  deletePending(id: string): void;
+  /** Ids of pending changes that list `dep` among their missing deps. */
+  pendingWaitingOn(dep: string): string[];
+  /** Oldest queued first. */
+  oldestPending(): PendingEntry | undefined;
+  pendingSize(): { count: number; bytes: number };
+}

@@ -1,0 +1,147 @@
+/**
+ * One story's CRDT state: a plain JSON object holding every per-field clock
+ * needed to merge any later change, so a store can persist it as a row and
+ * reopen without replaying history.
+ *
+ * Merge rules (all commutative, so any causal delivery order converges):
+ * - name, agent, blocked, placement `{ stage, rank }`: LWW registers; a write
+ *   applies only if its stamp (clock, then author) is strictly greater.
+ *   Placement is ONE register, so concurrent moves never duplicate a story.
+ * - retries: PN-counter, per-author `[increments, decrements]`; every change
+ *   is applied once (dedup by id), so concurrent increments all count.
+ * - dependsOn: add-wins (OR-)set; each add gets a unique tag
+ *   `<change id>.<op index>`, a remove deletes only the tags it observed (in
+ *   its causal past), so a concurrent add survives.
+ * - claim: every claim/release event is kept, sorted by stamp, and folded
+ *   (`claimState`); the fold is a pure function of the event set.
+ * - hidden: max hide clock vs max unhide clock; hidden unless unhide > hide
+ *   (HLC only, equal → hidden).
+ * - deleted: a tombstone; once deleted a story is never shown again.
+ * Every array is kept sorted so the record itself is canonical.
+ */
+import type { StageId } from "../../src-shared/stages";
+import type { Story } from "../../src-shared/Story";
+import { compareHlc, compareStamp, type Hlc, type Stamp } from "./Hlc";
+
+/** A claim not renewed for this long (judged by change clocks) may be taken over. */
+export const CLAIM_TTL_MS = 600_000;
+
+export interface Lww<T> {
+  value: T;
+  stamp: Stamp;
+}
+
+export interface Placement {
+  stage: StageId;
+  rank: string;
+}
+
+/** `by === null` is a release. */
+export interface ClaimEvent {
+  stamp: Stamp;
+  by: string | null;
+}
+
+export interface StoryRecord {
+  id: string;
+  /** Ids of the changes that created this story (concurrent creates merge). */
+  creators: string[];
+  name: Lww<string>;
+  agent: Lww<string | null>;
+  blocked: Lww<boolean>;
+  place: Lww<Placement>;
+  retries: Record<string, [number, number]>;
+  /** dependsOn element → its live add tags (sorted). */
+  deps: Record<string, string[]>;
+  claims: ClaimEvent[];
+  hide: Hlc | null;
+  unhide: Hlc | null;
+  deleted: Stamp | null;
+}
+
+export function newStoryRecord(id: string, creator: string, stamp: Stamp, init: { name: string; agent: string | null } & Placement): StoryRecord {
+  return {
+    id,
+    creators: [creator],
+    name: { value: init.name, stamp },
+    agent: { value: init.agent, stamp },
+    blocked: { value: false, stamp },
+    place: { value: { stage: init.stage, rank: init.rank }, stamp },
+    retries: {},
+    deps: {},
+    claims: [],
+    hide: null,
+    unhide: null,
+    deleted: null,
+  };
+}
+
+/** LWW write: true when it took effect. */
+export function writeLww<T>(reg: Lww<T>, value: T, stamp: Stamp): boolean {
+  if (compareStamp(stamp, reg.stamp) <= 0) return false;
+  reg.value = value;
+  reg.stamp = stamp;
+  return true;
+}
+
+export function insertSorted(list: string[], item: string): void {
+  let i = list.length;
+  while (i > 0 && list[i - 1]! > item) i--;
+  if (list[i - 1] !== item) list.splice(i, 0, item);
+}
+
+export function addClaimEvent(rec: StoryRecord, event: ClaimEvent): void {
+  let i = rec.claims.length;
+  while (i > 0 && compareStamp(rec.claims[i - 1]!.stamp, event.stamp) > 0) i--;
+  rec.claims.splice(i, 0, event);
+}
+
+/**
+ * The claim holder: fold events in stamp order. A claim takes effect when
+ * the story is free, already held by the same claimant (a renewal), or the
+ * holder's last claim is at least CLAIM_TTL_MS older by change clocks.
+ * So of two concurrent claims the earlier stamp wins, on every replica.
+ */
+export function claimState(rec: StoryRecord): { claimedBy: string | null; claimedAt: number | null } {
+  let claimedBy: string | null = null;
+  let claimedAt: number | null = null;
+  for (const e of rec.claims) {
+    if (e.by === null) {
+      claimedBy = null;
+      claimedAt = null;
+    } else if (claimedBy === null || claimedBy === e.by || e.stamp.wall - (claimedAt ?? 0) >= CLAIM_TTL_MS) {
+      claimedBy = e.by;
+      claimedAt = e.stamp.wall;
+    }
+  }
+  return { claimedBy, claimedAt };
+}
+
+export function isHidden(rec: StoryRecord): boolean {
+  if (rec.hide === null) return false;
+  return !(rec.unhide !== null && compareHlc(rec.unhide, rec.hide) > 0);
+}
+
+export function retryCount(rec: StoryRecord): number {
+  let n = 0;
+  for (const [p, m] of Object.values(rec.retries)) n += p - m;
+  return n;
+}
+
+/** The materialized view the API returns. */
+export function toStory(rec: StoryRecord): Story {
+  const claim = claimState(rec);
+  return {
+    id: rec.id,
+    name: rec.name.value,
+    stage: rec.place.value.stage,
+    rank: rec.place.value.rank,
+    agent: rec.agent.value,
+    retryCount: retryCount(rec),
+    blocked: rec.blocked.value,
+    dependsOn: Object.keys(rec.deps).sort(),
+    claimedBy: claim.claimedBy,
+    claimedAt: claim.claimedAt,
+    hidden: isHidden(rec),
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * Helpers shared by the crdt tests and the benchmark: deterministic
+ * identities, a hand-driven wall clock, and a logger that records lines.
+ * Nothing here is used by production code.
+ */
+import type { LogFields, Logger } from "../node/Logger";
+import { identityFromSeed, type Identity } from "./Identity";
+import { PipelineBoard } from "./PipelineBoard";
+import { Replica, type PendingLimits } from "./Replica";
+
+export const TEST_WORKSPACE = "ws-test";
+
+/** Identity i is made from the seed [i+1, i+1, ...]: stable across runs. */
+export function testIdentity(i: number): Identity {
+  return identityFromSeed(new Uint8Array(32).fill(i + 1));
+}
+
+export class ManualClock {
+  constructor(public t = 1_000) {}
+  readonly now = (): number => this.t;
+}
+
+export interface LogLine {
+  level: string;
+  msg: string;
+  fields: LogFields;
+}
+
+export function recordingLogger(lines: LogLine[] = []): Logger & { lines: LogLine[] } {
+  const make = (base: LogFields): Logger & { lines: LogLine[] } => ({
+    lines,
+    debug: (msg, f) => void lines.push({ level: "debug", msg, fields: { ...base, ...f } }),
+    info: (msg, f) => void lines.push({ level: "info", msg, fields: { ...base, ...f } }),
+    warn: (msg, f) => void lines.push({ level: "warn", msg, fields: { ...base, ...f } }),
+    error: (msg, f) => void lines.push({ level: "error", msg, fields: { ...base, ...f } }),
+    child: (f) => make({ ...base, ...f }),
+  });
+  return make({});
+}
+
+export interface TestNode {
+  identity: Identity;
+  clock: ManualClock;
+  replica: Replica;
+  board: PipelineBoard;
+  logger: Logger & { lines: LogLine[] };
+}
+
+/** A replica + board with identity i; story ids are `s<i>-<n>` so tests can name them. */
+export function testNode(i: number, opts: { identity?: Identity; pendingLimits?: PendingLimits; t?: number } = {}): TestNode {
+  const identity = opts.identity ?? testIdentity(i);
+  const clock = new ManualClock(opts.t ?? 1_000);
+  const logger = recordingLogger();
+  const replica = new Replica({
+    workspace: TEST_WORKSPACE,
+    signer: identity,
+    logger,
+    now: clock.now,
+    ...(opts.pendingLimits ? { pendingLimits: opts.pendingLimits } : {}),
+  });
+  let n = 0;
+  const board = new PipelineBoard(replica, () => `s${i}-${n++}`);
+  return { identity, clock, replica, board, logger };
+}
+
+/** Delivers every change `from` has to `to` (in `from`'s application order is not needed: causal delivery sorts it). */
+export function syncAll(nodes: readonly TestNode[], log: readonly Uint8Array[]): void {
+  for (const node of nodes) node.replica.receiveBatch(log);
+}
