@@ -14,6 +14,7 @@ export class MemoryReplicaStore implements ReplicaStore {
   private readonly metas = new Map<string, ChangeMeta>();
   private readonly bytes = new Map<string, Uint8Array>();
   private readonly bySeq = new Map<string, string[]>();
+  private readonly maxSeq = new Map<string, number>();
   private readonly equivocating = new Set<string>();
   private readonly pending = new Map<string, PendingEntry>();
   private readonly waiting = new Map<string, Set<string>>();
@@ -72,6 +73,10 @@ export class MemoryReplicaStore implements ReplicaStore {
     this.setIn(this.bytes, meta.id, bytes);
     const key = `${meta.author}:${meta.seq}`;
     this.setIn(this.bySeq, key, [...(this.bySeq.get(key) ?? []), meta.id]);
+    if ((this.maxSeq.get(meta.author) ?? 0) < meta.seq) this.setIn(this.maxSeq, meta.author, meta.seq);
+  }
+  authorSeqs(): Map<string, number> {
+    return new Map(this.maxSeq);
   }
   changesBySeq(author: string, seq: number): string[] {
     return this.bySeq.get(`${author}:${seq}`) ?? [];

@@ -117,6 +117,16 @@ export class Replica {
     return this.store.hasChange(id);
   }
 
+  /** Highest applied seq per author. */
+  authorSeqs(): Map<string, number> {
+    return this.store.authorSeqs();
+  }
+
+  /** Ids of applied changes by `author` at `seq` (several only if it equivocated). */
+  changesBySeq(author: string, seq: number): string[] {
+    return this.store.changesBySeq(author, seq);
+  }
+
   equivocators(): string[] {
     return this.store.equivocators();
   }

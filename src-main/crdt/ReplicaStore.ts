@@ -48,6 +48,11 @@ export interface ReplicaStore {
   putChange(meta: ChangeMeta, bytes: Uint8Array): void;
   /** Ids of applied changes with this author and seq (more than one = equivocation). */
   changesBySeq(author: string, seq: number): string[];
+  /**
+   * The highest applied seq of every author (what sync summarizes a replica
+   * by). Kept as an index, not computed from the log: O(authors).
+   */
+  authorSeqs(): Map<string, number>;
   flagEquivocation(author: string): void;
   equivocators(): string[];
 

@@ -34,6 +34,7 @@ export function runReplicaStoreContract(name: string, makeStore: () => ReplicaSt
       expect(store.allStories().map((s) => s.id)).toEqual(["keep"]);
       expect(store.hasChange("c1")).toBe(false);
       expect(store.changesBySeq("a".repeat(64), 1)).toEqual([]);
+      expect(store.authorSeqs().size).toBe(0);
       expect(store.heads()).toEqual([]);
       expect(store.clock()).toEqual({ wall: 0, logical: 0 });
       expect(store.pendingSize()).toEqual({ count: 0, bytes: 0 });
@@ -50,6 +51,9 @@ export function runReplicaStoreContract(name: string, makeStore: () => ReplicaSt
         store.putPending({ id: "p2", bytes: new Uint8Array(6), missing: ["y"] });
       });
       expect(store.changesBySeq("a".repeat(64), 1).sort()).toEqual(["c1", "c2"]);
+      expect([...store.authorSeqs()]).toEqual([["a".repeat(64), 1]]);
+      store.transaction(() => store.putChange(meta("c3", 2), new Uint8Array([5])));
+      expect(store.authorSeqs().get("a".repeat(64))).toBe(2);
       expect(store.getChangeBytes("c1")).toEqual(new Uint8Array([1, 2]));
       expect(store.pendingWaitingOn("y").sort()).toEqual(["p1", "p2"]);
       expect(store.oldestPending()?.id).toBe("p1");
