@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createNode } from "../node/createNode";
 import { silentLogger } from "../node/Logger";
 
-const newNode = () => createNode({ dataDir: "/nonexistent-unused", host: "embedded", log: silentLogger });
+const newNode = () => createNode({ dataDir: null, host: "embedded", log: silentLogger });
 
 describe("dispatch through a node", () => {
   it("validates input against the contract and returns a typed error", async () => {
@@ -102,7 +102,9 @@ describe("the CRDT-backed story verbs through the contract", () => {
   it("reports every commit as a board/changed event, once", async () => {
     const node = await newNode();
     const seen: string[][] = [];
-    node.subscribe((m) => seen.push(m.payload.storyIds));
+    node.subscribe((m) => {
+      if (m.event === "board/changed") seen.push(m.payload.storyIds);
+    });
     const r = await node.call("story/create", { name: "x" });
     const id = r.ok ? (r.value as { id: string }).id : "";
     await node.call("story/retry", { id });

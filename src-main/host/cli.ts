@@ -3,8 +3,13 @@
  * failure (bad flag, port in use, unreadable data dir) ends as one line on
  * stderr and a non-zero exit, never a stack trace.
  */
+import { createLogger } from "../node/Logger";
 import { MUSHER_VERSION } from "../node/version";
+import { parseDataArgs } from "./parseDataArgs";
 import { parseServeArgs, UsageError } from "./parseServeArgs";
+import { runExport } from "./runExport";
+import { runImport } from "./runImport";
+import { runRebuild } from "./runRebuild";
 import { runServe } from "./runServe";
 
 const USAGE = `musher ${MUSHER_VERSION}
@@ -13,6 +18,13 @@ Usage:
   musher serve [--data DIR] [--port N] [--host H] [--token T]
       Run the node headless and serve the UI to a browser.
       Defaults: a per-user data dir, port 4870, host 127.0.0.1, a random token.
+  musher export [--data DIR] > FILE.jsonl
+      Write every change of the workspace (signed, in arrival order) to stdout.
+  musher import [--data DIR] FILE.jsonl
+      Verify and apply the changes of an export (an empty DIR joins its workspace).
+  musher rebuild [--data DIR] [--check]
+      Replay the change log and compare it with the stored state; repair a
+      difference (or, with --check, only report it and exit 1).
   musher --version
   musher --help
 `;
@@ -34,6 +46,24 @@ export async function main(argv: string[]): Promise<number> {
       case "serve":
         await runServe(parseServeArgs(rest, process.env));
         return 0;
+      case "export":
+        await runExport(parseDataArgs(rest, process.env, { positionals: [] }).dataDir, process.stdout, process.stderr);
+        return 0;
+      case "import": {
+        const args = parseDataArgs(rest, process.env, { positionals: ["FILE"] });
+        const file = args.positionals[0]!;
+        const r = await runImport(args.dataDir, file, createLogger({ level: "warn", base: { svc: "import" } }));
+        process.stdout.write(`imported ${file}: ${r.applied} applied, ${r.duplicate} duplicate, ${r.pending} pending, ${r.rejected} rejected\n`);
+        return 0;
+      }
+      case "rebuild": {
+        const args = parseDataArgs(rest, process.env, { positionals: [], flags: ["check"] });
+        const r = runRebuild(args.dataDir, args.flags.has("check"));
+        const verdict = r.matched ? "the stored state matches the log" : r.replaced ? "the stored state differed from the log and was rebuilt from it" : "the stored state DIFFERS from the log (run without --check to rebuild it)";
+        const problems = r.notApplied > 0 ? `; ${r.notApplied} logged changes did not replay (first: ${r.firstProblem ?? "?"})` : "";
+        process.stdout.write(`replayed ${r.changes} changes, ${r.stories} stories: ${verdict}${problems}\n`);
+        return r.matched || r.replaced ? 0 : 1;
+      }
       case "--version":
       case "-v":
         process.stdout.write(`${MUSHER_VERSION}\n`);

@@ -3,6 +3,11 @@
  * `musher serve`) and by tests. Everything a node owns hangs off the object
  * it returns; nothing is module-level, so tests can run several nodes in one
  * process.
+ *
+ * Persistence: with a `dataDir` the node opens `<dataDir>/musher.db` (log,
+ * state, identity, workspace id — see store/openNodeStore) and every local
+ * edit is committed there before its call returns; `close()` closes it.
+ * `dataDir: null` keeps everything in memory (unit tests only).
  */
 import { randomBytes } from "node:crypto";
 import type { CallResult } from "../../src-shared/CallResult";
@@ -10,15 +15,23 @@ import type { EventMessage, NodeInfo } from "../../src-shared/contract";
 import { createApi } from "../api/createApi";
 import { dispatch } from "../api/dispatch";
 import { generateIdentity } from "../crdt/Identity";
+import { ingestInChunks, type IngestReport } from "../store/ingestInChunks";
+import { newWorkspaceId, openNodeStore } from "../store/openNodeStore";
 import { PipelineBoard } from "../crdt/PipelineBoard";
 import { Replica } from "../crdt/Replica";
+import { createMemoryService } from "../memory/createMemoryService";
 import { Emitter } from "./Emitter";
 import { createLogger, type Logger } from "./Logger";
 import { MUSHER_VERSION } from "./version";
 
 export interface NodeOptions {
-  /** Where the node keeps its data (used by the store). */
-  dataDir: string;
+  /** Where the node keeps its data (`musher.db`); null = in memory, nothing persists (tests). */
+  dataDir: string | null;
+  /**
+   * The workspace to be in. On an empty data dir it is adopted (joining a
+   * peer's workspace); on an existing one it must match (else a StoreError).
+   */
+  workspaceId?: string;
   host: NodeInfo["host"];
   log?: Logger;
 }
@@ -31,23 +44,40 @@ export interface MusherNode {
   call(method: string, input: unknown): Promise<CallResult<unknown>>;
   /** Every push event, in commit order. */
   subscribe(listener: (message: EventMessage) => void): () => void;
+  /** Applies received changes in chunks, yielding between them (never blocks the loop for long). */
+  ingest(changes: readonly Uint8Array[]): Promise<IngestReport>;
   close(): Promise<void>;
 }
 
 export async function createNode(options: NodeOptions): Promise<MusherNode> {
   const log = options.log ?? createLogger();
   const events = new Emitter<EventMessage>((err) => log.error("event listener failed", { err }));
-  const identity = generateIdentity();
-  const workspaceId = `w_${randomBytes(16).toString("hex")}`;
-  const replica = new Replica({ workspace: workspaceId, signer: identity, logger: log.child({ svc: "crdt" }) });
+  const persisted = options.dataDir === null ? null : openNodeStore({ dataDir: options.dataDir, ...(options.workspaceId !== undefined ? { workspaceId: options.workspaceId } : {}) });
+  const identity = persisted?.identity ?? generateIdentity();
+  const workspaceId = persisted?.workspaceId ?? options.workspaceId ?? newWorkspaceId();
+  const replica = new Replica({
+    workspace: workspaceId,
+    signer: identity,
+    logger: log.child({ svc: "crdt" }),
+    ...(persisted ? { store: persisted.store } : {}),
+  });
   const info: NodeInfo = { nodeId: identity.publicKey, workspaceId, version: MUSHER_VERSION, host: options.host };
   const board = new PipelineBoard(replica, () => `s_${randomBytes(8).toString("hex")}`);
-  const handlers = createApi({ info, board });
+  const memory = createMemoryService({
+    nodeId: info.nodeId,
+    storyExists: (id) => board.board({ includeHidden: true }).stories.some((s) => s.id === id),
+    onChanged: (sessionId) => events.emit({ event: "session/changed", payload: { sessionId } }),
+    logger: log.child({ svc: "memory" }),
+  });
+  const handlers = createApi({ info, board, memory });
   // Announce after commit, for local edits and received changes alike.
   replica.onApplied((e) => {
     if (e.storyIds.length > 0) events.emit({ event: "board/changed", payload: { storyIds: e.storyIds } });
   });
   let closed = false;
+  // In-flight ingests stop between chunks on close, so the db closes under no one.
+  const stopIngest = new AbortController();
+  const ingesting = new Set<Promise<unknown>>();
 
   return {
     info,
@@ -58,8 +88,22 @@ export async function createNode(options: NodeOptions): Promise<MusherNode> {
       return dispatch(handlers, method, input, log);
     },
     subscribe: (listener) => events.on(listener),
+    ingest: async (changes) => {
+      if (closed) throw new Error("the node is shutting down");
+      const run = ingestInChunks(replica, changes, { signal: stopIngest.signal });
+      ingesting.add(run);
+      try {
+        return await run;
+      } finally {
+        ingesting.delete(run);
+      }
+    },
     close: async () => {
+      if (closed) return;
       closed = true;
+      stopIngest.abort();
+      await Promise.allSettled([...ingesting]);
+      persisted?.close();
     },
   };
 }

@@ -1,0 +1,74 @@
+/**
+ * The database schema, as an ordered list of forward migrations. Migration i
+ * takes a database from `user_version` i to i + 1; each runs in its own
+ * transaction together with the version bump, so a crash mid-upgrade leaves
+ * the previous version intact. Never edit a shipped migration: append one.
+ *
+ * Layout (v1):
+ * - `changes`: the log. `arrival` (the rowid) is the order changes were
+ *   applied here — a causal order, so replaying by `arrival` always finds a
+ *   change's deps already applied. `bytes` are the exact signed wire bytes;
+ *   id/author/seq/clock/deps/vec are the `ChangeMeta` validation needs.
+ * - `heads`, `author_seqs`, `equivocators`: indexes the replica keeps current
+ *   in the same transaction as the log (never recomputed on open).
+ * - `pending` + `pending_waits`: changes waiting for deps (oldest = lowest
+ *   arrival) and the dep → waiter index; `pending_totals` is a one-row
+ *   running count/bytes so the bound check is O(1), not a scan.
+ * - `stories`: materialized state, one row per story, the whole
+ *   `StoryRecord` (every register and per-field clock) as canonical JSON.
+ *   No other column is queried, so no other column is kept.
+ * - `meta`: key/value for the node's identity seed, the workspace id and the
+ *   HLC (see openNodeStore).
+ */
+import type Database from "better-sqlite3";
+
+/** `PRAGMA application_id` of every Musher database: "Mush" in ASCII. */
+export const MUSHER_APPLICATION_ID = 0x4d757368;
+
+export type Migration = (db: Database.Database) => void;
+
+export const MIGRATIONS: readonly Migration[] = [
+  (db) =>
+    db.exec(`
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+      CREATE TABLE changes (
+        arrival INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        author TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        clock_wall INTEGER NOT NULL,
+        clock_logical INTEGER NOT NULL,
+        deps TEXT NOT NULL,
+        vec TEXT NOT NULL,
+        bytes BLOB NOT NULL
+      ) STRICT;
+      CREATE INDEX changes_by_author_seq ON changes (author, seq);
+      CREATE TABLE heads (id TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;
+      CREATE TABLE author_seqs (author TEXT PRIMARY KEY, max_seq INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+      CREATE TABLE equivocators (author TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;
+      CREATE TABLE pending (
+        arrival INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        bytes BLOB NOT NULL,
+        missing TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE pending_waits (dep TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (dep, id)) STRICT, WITHOUT ROWID;
+      CREATE TABLE pending_totals (only INTEGER PRIMARY KEY CHECK (only = 1), count INTEGER NOT NULL, bytes INTEGER NOT NULL) STRICT;
+      INSERT INTO pending_totals VALUES (1, 0, 0);
+      CREATE TABLE stories (id TEXT PRIMARY KEY, record TEXT NOT NULL) STRICT;
+    `),
+];
+
+/** The schema version this build writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Brings `db` from its `user_version` to SCHEMA_VERSION, one transaction per step. */
+export function migrate(db: Database.Database): void {
+  const from = db.pragma("user_version", { simple: true }) as number;
+  for (let v = from; v < SCHEMA_VERSION; v++) {
+    db.transaction(() => {
+      MIGRATIONS[v]!(db);
+      db.pragma(`user_version = ${v + 1}`);
+    }).immediate();
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * Opens (or creates) a Musher SQLite database file, refusing anything that is
+ * not one — without ever writing to a file it has not recognised.
+ *
+ * Invariants:
+ * - An existing file is inspected through a READ-ONLY connection first:
+ *   SQLite header, `application_id`, `user_version`, `PRAGMA quick_check`.
+ *   Only a file that passes all four is reopened read-write (and migrated).
+ *   A foreign, empty, corrupt or too-new file ends in a `StoreError` whose
+ *   message names the file and what to do; its bytes are left untouched.
+ * - A new database is built under `<file>.new` (schema, application_id and
+ *   whatever `init` writes, e.g. the node identity) and renamed into place
+ *   only when complete, so a crash during creation never leaves a half-made
+ *   `musher.db` that the next start would have to guess about.
+ * - Durability: WAL with `synchronous = FULL` — every commit fsyncs the WAL
+ *   before it returns, so an acknowledged write survives a process crash AND
+ *   an OS crash or power loss (NORMAL would survive only the former). The
+ *   cost is one fsync per transaction: per local edit, and per ingest chunk
+ *   (hundreds of changes), see docs/ARCHITECTURE.md "Storage".
+ */
+import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import { migrate, MUSHER_APPLICATION_ID, SCHEMA_VERSION } from "./migrations";
+import { StoreError } from "./StoreError";
+
+const SQLITE_HEADER = Buffer.from("SQLite format 3\0", "latin1");
+const AWAY = "Musher did not modify it; move it away (or choose another data directory) to start a new one";
+
+export interface OpenDatabaseOptions {
+  /** Create the file when it does not exist (otherwise: StoreError "missing"). */
+  create: boolean;
+  /** Runs inside the creating transaction of a NEW database only. */
+  init?: (db: Database.Database) => void;
+}
+
+export function openDatabase(file: string, options: OpenDatabaseOptions): Database.Database {
+  if (!existsSync(file)) {
+    if (!options.create) throw new StoreError("missing", `${file} does not exist: no Musher data there yet`);
+    createDatabase(file, options.init);
+  } else {
+    inspect(file);
+  }
+  const db = new Database(file, { fileMustExist: true });
+  try {
+    configure(db);
+    migrate(db);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+function configure(db: Database.Database): void {
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = FULL");
+  // Another process (e.g. `musher import` next to a running node) waits for
+  // the write lock instead of failing at once.
+  db.pragma("busy_timeout = 5000");
+}
+
+/** Everything here reads; nothing writes to `file` or creates files beside it except SQLite's own -shm. */
+function inspect(file: string): void {
+  if (statSync(file).size === 0) throw new StoreError("not_musher", `${file} is an empty file, not a Musher database. ${AWAY}.`);
+  const header = Buffer.alloc(SQLITE_HEADER.length);
+  const fd = openSync(file, "r");
+  try {
+    readSync(fd, header, 0, header.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (!header.equals(SQLITE_HEADER)) throw new StoreError("not_musher", `${file} is not a SQLite database, so not a Musher database. ${AWAY}.`);
+  let db: Database.Database;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+  } catch (err) {
+    throw corrupt(file, err);
+  }
+  try {
+    let appId: number;
+    let version: number;
+    let check: string;
+    try {
+      appId = db.pragma("application_id", { simple: true }) as number;
+      version = db.pragma("user_version", { simple: true }) as number;
+      check = (db.pragma("quick_check(1)", { simple: true }) as string | undefined) ?? "no answer";
+    } catch (err) {
+      throw corrupt(file, err);
+    }
+    if (appId !== MUSHER_APPLICATION_ID) {
+      throw new StoreError(
+        "not_musher",
+        `${file} is a SQLite database of another application (application_id 0x${(appId >>> 0).toString(16)}), not a Musher database. ${AWAY}.`,
+      );
+    }
+    if (version > SCHEMA_VERSION) {
+      throw new StoreError(
+        "too_new",
+        `${file} was written by a newer Musher (schema v${version}; this build reads up to v${SCHEMA_VERSION}). Upgrade Musher to open it; the file was not modified.`,
+      );
+    }
+    if (check !== "ok") throw corrupt(file, new Error(check));
+  } finally {
+    db.close();
+  }
+}
+
+function corrupt(file: string, err: unknown): StoreError {
+  const detail = err instanceof Error ? err.message : String(err);
+  return new StoreError(
+    "corrupt",
+    `${file} failed its integrity check (${detail}). Musher did not modify it; restore it from a backup, or move it away to start empty (\`musher export\` on a copy may salvage its changes).`,
+  );
+}
+
+function createDatabase(file: string, init: ((db: Database.Database) => void) | undefined): void {
+  const tmp = `${file}.new`;
+  // A leftover from a crash during an earlier creation: ours by name, never complete.
+  for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`, `${tmp}-journal`]) rmSync(f, { force: true });
+  const db = new Database(tmp);
+  try {
+    configure(db);
+    db.pragma(`application_id = ${MUSHER_APPLICATION_ID}`);
+    migrate(db);
+    if (init) db.transaction(() => init(db)).immediate();
+  } finally {
+    db.close(); // checkpoints and removes the WAL: the .new file is complete on its own
+  }
+  // The file holds the node's private key: owner-only (no-op on Windows).
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, file);
+  syncDirectory(dirname(file));
+}
+
+/** Makes the rename itself durable (POSIX); Windows cannot open a directory and does not need it. */
+function syncDirectory(dir: string): void {
+  if (process.platform === "win32") return;
+  const fd = openSync(dir, "r");
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}

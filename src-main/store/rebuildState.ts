@@ -1,0 +1,90 @@
+/**
+ * The maintenance path behind `musher rebuild`: replays every stored change,
+ * in arrival order, into a fresh in-memory replica and compares the result
+ * with the materialized tables. Opening never does this; it exists to prove
+ * (and, if ever needed, restore) "the tables are a function of the log".
+ *
+ * Invariants:
+ * - Replay verifies every change like a remote one (signature, validity):
+ *   the log is re-checked, not trusted.
+ * - The comparison is byte-for-byte on a fingerprint of ALL derived state —
+ *   full story records with every per-field clock, heads, per-author max
+ *   seq, equivocators — not just the visible board.
+ * - `replace` rewrites exactly those tables in one transaction; the log,
+ *   the pending queue and the identity are never touched. The HLC keeps the
+ *   larger of the stored and replayed clocks (it must never go backwards).
+ */
+import { canonicalJson } from "../crdt/canonicalJson";
+import { maxHlc } from "../crdt/Hlc";
+import { MemoryReplicaStore } from "../crdt/MemoryReplicaStore";
+import { Replica } from "../crdt/Replica";
+import type { ReplicaStore } from "../crdt/ReplicaStore";
+import { silentLogger } from "../node/Logger";
+import type { NodeStore } from "./openNodeStore";
+
+const PAGE = 1_000;
+
+export interface RebuildReport {
+  changes: number;
+  stories: number;
+  /** Changes in the log that did not apply on replay (should be 0). */
+  notApplied: number;
+  firstProblem?: string;
+  matched: boolean;
+  replaced: boolean;
+  /** `canonicalState()` of the stored state (before any replace) and of the replay. */
+  canonical: { stored: string; replayed: string };
+}
+
+/** Canonical JSON of everything derived from the log. */
+export function derivedStateFingerprint(store: ReplicaStore): string {
+  return canonicalJson({
+    stories: store.allStories().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    heads: [...store.heads()].sort(),
+    seqs: [...store.authorSeqs()].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
+    equivocators: [...store.equivocators()].sort(),
+  });
+}
+
+export function rebuildState(node: NodeStore, options: { replace: boolean }): RebuildReport {
+  const memory = new MemoryReplicaStore();
+  const replica = new Replica({ workspace: node.workspaceId, signer: node.identity, logger: silentLogger, store: memory });
+  const page = node.db.prepare<[number, number], { arrival: number; bytes: Buffer }>(
+    "SELECT arrival, bytes FROM changes WHERE arrival > ? ORDER BY arrival LIMIT ?",
+  );
+  const stored = new Replica({ workspace: node.workspaceId, signer: node.identity, logger: silentLogger, store: node.store });
+  const report: RebuildReport = { changes: 0, stories: 0, notApplied: 0, matched: false, replaced: false, canonical: { stored: "", replayed: "" } };
+  for (let after = 0; ; ) {
+    const rows = page.all(after, PAGE);
+    if (rows.length === 0) break;
+    after = rows[rows.length - 1]!.arrival;
+    report.changes += rows.length;
+    for (const r of replica.receiveBatch(rows.map((row) => new Uint8Array(row.bytes)))) {
+      if (r.status === "applied") continue;
+      report.notApplied++;
+      report.firstProblem ??= `${r.id ?? "?"}: ${r.status}${r.reason ? ` (${r.reason})` : ""}`;
+    }
+  }
+  report.stories = memory.allStories().length;
+  report.matched = derivedStateFingerprint(memory) === derivedStateFingerprint(node.store);
+  report.canonical = { stored: stored.canonicalState(), replayed: replica.canonicalState() };
+  if (!report.matched && options.replace) {
+    replaceDerivedState(node, memory);
+    report.replaced = true;
+  }
+  return report;
+}
+
+function replaceDerivedState(node: NodeStore, from: MemoryReplicaStore): void {
+  const { db, store } = node;
+  const putSeq = db.prepare<[string, number]>("INSERT INTO author_seqs (author, max_seq) VALUES (?, ?)");
+  store.transaction(() => {
+    db.exec("DELETE FROM stories; DELETE FROM heads; DELETE FROM author_seqs; DELETE FROM equivocators;");
+    store.forgetCachedState(); // the DELETEs bypassed the store
+    for (const rec of from.allStories()) store.putStory(rec);
+    store.setHeads(from.heads());
+    for (const [author, seq] of from.authorSeqs()) putSeq.run(author, seq);
+    for (const author of from.equivocators()) store.flagEquivocation(author);
+    store.setClock(maxHlc(store.clock(), from.clock()));
+  });
+}
