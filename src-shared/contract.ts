@@ -10,6 +10,7 @@
  */
 import { z } from "zod";
 import { boardSchema } from "./Board";
+import { memoryEvents, memoryMethods } from "./memoryMethods";
 import { stageIdSchema } from "./stages";
 import { storyIdSchema, storySchema } from "./Story";
 
@@ -94,6 +95,8 @@ export const methods = {
   "story/hide": { input: byId, output: storySchema },
   "story/unhide": { input: byId, output: storySchema },
   "story/delete": { input: byId, output: z.object({ id: storyIdSchema }) },
+  /** Sessions, memcells and memory search (see `memoryMethods.ts`). */
+  ...memoryMethods,
 } as const;
 
 export const events = {
@@ -101,6 +104,7 @@ export const events = {
     /** Stories whose state changed; the client refetches what it shows. */
     storyIds: z.array(z.string()),
   }),
+  ...memoryEvents,
 } as const;
 
 export type Methods = typeof methods;

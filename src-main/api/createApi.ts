@@ -3,17 +3,21 @@
  * inputs already validated by `dispatch`. They do not emit events: the node
  * emits `board/changed` from the replica's commit hook, so local edits and
  * changes received from peers are announced the same way, after commit.
+ * Session and memory methods live in `createMemoryApi.ts`.
  */
 import type { NodeInfo } from "../../src-shared/contract";
 import type { BoardModel } from "../crdt/BoardModel";
+import type { MemoryService } from "../memory/MemoryService";
+import { createMemoryApi } from "./createMemoryApi";
 import type { Handlers } from "./dispatch";
 
 export interface ApiDeps {
   info: NodeInfo;
   board: BoardModel;
+  memory: MemoryService;
 }
 
-export function createApi({ info, board }: ApiDeps): Handlers {
+export function createApi({ info, board, memory }: ApiDeps): Handlers {
   return {
     "node/info": () => info,
     "board/get": (input) => board.board({ includeHidden: input.includeHidden ?? false }),
@@ -26,5 +30,6 @@ export function createApi({ info, board }: ApiDeps): Handlers {
     "story/hide": (input) => board.hide(input.id),
     "story/unhide": (input) => board.unhide(input.id),
     "story/delete": (input) => board.delete(input.id),
+    ...createMemoryApi(memory),
   };
 }

@@ -12,26 +12,12 @@
  * - `startedAt`/`endedAt` are the first and last message timestamps.
  */
 import { createHash } from "node:crypto";
-import { z } from "zod";
 import { canonicalJson } from "../crdt/canonicalJson";
 import type { Episode } from "./BoundaryDetector";
-import { messageIdSchema, type Message } from "./Message";
-import { sessionIdSchema } from "./Session";
+import type { MemCell } from "../../src-shared/MemCell";
+import type { Message } from "./Message";
 
-export const memCellSchema = z.object({
-  id: z.string().regex(/^c_[0-9a-f]{32}$/),
-  sessionId: sessionIdSchema,
-  title: z.string(),
-  content: z.string(),
-  summary: z.string().optional(),
-  messageIds: z.array(messageIdSchema).min(1),
-  senderIds: z.array(z.string()),
-  startedAt: z.number().int(),
-  endedAt: z.number().int(),
-  hidden: z.boolean(),
-});
-
-export type MemCell = z.infer<typeof memCellSchema>;
+export { memCellSchema, type MemCell } from "../../src-shared/MemCell";
 
 export function memCellId(messageIds: readonly string[]): string {
   return "c_" + createHash("sha256").update(canonicalJson([...messageIds])).digest("hex").slice(0, 32);

@@ -15,32 +15,21 @@
  * The session id is hashed in, so ids are unique across sessions.
  *
  * Ordering: messages are always kept sorted by (timestamp, id) — `compareMessages`.
+ * The schemas live in `src-shared/Message.ts` (the renderer validates with them).
  */
 import { createHash } from "node:crypto";
-import { z } from "zod";
 import { canonicalJson } from "../crdt/canonicalJson";
-import { sessionIdSchema } from "./Session";
+import type { Message, MessageInput } from "../../src-shared/Message";
 
-export const messageRoleSchema = z.enum(["user", "assistant", "system", "tool"]);
-export type MessageRole = z.infer<typeof messageRoleSchema>;
-
-/** What a caller sends: everything but the ids, which we derive. */
-export const messageInputSchema = z.object({
-  senderId: z.string().min(1).max(256),
-  role: messageRoleSchema,
-  /** Unix epoch milliseconds. */
-  timestamp: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
-  content: z.string().max(1_000_000),
-});
-export type MessageInput = z.infer<typeof messageInputSchema>;
-
-export const messageIdSchema = z.string().regex(/^m_[0-9a-f]{32}$/);
-
-export const messageSchema = messageInputSchema.extend({
-  id: messageIdSchema,
-  sessionId: sessionIdSchema,
-});
-export type Message = z.infer<typeof messageSchema>;
+export {
+  messageIdSchema,
+  messageInputSchema,
+  messageRoleSchema,
+  messageSchema,
+  type Message,
+  type MessageInput,
+  type MessageRole,
+} from "../../src-shared/Message";
 
 export function messageId(sessionId: string, input: MessageInput, occurrence: number): string {
   const key = canonicalJson([sessionId, input.senderId, input.role, input.timestamp, input.content, occurrence]);

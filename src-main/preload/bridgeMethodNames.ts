@@ -22,6 +22,15 @@ const methodSet: { readonly [M in Method]: true } = {
   "story/hide": true,
   "story/unhide": true,
   "story/delete": true,
+  "session/create": true,
+  "session/list": true,
+  "session/addMessages": true,
+  "session/flush": true,
+  "session/memcells": true,
+  "session/buffer": true,
+  "memory/search": true,
+  "memcell/hide": true,
+  "memcell/unhide": true,
 };
 
 export const bridgeMethodNames: readonly Method[] = Object.freeze(Object.keys(methodSet) as Method[]);

@@ -1,7 +1,8 @@
-/** App name, the new-story form, the keyboard hint and the connection state. */
+/** App name, the view tabs, the new-story form, the keyboard hint and the connection state. */
 import { ConnectionStatus } from "./ConnectionStatus";
 import { KEYBOARD_HINT } from "./keyboardHint";
 import { NewStoryForm } from "./NewStoryForm";
+import { ViewTabs } from "./ViewTabs";
 
 export function Header() {
   return (
@@ -10,6 +11,7 @@ export function Header() {
         <span className="header__logo" aria-hidden="true" />
         Musher
       </h1>
+      <ViewTabs />
       <NewStoryForm />
       <p className="header__hint" id="keyboard-hint" title={KEYBOARD_HINT}>
         <span className="visually-hidden">{KEYBOARD_HINT}</span>

@@ -1,11 +1,13 @@
 /**
  * One story. Focusable (tabIndex 0) so the keyboard can move it; draggable
  * for the mouse. The card knows nothing about targets: it reports the key or
- * the drag start to the board, which owns the move logic.
+ * the drag start to the board, which owns the move logic. A click (or Enter)
+ * opens the story's detail drawer.
  */
 import type { DragEvent, KeyboardEvent } from "react";
 import type { Story } from "../../../src-shared/Story";
 import { isMoveKey, type MoveKey } from "../board/keyboardMoveTarget";
+import { useSessionsStore } from "../stores/useSessionsStore";
 import { KEYBOARD_HINT } from "./keyboardHint";
 
 export const STORY_DRAG_TYPE = "application/x-musher-story";
@@ -22,7 +24,13 @@ interface Props {
 }
 
 export function StoryCard({ story, stageName, position, total, dragging, onMoveKey, onDragStart, onDragEnd }: Props) {
+  const openStory = useSessionsStore((s) => s.openStory);
   const keyDown = (e: KeyboardEvent<HTMLLIElement>) => {
+    if (e.key === "Enter") {
+      e.preventDefault();
+      void openStory(story.id);
+      return;
+    }
     // Plain or Alt+arrows move; other modifiers are left to the browser.
     if (!isMoveKey(e.key) || e.ctrlKey || e.metaKey || e.shiftKey) return;
     e.preventDefault();
@@ -59,6 +67,7 @@ export function StoryCard({ story, stageName, position, total, dragging, onMoveK
       onKeyDown={keyDown}
       onDragStart={dragStart}
       onDragEnd={onDragEnd}
+      onClick={() => void openStory(story.id)}
     >
       <div className="card__name">{story.name}</div>
       <div className="card__meta">

@@ -1,0 +1,224 @@
+/**
+ * Sessions, memcells, the pending buffer and memory search, plus which view
+ * the window shows (board | sessions) and which story's drawer is open.
+ *
+ * Invariants:
+ * - The node is the truth: every action is followed by a refetch of what it
+ *   touched; nothing is edited optimistically (memorize decides segmentation).
+ * - `session/changed` refetches the list (coalesced) and, when it names the
+ *   selected session, that session's memcells and buffer; a story's drawer
+ *   refetches its own sessions. Every transition to "online" refetches all,
+ *   because events may have been missed.
+ * - A detail answer for a session that is no longer selected is dropped.
+ * - Actions never throw: failures land in `error` (shown in the view).
+ */
+import { useContext } from "react";
+import { createStore, useStore, type StoreApi } from "zustand";
+import type { MemCell } from "../../../src-shared/MemCell";
+import type { MemoryHit } from "../../../src-shared/MemoryHit";
+import type { Message } from "../../../src-shared/Message";
+import type { Session } from "../../../src-shared/Session";
+import type { RendererClient } from "../client/ConnectionSource";
+import { coalesce } from "../lib/coalesce";
+import { describeError } from "../lib/describeError";
+import { SessionsStoreContext } from "./SessionsStoreContext";
+
+export type View = "board" | "sessions";
+
+export interface SessionsState {
+  view: View;
+  /** Story filter of the sessions list; null = all sessions. */
+  storyFilter: string | null;
+  sessions: Session[] | null;
+  selectedId: string | null;
+  memcells: MemCell[] | null;
+  buffer: Message[] | null;
+  query: string;
+  /** Null when no search has run for the current query. */
+  hits: MemoryHit[] | null;
+  /** The story whose drawer is open, and its sessions once loaded. */
+  openStoryId: string | null;
+  storySessions: Session[] | null;
+  error: string | null;
+  setView(view: View): void;
+  setStoryFilter(storyId: string | null): Promise<void>;
+  /** Refetches the list, the selected session, the open story's sessions and the search. */
+  refreshAll(selectedChanged: boolean): Promise<void>;
+  refreshSessions(): Promise<void>;
+  selectSession(id: string | null): Promise<void>;
+  /** Opens the Sessions view on one session (from a search hit or a story's drawer). */
+  openSession(id: string): Promise<void>;
+  createSession(title: string, storyId: string | null): Promise<boolean>;
+  flush(): Promise<void>;
+  setHidden(memCellId: string, hidden: boolean): Promise<void>;
+  search(query: string): Promise<void>;
+  openStory(storyId: string | null): Promise<void>;
+  dismissError(): void;
+}
+
+export type SessionsStore = StoreApi<SessionsState> & { dispose(): void };
+
+export function createSessionsStore(client: RendererClient): SessionsStore {
+  const store = createStore<SessionsState>()((set, get) => {
+    const fail = (err: unknown) => set({ error: describeError(err) });
+
+    const fetchList = async (): Promise<void> => {
+      const filter = get().storyFilter;
+      try {
+        const sessions = await client.call("session/list", filter === null ? {} : { storyId: filter });
+        if (get().storyFilter === filter) set({ sessions });
+      } catch (err) {
+        fail(err);
+      }
+    };
+    const refreshList = coalesce(fetchList);
+
+    const fetchDetail = async (): Promise<void> => {
+      const id = get().selectedId;
+      if (id === null) return;
+      try {
+        const [memcells, buffer] = await Promise.all([
+          client.call("session/memcells", { sessionId: id, includeHidden: true }),
+          client.call("session/buffer", { sessionId: id }),
+        ]);
+        if (get().selectedId === id) set({ memcells, buffer });
+      } catch (err) {
+        fail(err);
+      }
+    };
+    const refreshDetail = coalesce(fetchDetail);
+
+    const fetchStorySessions = async (): Promise<void> => {
+      const storyId = get().openStoryId;
+      if (storyId === null) return;
+      try {
+        const storySessions = await client.call("session/list", { storyId });
+        if (get().openStoryId === storyId) set({ storySessions });
+      } catch (err) {
+        fail(err);
+      }
+    };
+    const refreshStorySessions = coalesce(fetchStorySessions);
+
+    const rerunSearch = async (): Promise<void> => {
+      const query = get().query.trim();
+      if (query === "") {
+        set({ hits: null });
+        return;
+      }
+      try {
+        const filter = get().storyFilter;
+        const hits = await client.call("memory/search", filter === null ? { query } : { query, storyId: filter });
+        if (get().query.trim() === query) set({ hits });
+      } catch (err) {
+        fail(err);
+      }
+    };
+
+    const refreshSearch = coalesce(rerunSearch);
+
+    const selectSession = async (id: string | null): Promise<void> => {
+      set({ selectedId: id, memcells: null, buffer: null });
+      await refreshDetail();
+    };
+
+    return {
+      view: "board",
+      storyFilter: null,
+      sessions: null,
+      selectedId: null,
+      memcells: null,
+      buffer: null,
+      query: "",
+      hits: null,
+      openStoryId: null,
+      storySessions: null,
+      error: null,
+      setView: (view) => {
+        set({ view });
+        if (view === "sessions") void refreshList();
+      },
+      setStoryFilter: async (storyFilter) => {
+        set({ storyFilter, sessions: null });
+        await Promise.all([refreshList(), rerunSearch()]);
+      },
+      refreshSessions: refreshList,
+      refreshAll: async (selectedChanged) => {
+        await Promise.all([
+          get().view === "sessions" ? refreshList() : Promise.resolve(),
+          selectedChanged ? refreshDetail() : Promise.resolve(),
+          refreshStorySessions(),
+          refreshSearch(),
+        ]);
+      },
+      selectSession,
+      openSession: async (id) => {
+        const inList = get().sessions?.some((s) => s.id === id) ?? false;
+        // A session outside the current story filter would be selected but invisible: clear the filter.
+        if (!inList) set({ storyFilter: null });
+        set({ view: "sessions", openStoryId: null, storySessions: null });
+        await Promise.all([refreshList(), selectSession(id)]);
+      },
+      createSession: async (title, storyId) => {
+        try {
+          const session = await client.call("session/create", storyId === null ? { title } : { title, storyId });
+          await refreshList();
+          await selectSession(session.id);
+          return true;
+        } catch (err) {
+          fail(err);
+          return false;
+        }
+      },
+      flush: async () => {
+        const id = get().selectedId;
+        if (id === null) return;
+        try {
+          await client.call("session/flush", { sessionId: id });
+        } catch (err) {
+          fail(err);
+        }
+        await refreshDetail();
+      },
+      setHidden: async (memCellId, hidden) => {
+        try {
+          await client.call(hidden ? "memcell/hide" : "memcell/unhide", { id: memCellId });
+        } catch (err) {
+          fail(err);
+        }
+        await Promise.all([refreshDetail(), rerunSearch()]);
+      },
+      search: async (query) => {
+        set({ query, hits: query.trim() === "" ? null : get().hits });
+        await rerunSearch();
+      },
+      openStory: async (storyId) => {
+        set({ openStoryId: storyId, storySessions: null });
+        await refreshStorySessions();
+      },
+      dismissError: () => set({ error: null }),
+    };
+  });
+
+  const offEvent = client.on("session/changed", ({ sessionId }) => {
+    void store.getState().refreshAll(sessionId === store.getState().selectedId);
+  });
+  const offConnection = client.connection.subscribe((connection) => {
+    if (connection === "online") void store.getState().refreshAll(true);
+  });
+
+  return {
+    ...store,
+    dispose: () => {
+      offEvent();
+      offConnection();
+    },
+  };
+}
+
+/** Reads a slice of the sessions store provided by `SessionsStoreContext`. */
+export function useSessionsStore<T>(selector: (state: SessionsState) => T): T {
+  const store = useContext(SessionsStoreContext);
+  if (!store) throw new Error("useSessionsStore needs a SessionsStoreContext provider");
+  return useStore(store, selector);
+}
