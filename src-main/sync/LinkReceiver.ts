@@ -1,0 +1,209 @@
+/**
+ * The receiving half of a PeerLink: applies frames in arrival order, a chunk
+ * per event-loop turn, and runs the reconciliation steps driven by the
+ * peer's control messages (sync → plan our catch-up for it; plan/ready →
+ * progress; ready → ask for anything still missing with `need`).
+ *
+ * Invariants:
+ * - at most `maxRecvQueueBytes` of received frames wait here; above that the
+ *   socket is paused until half of it is applied (memory stays bounded
+ *   whatever the peer sends; changes whose deps never come sit in the
+ *   replica's own bounded pending queue);
+ * - `need` rounds and `need` answers are bounded per connection, and an id is
+ *   requested at most once, so a lying peer cannot make us loop;
+ * - a peer's vector is trusted only for what *we* send it: if it lies it
+ *   merely misses changes; it can never make us apply anything unverified.
+ */
+import { decodeChange } from "../crdt/changeCodec";
+import type { ReceiveResult } from "../crdt/Replica";
+import type { PeerHost } from "./PeerHost";
+import type { PeerLink } from "./PeerLink";
+import { SyncCloseCode } from "./SyncCloseCode";
+import { MAX_NEED_IDS, type SyncMessage, type SyncMessageOf } from "./SyncMessage";
+import { planCatchUp, planNeed } from "./planCatchUp";
+
+type Inbound = { kind: "control"; message: SyncMessage } | { kind: "changes"; changes: Uint8Array[]; bytes: number; at?: number };
+
+const MAX_LOGGED_REJECTS = 5;
+
+export class LinkReceiver {
+  bytesIn = 0;
+  changesIn = 0;
+  gotReady = false;
+  catchUp: { expected: number; received: number } | null = null;
+  readonly peerVec = new Map<string, number>();
+  readonly peerHeads = new Set<string>();
+  private readonly queue: Inbound[] = [];
+  private queuedBytes = 0;
+  private paused = false;
+  private scheduled = false;
+  private stopped = false;
+  private synced = false;
+  private needRounds = 0;
+  private needsAnswered = 0;
+  private readonly requested = new Set<string>();
+  private readonly pendingDeps = new Set<string>();
+  private pendingLooked = 0;
+  private readonly counts = { applied: 0, duplicate: 0, pending: 0, rejected: 0 };
+
+  constructor(
+    private readonly link: PeerLink,
+    private readonly host: PeerHost,
+  ) {}
+
+  push(item: Inbound): void {
+    if (this.stopped) return;
+    this.queue.push(item);
+    if (item.kind === "changes") this.queuedBytes += item.bytes;
+    if (!this.paused && this.queuedBytes > this.host.limits.maxRecvQueueBytes) {
+      this.paused = true;
+      this.link.pauseSocket();
+      this.link.log.debug("sync: receive queue full, pausing the socket", { bytes: this.queuedBytes });
+    }
+    this.schedule();
+  }
+
+  /** Frames received and not yet applied. */
+  busy(): boolean {
+    return this.queue.length > 0;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.queue.length = 0;
+    this.queuedBytes = 0;
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.stopped) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      try {
+        this.drain();
+      } catch (err) {
+        this.link.log.error("sync: applying frames failed", { err });
+        this.link.close(SyncCloseCode.badFrame, "internal error applying frames");
+      }
+    });
+  }
+
+  private drain(): void {
+    let budget = this.host.limits.applyChunk;
+    while (!this.stopped && budget > 0 && this.queue.length > 0) {
+      const head = this.queue[0]!;
+      if (head.kind === "control") {
+        this.queue.shift();
+        this.control(head.message);
+        budget--;
+        continue;
+      }
+      const at = head.at ?? 0;
+      const slice = head.changes.slice(at, at + budget);
+      head.at = at + slice.length;
+      budget -= slice.length;
+      if (head.at >= head.changes.length) {
+        this.queue.shift();
+        this.queuedBytes -= head.bytes;
+      }
+      this.applyChanges(slice);
+    }
+    if (this.stopped) return;
+    if (this.paused && this.queuedBytes <= this.host.limits.maxRecvQueueBytes / 2) {
+      this.paused = false;
+      this.link.resumeSocket();
+    }
+    if (this.queue.length > 0) this.schedule();
+  }
+
+  private applyChanges(changes: Uint8Array[]): void {
+    const results = this.link.apply(changes);
+    this.changesIn += changes.length;
+    results.forEach((r, i) => this.tally(r, changes[i]!));
+    if (this.catchUp) this.catchUp.received = Math.min(this.catchUp.expected, this.catchUp.received + changes.length);
+    this.host.linkChanged(this.link);
+  }
+
+  private tally(r: ReceiveResult, bytes: Uint8Array): void {
+    this.counts[r.status]++;
+    if (r.status === "rejected" && this.counts.rejected <= MAX_LOGGED_REJECTS) {
+      this.link.log.warn("sync: change from peer rejected", { id: r.id, reason: r.reason });
+    }
+    // Decoding costs; look at a bounded number of pending changes per round.
+    if (r.status === "pending" && this.pendingDeps.size < MAX_NEED_IDS && this.pendingLooked++ < MAX_NEED_IDS) {
+      const d = decodeChange(bytes);
+      if (d.ok) for (const dep of d.value.change.deps) if (!this.host.replica.hasChange(dep)) this.pendingDeps.add(dep);
+    }
+  }
+
+  private control(m: SyncMessage): void {
+    switch (m.t) {
+      case "sync":
+        return this.onSync(m);
+      case "plan":
+        this.catchUp = { expected: (this.catchUp?.expected ?? 0) + m.count, received: this.catchUp?.received ?? 0 };
+        this.host.linkChanged(this.link);
+        return;
+      case "ready":
+        return this.onReady();
+      case "need":
+        return this.onNeed(m.ids);
+      default:
+        this.link.close(SyncCloseCode.badFrame, `unexpected ${m.t}`);
+    }
+  }
+
+  private onSync(m: SyncMessageOf<"sync">): void {
+    if (this.synced) return this.link.close(SyncCloseCode.badFrame, "second sync on one connection");
+    this.synced = true;
+    for (const [author, seq] of m.vec) this.peerVec.set(author, Math.max(seq, this.peerVec.get(author) ?? 0));
+    for (const h of m.heads) this.peerHeads.add(h);
+    const me = this.host.identity.publicKey;
+    this.host.noteDelivered(this.peerVec.get(me) ?? 0);
+    const ids = planCatchUp(this.host.replica, this.peerVec);
+    this.sendBatch(ids);
+    this.link.live = true;
+    this.link.log.info("sync: catch-up planned", { sending: ids.length, peerAuthors: this.peerVec.size, peerHeads: this.peerHeads.size });
+    this.link.updateState();
+  }
+
+  private sendBatch(ids: string[]): void {
+    this.link.control({ t: "plan", count: ids.length });
+    this.link.send.catchUp(ids, this.host.replica.authorSeqs().get(this.host.identity.publicKey));
+    this.link.control({ t: "ready" });
+  }
+
+  private onReady(): void {
+    const got = this.catchUp?.received ?? 0;
+    this.catchUp = null;
+    this.gotReady = true;
+    this.link.log.info("sync: catch-up received", { received: got, ...this.counts });
+    const wanted = [...this.peerHeads, ...this.pendingDeps]
+      .filter((id) => !this.host.replica.hasChange(id) && !this.requested.has(id))
+      .slice(0, MAX_NEED_IDS);
+    this.pendingDeps.clear();
+    this.pendingLooked = 0;
+    if (wanted.length > 0) {
+      if (this.needRounds >= this.host.limits.maxNeedRounds) {
+        this.link.log.warn("sync: still missing changes after the last need round", { missing: wanted.length });
+      } else {
+        this.needRounds++;
+        for (const id of wanted) this.requested.add(id);
+        this.link.log.info("sync: asking for missing changes", { ids: wanted.length, round: this.needRounds });
+        this.link.control({ t: "need", ids: wanted });
+      }
+    }
+    this.link.updateState();
+  }
+
+  private onNeed(ids: string[]): void {
+    if (this.needsAnswered >= this.host.limits.maxNeedRounds) {
+      this.link.log.warn("sync: need limit reached; answering with nothing", { ids: ids.length });
+      return this.sendBatch([]);
+    }
+    this.needsAnswered++;
+    const answer = planNeed(this.host.replica, ids, this.peerVec, this.peerHeads, this.host.limits.maxNeedAnswer);
+    this.link.log.info("sync: answering need", { asked: ids.length, sending: answer.length });
+    this.sendBatch(answer);
+  }
+}

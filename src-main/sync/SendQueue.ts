@@ -1,0 +1,136 @@
+/**
+ * One peer's outgoing frames, in order, with a bound.
+ *
+ * Invariants:
+ * - frames go out in the order they were queued (a catch-up is followed by
+ *   the live changes committed after it was planned, so the receiver can
+ *   apply each change on arrival);
+ * - we write only while `ws.bufferedAmount` is under the high-water mark;
+ *   the rest waits here, where it is counted: live frames past
+ *   `maxQueuedFrames`/`maxQueuedBytes` mean the peer lags → `onOverflow`
+ *   (the caller disconnects it; reconnect + reconciliation catch it up);
+ * - a catch-up is a cursor over change ids, read from the replica one frame
+ *   at a time, so a 50,000-change catch-up never sits in memory as frames.
+ */
+import type { WebSocket } from "ws";
+import { packChanges } from "./SyncFrame";
+import type { SyncLimits } from "./SyncLimits";
+
+type Item =
+  | { kind: "frame"; data: Buffer; ownSeq: number | undefined }
+  | { kind: "cursor"; ids: readonly string[]; at: number; ownSeq: number | undefined };
+
+export interface SendQueueHooks {
+  loadChange(id: string): Uint8Array | undefined;
+  onOverflow(why: string): void;
+  /** A frame carrying our own changes up to `ownSeq` was written to the socket. */
+  onDelivered(ownSeq: number): void;
+  onWriteError(err: Error): void;
+  /** Changes over `maxFrameBytes` that could not be sent (the peer will miss them and their dependents). */
+  onOversize(count: number): void;
+}
+
+export class SendQueue {
+  bytesOut = 0;
+  changesOut = 0;
+  private readonly items: Item[] = [];
+  private queuedFrames = 0;
+  private queuedBytes = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly limits: SyncLimits,
+    private readonly hooks: SendQueueHooks,
+  ) {}
+
+  /** A control frame (never dropped, counted against the bound like any frame). */
+  frame(data: Buffer, ownSeq?: number): boolean {
+    if (this.stopped) return false;
+    if (this.queuedFrames + 1 > this.limits.maxQueuedFrames || this.queuedBytes + data.length > this.limits.maxQueuedBytes) {
+      this.stopped = true;
+      this.hooks.onOverflow(`send queue full (${this.queuedFrames} frames, ${this.queuedBytes} bytes)`);
+      return false;
+    }
+    this.items.push({ kind: "frame", data, ownSeq });
+    this.queuedFrames++;
+    this.queuedBytes += data.length;
+    this.pump();
+    return true;
+  }
+
+  /** Live changes: packed into frames now (they are already in memory). */
+  changes(changes: readonly Uint8Array[], ownSeq?: number): void {
+    const { frames, oversize } = packChanges(changes, this.limits.maxFrameBytes);
+    if (oversize > 0) this.hooks.onOversize(oversize);
+    frames.forEach((f, i) => this.frame(f, i === frames.length - 1 ? ownSeq : undefined));
+  }
+
+  /** A catch-up: ids in delivery order, loaded lazily as the socket drains. */
+  catchUp(ids: readonly string[], ownSeq?: number): void {
+    if (this.stopped || ids.length === 0) return;
+    this.items.push({ kind: "cursor", ids, at: 0, ownSeq });
+    this.pump();
+  }
+
+  /** Frames (and unsent catch-up changes) still waiting here. */
+  backlog(): number {
+    let n = 0;
+    for (const it of this.items) n += it.kind === "frame" ? 1 : it.ids.length - it.at;
+    return n;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.items.length = 0;
+    this.queuedFrames = 0;
+    this.queuedBytes = 0;
+  }
+
+  pump(): void {
+    while (!this.stopped && this.items.length > 0 && this.ws.readyState === this.ws.OPEN && this.ws.bufferedAmount < this.limits.highWaterBytes) {
+      const head = this.items[0]!;
+      if (head.kind === "frame") {
+        this.items.shift();
+        this.queuedFrames--;
+        this.queuedBytes -= head.data.length;
+        this.write(head.data, head.ownSeq, 0);
+        continue;
+      }
+      const batch: Uint8Array[] = [];
+      let size = 2;
+      while (head.at < head.ids.length) {
+        const bytes = this.hooks.loadChange(head.ids[head.at]!);
+        if (bytes && batch.length > 0 && size + 4 + bytes.length > this.limits.maxFrameBytes) break;
+        head.at++;
+        if (!bytes) continue;
+        batch.push(bytes);
+        size += 4 + bytes.length;
+      }
+      const done = head.at >= head.ids.length;
+      if (done) this.items.shift();
+      const { frames, oversize } = packChanges(batch, this.limits.maxFrameBytes);
+      if (oversize > 0) this.hooks.onOversize(oversize);
+      frames.forEach((f, i) => this.write(f, done && i === frames.length - 1 ? head.ownSeq : undefined, batch.length));
+    }
+  }
+
+  private write(data: Buffer, ownSeq: number | undefined, changes: number): void {
+    this.bytesOut += data.length;
+    this.changesOut += changes || (data[1] === 0x02 ? countChanges(data) : 0);
+    this.ws.send(data, { binary: true }, (err) => {
+      if (err) {
+        this.hooks.onWriteError(err);
+        return;
+      }
+      if (ownSeq !== undefined) this.hooks.onDelivered(ownSeq);
+      this.pump();
+    });
+  }
+}
+
+function countChanges(frame: Buffer): number {
+  let n = 0;
+  for (let at = 2; at + 4 <= frame.length; at += 4 + frame.readUInt32BE(at)) n++;
+  return n;
+}

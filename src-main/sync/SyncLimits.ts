@@ -1,0 +1,45 @@
+/**
+ * Every bound the sync layer enforces, in one place, with the defaults a
+ * node runs with. Tests shrink them (fast backoff, tiny queues) through
+ * `SyncServiceOptions.limits`.
+ */
+export interface SyncLimits {
+  /** Largest frame accepted or sent (ws `maxPayload`; over it → close 1009). */
+  maxFrameBytes: number;
+  /** Live frames waiting to be written to one peer, by count and bytes; past either → close 4006. */
+  maxQueuedFrames: number;
+  maxQueuedBytes: number;
+  /** Writing pauses while `ws.bufferedAmount` is above this (the kernel/ws buffer is not our queue). */
+  highWaterBytes: number;
+  /** Received-but-unapplied bytes per peer; above it the socket is paused (TCP backpressure). */
+  maxRecvQueueBytes: number;
+  /** Changes applied per event-loop turn (keeps the main loop responsive). */
+  applyChunk: number;
+  handshakeTimeoutMs: number;
+  /** Ping period; a peer silent for two periods is dropped (≤ 30 s with the default). */
+  pingIntervalMs: number;
+  /** Rendezvous reconnect backoff: base doubling up to max. */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** Consecutive failed attempts from which a failure is logged at ERROR instead of WARN. */
+  errorAfterFailures: number;
+  /** `need` rounds per connection, and changes sent per `need` answer. */
+  maxNeedRounds: number;
+  maxNeedAnswer: number;
+}
+
+export const DEFAULT_SYNC_LIMITS: SyncLimits = {
+  maxFrameBytes: 1024 * 1024,
+  maxQueuedFrames: 10_000,
+  maxQueuedBytes: 32 * 1024 * 1024,
+  highWaterBytes: 1024 * 1024,
+  maxRecvQueueBytes: 8 * 1024 * 1024,
+  applyChunk: 256,
+  handshakeTimeoutMs: 10_000,
+  pingIntervalMs: 15_000,
+  backoffBaseMs: 1_000,
+  backoffMaxMs: 30_000,
+  errorAfterFailures: 10,
+  maxNeedRounds: 8,
+  maxNeedAnswer: 50_000,
+};

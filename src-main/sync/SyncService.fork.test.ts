@@ -1,0 +1,90 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { signChange } from "../crdt/changeCodec";
+import type { Op } from "../crdt/Change";
+import { testIdentity, TEST_WORKSPACE } from "../crdt/testKit";
+import { hostilePeer } from "./hostilePeer";
+import { SyncCloseCode } from "./SyncCloseCode";
+import { planCatchUp } from "./planCatchUp";
+import { converged, sameHeads, serveSync, syncNode, waitFor, type SyncTestNode } from "./syncTestKit";
+
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanup.length > 0) await cleanup.pop()!();
+});
+
+const equivocator = testIdentity(9);
+const create = (story: string): Op[] => [{ t: "create", story, name: story, stage: "1_backlog", rank: "a0", agent: null }];
+const change = (seq: number, deps: string[], wall: number, ops: Op[]) =>
+  signChange({ v: 1, workspace: TEST_WORKSPACE, author: equivocator.publicKey, seq, deps, clock: { wall, logical: 0 }, ops }, equivocator);
+
+async function pair(): Promise<[SyncTestNode, SyncTestNode, string]> {
+  const a = syncNode(0);
+  const b = syncNode(1);
+  const server = await serveSync(a.sync.handleUpgrade);
+  cleanup.push(() => a.sync.close(), () => b.sync.close(), () => server.close());
+  return [a, b, server.url];
+}
+
+describe("forks and the need fallback", () => {
+  it("heals a two-deep fork neither side knew of (equal vectors, different heads) with need rounds", async () => {
+    const [a, b, url] = await pair();
+    const e1 = change(1, [], 10, create("fork-1"));
+    const e1b = change(2, [e1.id], 11, [{ t: "blocked", story: "fork-1", value: true }]);
+    const e2 = change(1, [], 12, create("fork-2"));
+    const e2b = change(2, [e2.id], 13, [{ t: "blocked", story: "fork-2", value: true }]);
+    a.replica.receiveBatch([e1.bytes, e1b.bytes]);
+    b.replica.receiveBatch([e2.bytes, e2b.bytes]);
+    expect(a.replica.authorSeqs()).toEqual(b.replica.authorSeqs());
+    b.sync.connect(url);
+    await waitFor(() => sameHeads([a, b]) && converged([a, b]), 5_000, "fork healed");
+    for (const n of [a, b]) expect(n.replica.equivocators()).toEqual([equivocator.publicKey]);
+    expect(b.logger.lines.some((l) => l.msg === "sync: asking for missing changes")).toBe(true);
+  });
+
+  it("sends a known equivocator's branches from the fork up, whatever the peer's vector says", () => {
+    const a = syncNode(0);
+    const e1 = change(1, [], 10, create("x1"));
+    const e2 = change(1, [], 11, create("x2"));
+    const e3 = change(2, [e2.id], 12, [{ t: "blocked", story: "x2", value: true }]);
+    a.replica.receiveBatch([e1.bytes, e2.bytes, e3.bytes]);
+    const plan = planCatchUp(a.replica, new Map([[equivocator.publicKey, 2]]));
+    expect(plan).toEqual([e1.id, e2.id, e3.id]); // clock order = topological order
+    expect(planCatchUp(a.replica, new Map())).toEqual([e1.id, e2.id, e3.id]);
+    void a.sync.close();
+  });
+
+  it("a peer lying about its vector only misses changes; one lying about heads gets nothing and the rounds end", async () => {
+    const [a, , url] = await pair();
+    for (let k = 0; k < 5; k++) a.board.create({ name: `a${k}`, stage: "1_backlog", agent: null });
+    const state = a.replica.canonicalState();
+    const p = await hostilePeer(url);
+    p.control(await p.auth(testIdentity(5), TEST_WORKSPACE));
+    p.control({ t: "sync", vec: [[a.identity.publicKey, 3]], heads: ["ab".repeat(32)] });
+    p.control({ t: "plan", count: 0 });
+    p.control({ t: "ready" });
+    await waitFor(() => p.frames.some((f) => f.ok && f.kind === "control" && f.message.t === "ready"), 2_000, "ready");
+    const got = p.frames.filter((f) => f.ok && f.kind === "changes").reduce((n, f) => n + (f.ok && f.kind === "changes" ? f.changes.length : 0), 0);
+    expect(got).toBe(2); // seqs 4 and 5 only
+    // A asked once for the head it was told of; it never arrives; nothing loops.
+    await waitFor(() => a.logger.lines.some((l) => l.msg === "sync: asking for missing changes"), 2_000, "need");
+    p.control({ t: "plan", count: 0 });
+    p.control({ t: "ready" });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(a.logger.lines.filter((l) => l.msg === "sync: asking for missing changes").length).toBe(1);
+    expect(a.replica.canonicalState()).toBe(state);
+  });
+
+  it("detects a silent peer with ping/pong and drops it (4007)", async () => {
+    const a = syncNode(0, { limits: { pingIntervalMs: 100 } });
+    const server = await serveSync(a.sync.handleUpgrade);
+    cleanup.push(() => a.sync.close(), () => server.close());
+    const p = await hostilePeer(server.url);
+    p.control(await p.auth(testIdentity(5), TEST_WORKSPACE));
+    await waitFor(() => a.sync.status().online, 2_000, "online");
+    p.socket()!.pause(); // alive TCP, but nothing is read or answered
+    const started = Date.now();
+    await waitFor(() => a.logger.lines.some((l) => l.msg === "sync: closing link" && l.fields.code === SyncCloseCode.unresponsive), 3_000, "keepalive");
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(a.sync.status().peers).toEqual([]);
+  });
+});

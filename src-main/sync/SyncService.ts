@@ -1,0 +1,232 @@
+/**
+ * The sync layer of one node: a WebSocket endpoint (`handleUpgrade`, mount it
+ * at `/sync`), outgoing rendezvous clients (`connect`), live relay of every
+ * applied change, and a status with change events.
+ *
+ * Invariants:
+ * - every applied change (local, or received from a peer) is queued once to
+ *   every peer whose catch-up is planned, except the peer that sent us that
+ *   very change — so a hub relays each change exactly once and never echoes;
+ *   duplicates are not `applied`, so they are never relayed;
+ * - the service owns no copy of replica state: vectors, heads and change
+ *   bytes are read from the replica when needed;
+ * - `close()` stops clients, closes links and the server; nothing runs after.
+ */
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, type WebSocket } from "ws";
+import { changeIdOf } from "../crdt/changeCodec";
+import { Ed25519Verifier } from "../crdt/Ed25519Verifier";
+import type { Signer } from "../crdt/Identity";
+import type { AppliedEvent, ReceiveResult, Replica } from "../crdt/Replica";
+import { Emitter } from "../node/Emitter";
+import type { Logger } from "../node/Logger";
+import type { PeerHost } from "./PeerHost";
+import { PeerLink, type LinkClosed } from "./PeerLink";
+import { RendezvousClient } from "./RendezvousClient";
+import { SyncCloseCode } from "./SyncCloseCode";
+import { DEFAULT_SYNC_LIMITS, type SyncLimits } from "./SyncLimits";
+import type { SyncMessageOf } from "./SyncMessage";
+import { MAX_HEADS } from "./SyncMessage";
+import type { CatchUpProgress, SyncStatus } from "./SyncStatus";
+
+export interface SyncServiceOptions {
+  replica: Replica;
+  identity: Signer;
+  log: Logger;
+  /** Hex node keys allowed to connect (either direction); empty or absent = open mesh. */
+  trustedKeys?: readonly string[];
+  limits?: Partial<SyncLimits>;
+}
+
+export interface RendezvousHandle {
+  readonly url: string;
+  stop(): void;
+}
+
+export class SyncService implements PeerHost {
+  readonly replica: Replica;
+  readonly identity: Signer;
+  readonly limits: SyncLimits;
+  readonly log: Logger;
+  readonly verifier = new Ed25519Verifier();
+  private readonly trusted: ReadonlySet<string>;
+  private readonly wss: WebSocketServer;
+  private readonly links = new Set<PeerLink>();
+  private readonly clients = new Set<RendezvousClient>();
+  private readonly events: Emitter<SyncStatus>;
+  private readonly unsubscribe: () => void;
+  /** The link whose changes are being applied right now, and their ids (relay must skip it for those). */
+  private inbound: { link: PeerLink; ids: Set<string> } | null = null;
+  private deliveredSeq = 0;
+  private statusScheduled = false;
+  private closed = false;
+
+  constructor(options: SyncServiceOptions) {
+    this.replica = options.replica;
+    this.identity = options.identity;
+    this.log = options.log.child({ svc: "sync" });
+    this.limits = { ...DEFAULT_SYNC_LIMITS, ...options.limits };
+    this.trusted = new Set(options.trustedKeys ?? []);
+    this.events = new Emitter((err) => this.log.error("sync: status listener failed", { err }));
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: this.limits.maxFrameBytes });
+    this.wss.on("error", (err) => this.log.warn("sync: server error", { err }));
+    this.unsubscribe = this.replica.onApplied((e) => this.relay(e));
+    if (this.identity.publicKey !== this.replica.author) throw new Error("sync identity must be the replica's author");
+  }
+
+  /** Mount on the HTTP host's upgrade routes at `/sync`. Never throws. */
+  readonly handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    if (this.closed) {
+      socket.destroy();
+      return;
+    }
+    try {
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, "in"));
+    } catch (err) {
+      this.log.warn("sync: upgrade failed", { err });
+      socket.destroy();
+    }
+  };
+
+  /** Keeps a connection to a rendezvous peer (reconnecting with backoff) until stopped. */
+  connect(url: string): RendezvousHandle {
+    const client = new RendezvousClient(url, {
+      limits: this.limits,
+      log: this.log,
+      attach: (ws, u, hooks) => this.attach(ws, "out", u, hooks),
+      changed: () => this.scheduleStatus(),
+    });
+    this.clients.add(client);
+    if (!this.closed) client.start();
+    return {
+      url,
+      stop: () => {
+        client.stop();
+        this.clients.delete(client);
+        this.scheduleStatus();
+      },
+    };
+  }
+
+  onStatus(listener: (status: SyncStatus) => void): () => void {
+    return this.events.on(listener);
+  }
+
+  status(): SyncStatus {
+    const peers = [...this.links].map((l) => ({
+      nodeId: l.remoteKey,
+      ...(l.url !== undefined ? { url: l.url } : {}),
+      direction: l.direction,
+      state: l.state === "closed" ? ("handshake" as const) : l.state,
+      lastSeen: l.lastSeen,
+      catchUp: l.receiver.catchUp ? { ...l.receiver.catchUp } : null,
+      bytesIn: l.receiver.bytesIn,
+      bytesOut: l.send.bytesOut,
+      changesIn: l.receiver.changesIn,
+      changesOut: l.send.changesOut,
+    }));
+    const catching = peers.filter((p) => p.catchUp !== null).map((p) => p.catchUp!);
+    const catchUp: CatchUpProgress | null =
+      catching.length === 0
+        ? null
+        : { expected: catching.reduce((n, c) => n + c.expected, 0), received: catching.reduce((n, c) => n + c.received, 0) };
+    const own = this.replica.authorSeqs().get(this.identity.publicKey) ?? 0;
+    return {
+      nodeId: this.identity.publicKey,
+      workspaceId: this.replica.workspace,
+      online: [...this.links].some((l) => l.authed),
+      heads: [...this.replica.heads()].sort(),
+      peers,
+      rendezvous: [...this.clients].map((c) => c.status()),
+      unsent: Math.max(0, own - this.deliveredSeq),
+      catchUp,
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.unsubscribe();
+    for (const c of this.clients) c.stop();
+    this.clients.clear();
+    for (const l of [...this.links]) l.close(SyncCloseCode.goingAway, "node shutting down");
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+
+  // ── PeerHost ─────────────────────────────────────────────────────────
+
+  isTrusted(nodeKey: string): boolean {
+    return this.trusted.size === 0 || this.trusted.has(nodeKey);
+  }
+
+  syncMessage(): SyncMessageOf<"sync"> {
+    // Heads beyond the cap are only a hint for `need`; the vector alone is complete for honest authors.
+    return { t: "sync", vec: [...this.replica.authorSeqs()], heads: [...this.replica.heads()].sort().slice(0, MAX_HEADS) };
+  }
+
+  receive(link: PeerLink, changes: Uint8Array[]): ReceiveResult[] {
+    // `relay` runs inside receiveBatch (onApplied is synchronous), so the ids
+    // this peer sent must be known before the call: hash the bodies (cheap).
+    const ids = new Set(changes.map((c) => changeIdOf(c.subarray(65))));
+    this.inbound = { link, ids };
+    try {
+      return this.replica.receiveBatch(changes);
+    } finally {
+      this.inbound = null;
+    }
+  }
+
+  noteDelivered(seq: number): void {
+    if (seq <= this.deliveredSeq) return;
+    this.deliveredSeq = seq;
+    this.scheduleStatus();
+  }
+
+  linkChanged(_link: PeerLink): void {
+    this.scheduleStatus();
+  }
+
+  linkClosed(link: PeerLink): void {
+    this.links.delete(link);
+    this.scheduleStatus();
+  }
+
+  // ── internals ────────────────────────────────────────────────────────
+
+  private attach(ws: WebSocket, direction: "in" | "out", url?: string, hooks?: { onAuthed: () => void; onClosed: (info: LinkClosed) => void }): PeerLink {
+    const link = new PeerLink({ ws, direction, host: this, ...(url !== undefined ? { url } : {}), ...hooks });
+    if (this.closed) link.close(SyncCloseCode.goingAway, "node shutting down");
+    else this.links.add(link);
+    this.scheduleStatus();
+    return link;
+  }
+
+  private relay(e: AppliedEvent): void {
+    const origin = this.inbound;
+    const ownSeq = e.local ? this.replica.authorSeqs().get(this.identity.publicKey) : undefined;
+    for (const link of this.links) {
+      if (!link.live) continue;
+      if (origin?.link === link) {
+        link.sendLive(this.notFrom(origin, e));
+      } else {
+        link.sendLive(e.changes, ownSeq);
+      }
+    }
+    if (e.local) this.scheduleStatus();
+  }
+
+  /** Changes of `e` that the origin peer did not itself send (released dependents of other peers' changes). */
+  private notFrom(origin: { link: PeerLink; ids: Set<string> }, e: AppliedEvent): Uint8Array[] {
+    return e.changes.filter((_, i) => !origin.ids.has(e.changeIds[i]!));
+  }
+
+  private scheduleStatus(): void {
+    if (this.statusScheduled || this.closed) return;
+    this.statusScheduled = true;
+    setImmediate(() => {
+      this.statusScheduled = false;
+      if (this.events.size > 0 && !this.closed) this.events.emit(this.status());
+    });
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * Learns a rendezvous peer's workspace before a node exists, so a node
+ * started on an empty data dir with `--rendezvous URL` can create its replica
+ * in that workspace. Reads the server's `hello` (the first frame it sends)
+ * and closes. The answer is the server's *claim*: the handshake that follows
+ * (and `trustedKeys`) is what authenticates the server.
+ */
+import { WebSocket } from "ws";
+import { SyncCloseCode } from "./SyncCloseCode";
+import { decodeSyncFrame } from "./SyncFrame";
+import { DEFAULT_SYNC_LIMITS } from "./SyncLimits";
+
+export interface DiscoveredPeer {
+  workspace: string;
+  nodeId: string;
+}
+
+export function discoverWorkspace(url: string, options: { timeoutMs?: number } = {}): Promise<DiscoveredPeer> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_SYNC_LIMITS.handshakeTimeoutMs;
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const ws = new WebSocket(url, { maxPayload: DEFAULT_SYNC_LIMITS.maxFrameBytes, handshakeTimeout: timeoutMs });
+    const done = (err: Error | null, value?: DiscoveredPeer): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(SyncCloseCode.normal, "discovered");
+      if (err) reject(err);
+      else resolve(value!);
+    };
+    const timer = setTimeout(() => done(new Error(`no hello from ${url} within ${timeoutMs} ms`)), timeoutMs);
+    ws.on("message", (data, isBinary) => {
+      const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+      const frame = isBinary ? decodeSyncFrame(bytes) : null;
+      if (frame?.ok && frame.kind === "control" && frame.message.t === "hello") {
+        done(null, { workspace: frame.message.workspace, nodeId: frame.message.node });
+      } else {
+        done(new Error(`${url} did not start with a sync hello`));
+      }
+    });
+    ws.on("error", (err) => done(err));
+    ws.on("close", (code, reason) => done(new Error(`closed before hello: ${code} ${reason.toString("utf8")}`)));
+  });
+}

@@ -1,0 +1,121 @@
+/**
+ * What to send a peer so it can apply everything we have: reconciliation by
+ * per-author seq vectors (docs/PROTOCOL.md §Reconciliation).
+ *
+ * Why it is complete for honest authors: an author's seq is 1 + its highest
+ * seq in the change's causal past, so an author that never equivocates has
+ * exactly one change per seq 1..max and each depends (transitively) on the
+ * previous one. A peer whose vector says `A: n` therefore holds A's changes
+ * 1..n, and it lacks exactly A's seqs n+1..ours — the cost is O(authors +
+ * missing), never the history.
+ *
+ * Equivocating authors (several changes at one seq, `changesBySeq`) break the
+ * "one per seq" assumption: for them we send every change from the first
+ * forked seq upward, whatever the peer's vector says (duplicates are ignored
+ * by the receiver). Forks neither side knows of yet are healed by `need`
+ * rounds (planNeed): the receiver asks for heads it was told of but lacks.
+ *
+ * Order: by HLC clock, then id. A change's clock exceeds its deps' clocks,
+ * so this is a topological order: the receiver can apply each change as it
+ * arrives, and nothing waits in its pending queue.
+ */
+import { decodeChange } from "../crdt/changeCodec";
+import type { Replica } from "../crdt/Replica";
+
+type Key = { wall: number; logical: number; id: string };
+
+/**
+ * Canonical JSON sorts keys, so every change body starts with
+ * `{"author":"<64 hex>","clock":{"logical":L,"wall":W}`: read L and W from the
+ * bytes at that fixed offset (a full decode per change would dominate a big plan).
+ */
+const PREFIX = Buffer.from('{"author":"' + "0".repeat(64) + '","clock":{"logical":');
+const WALL = Buffer.from(',"wall":');
+const BODY = 65;
+
+function digitsAt(bytes: Uint8Array, at: number): [value: number, end: number] {
+  let v = 0;
+  let i = at;
+  for (; i < bytes.length && i - at < 16; i++) {
+    const c = bytes[i]!;
+    if (c < 48 || c > 57) break;
+    v = v * 10 + (c - 48);
+  }
+  return [i > at ? v : -1, i];
+}
+
+function clockOf(bytes: Uint8Array): { wall: number; logical: number } {
+  const [logical, end] = digitsAt(bytes, BODY + PREFIX.length);
+  const wallAt = end + WALL.length;
+  let ok = logical >= 0 && wallAt < bytes.length;
+  for (let i = 0; ok && i < WALL.length; i++) ok = bytes[end + i] === WALL[i];
+  const [wall] = ok ? digitsAt(bytes, wallAt) : [-1];
+  if (ok && wall >= 0) return { wall, logical };
+  // Unreachable for stored changes (they were decoded canonically); stay correct anyway.
+  const d = decodeChange(bytes);
+  return d.ok ? d.value.change.clock : { wall: 0, logical: 0 };
+}
+
+/** Sorts ids we hold into a topological (clock, id) order; ids we lack are dropped. */
+export function orderForDelivery(replica: Replica, ids: Iterable<string>): string[] {
+  const keys: Key[] = [];
+  for (const id of ids) {
+    const bytes = replica.getChange(id);
+    if (bytes) keys.push({ ...clockOf(bytes), id });
+  }
+  keys.sort((a, b) => a.wall - b.wall || a.logical - b.logical || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return keys.map((k) => k.id);
+}
+
+/** Lowest seq at which `author` has several changes, or undefined. O(author's history), local only. */
+function forkSeq(replica: Replica, author: string, max: number): number | undefined {
+  for (let s = 1; s <= max; s++) if (replica.changesBySeq(author, s).length > 1) return s;
+  return undefined;
+}
+
+/** The ids a peer with vector `peerVec` lacks, in delivery order. */
+export function planCatchUp(replica: Replica, peerVec: ReadonlyMap<string, number>): string[] {
+  const ids = new Set<string>();
+  const equivocators = new Set(replica.equivocators());
+  for (const [author, max] of replica.authorSeqs()) {
+    let from = (peerVec.get(author) ?? 0) + 1;
+    if (equivocators.has(author)) from = Math.min(from, forkSeq(replica, author, max) ?? from);
+    for (let s = from; s <= max; s++) for (const id of replica.changesBySeq(author, s)) ids.add(id);
+  }
+  return orderForDelivery(replica, ids);
+}
+
+/**
+ * Answer to `need`: the requested changes and their causal past back to what
+ * the peer's vector says it has (for non-equivocating authors), or the peer's
+ * heads; at most `cap` changes.
+ */
+export function planNeed(
+  replica: Replica,
+  requested: readonly string[],
+  peerVec: ReadonlyMap<string, number>,
+  peerHeads: ReadonlySet<string>,
+  cap: number,
+): string[] {
+  const equivocators = new Set(replica.equivocators());
+  const out = new Set<string>();
+  const stack = requested.filter((id) => replica.hasChange(id));
+  while (stack.length > 0 && out.size < cap) {
+    const id = stack.pop()!;
+    if (out.has(id)) continue;
+    const bytes = replica.getChange(id);
+    const d = bytes ? decodeChange(bytes) : undefined;
+    if (!d?.ok) continue;
+    out.add(id);
+    for (const dep of d.value.change.deps) {
+      if (out.has(dep) || peerHeads.has(dep)) continue;
+      const depBytes = replica.getChange(dep);
+      const dd = depBytes ? decodeChange(depBytes) : undefined;
+      if (!dd?.ok) continue;
+      const { author, seq } = dd.value.change;
+      if (!equivocators.has(author) && seq <= (peerVec.get(author) ?? 0)) continue;
+      stack.push(dep);
+    }
+  }
+  return orderForDelivery(replica, out);
+}
