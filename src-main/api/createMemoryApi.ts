@@ -2,7 +2,8 @@
  * The session/memory half of the contract (`src-shared/memoryMethods.ts`).
  * Inputs arrive validated by `dispatch`; the service raises `not_found` for
  * unknown sessions and memcells. Like the board handlers, these do not emit
- * events: the service announces `session/changed` after each commit.
+ * events: the node announces `session/changed` from the replica after each
+ * commit, for local and remote changes alike.
  */
 import type { memoryMethods } from "../../src-shared/memoryMethods";
 import type { MemoryService } from "../memory/MemoryService";

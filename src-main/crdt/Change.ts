@@ -15,9 +15,15 @@
  * `validateChange`; the schemas only check shape.
  */
 import { z } from "zod";
+import { memCellIdSchema } from "../../src-shared/MemCell";
+import { messageIdSchema, messageRoleSchema } from "../../src-shared/Message";
+import { MAX_MESSAGE_CONTENT } from "../../src-shared/memoryMethods";
+import { sessionIdSchema } from "../../src-shared/Session";
 import { stageIdSchema } from "../../src-shared/stages";
 import { storyIdSchema } from "../../src-shared/Story";
 import { isRank } from "./rankBetween";
+
+export const MAX_OPS_PER_CHANGE = 20_000;
 
 export const hexKeySchema = z.string().regex(/^[0-9a-f]{64}$/, "64 lowercase hex chars");
 export const changeIdSchema = hexKeySchema;
@@ -28,6 +34,48 @@ const agentSchema = z.string().max(200).nullable();
 export const tagSchema = z.string().regex(/^[0-9a-f]{64}\.\d{1,5}$/);
 
 const story = storyIdSchema;
+const session = sessionIdSchema;
+const epochMs = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+/** Bounds of a memcell op (the memorizer truncates episodes to fit). */
+export const MEMCELL_LIMITS = { messages: 1_000, title: 500, content: 64 * 1024, summary: 4 * 1024 } as const;
+
+/**
+ * The memory ops (sessions, messages, memcells — see `memory/MemoryReducer`
+ * for their validity and merge rules). They name no `story` key, which is
+ * how `isStoryOp` tells the two families apart.
+ */
+const memoryOps = [
+  z.object({ t: z.literal("session"), session, title: z.string().max(500), storyId: storyIdSchema.nullable(), createdAt: epochMs }).strict(),
+  z
+    .object({
+      t: z.literal("msg"),
+      session,
+      /** Must equal `messageId(session, {sender, role, ts, content}, occ)`: one id, one content. */
+      id: messageIdSchema,
+      sender: z.string().min(1).max(256),
+      role: messageRoleSchema,
+      ts: epochMs,
+      content: z.string().max(MAX_MESSAGE_CONTENT),
+      occ: z.number().int().min(0).max(MAX_OPS_PER_CHANGE),
+    })
+    .strict(),
+  z
+    .object({
+      t: z.literal("cell"),
+      session,
+      /** The memcell id is derived from these (`memCellId`), never sent. */
+      messages: z.array(messageIdSchema).min(1).max(MEMCELL_LIMITS.messages),
+      title: z.string().max(MEMCELL_LIMITS.title),
+      content: z.string().max(MEMCELL_LIMITS.content),
+      summary: z.string().max(MEMCELL_LIMITS.summary).nullable(),
+    })
+    .strict(),
+  z.object({ t: z.literal("segmenter"), session }).strict(),
+  z.object({ t: z.literal("cellHide"), cell: memCellIdSchema }).strict(),
+  z.object({ t: z.literal("cellUnhide"), cell: memCellIdSchema }).strict(),
+] as const;
+
 export const opSchema = z.discriminatedUnion("t", [
   z.object({ t: z.literal("create"), story, name: nameSchema, stage: stageIdSchema, rank: rankSchema, agent: agentSchema }).strict(),
   z.object({ t: z.literal("name"), story, value: nameSchema }).strict(),
@@ -41,11 +89,18 @@ export const opSchema = z.discriminatedUnion("t", [
   z.object({ t: z.literal("hide"), story }).strict(),
   z.object({ t: z.literal("unhide"), story }).strict(),
   z.object({ t: z.literal("delete"), story }).strict(),
+  ...memoryOps,
 ]);
 
 export type Op = z.infer<typeof opSchema>;
+/** An op of the pipeline board (every one names a `story`). */
+export type StoryOp = Extract<Op, { story: string }>;
+export type MemoryOp = Exclude<Op, StoryOp>;
 
-export const MAX_OPS_PER_CHANGE = 20_000;
+export function isStoryOp(op: Op): op is StoryOp {
+  return "story" in op;
+}
+
 export const MAX_DEPS = 256;
 
 export const hlcSchema = z

@@ -21,7 +21,8 @@ import type { Logger } from "../node/Logger";
 import { canonicalJson } from "./canonicalJson";
 import { ApiFailure } from "../../src-shared/ApiError";
 import { changeSchema, type Change, type Op, type SignedChange } from "./Change";
-import { changeBody, changeIdOf, decodeChange, signChange, WIRE_VERSION } from "./changeCodec";
+import { changeBody, changeIdOf, decodeChange, MAX_CHANGE_BYTES, signChange, WIRE_VERSION } from "./changeCodec";
+import type { ChangeReducer } from "./ChangeReducer";
 import { applyChange } from "./applyChange";
 import { Ed25519Verifier } from "./Ed25519Verifier";
 import { hlcReceive, hlcSend, maxHlc, ZERO_HLC, type Hlc } from "./Hlc";
@@ -29,7 +30,7 @@ import type { Signer } from "./Identity";
 import { MemoryReplicaStore } from "./MemoryReplicaStore";
 import type { ReplicaStore } from "./ReplicaStore";
 import { toStory, type StoryRecord } from "./StoryRecord";
-import { validateChange } from "./validateChange";
+import { inCausalPast, validateChange } from "./validateChange";
 
 export type ReceiveStatus = "applied" | "duplicate" | "pending" | "rejected";
 
@@ -64,6 +65,8 @@ export interface ReplicaOptions {
   store?: ReplicaStore;
   now?: () => number;
   pendingLimits?: PendingLimits;
+  /** State folded from the same changes beside the board (see ChangeReducer). */
+  reducers?: readonly ChangeReducer[];
 }
 
 interface Batch {
@@ -88,6 +91,7 @@ export class Replica {
   private readonly limits: PendingLimits;
   private readonly verifier = new Ed25519Verifier();
   private readonly listeners = new Set<(event: AppliedEvent) => void>();
+  private readonly reducers: readonly ChangeReducer[];
 
   constructor(options: ReplicaOptions) {
     this.workspace = options.workspace;
@@ -97,6 +101,7 @@ export class Replica {
     this.now = options.now ?? Date.now;
     this.logger = options.logger;
     this.limits = options.pendingLimits ?? DEFAULT_PENDING_LIMITS;
+    this.reducers = options.reducers ?? [];
   }
 
   /** Subscribes to applied changes (local and remote); returns an unsubscribe. */
@@ -171,25 +176,40 @@ export class Replica {
 
   /** Makes, signs and applies one local change; returns it and the stories it changed. */
   commit(ops: Op[]): { change: SignedChange; storyIds: string[] } {
+    const { changes, storyIds } = this.commitMany([ops]);
+    return { change: changes[0]!, storyIds };
+  }
+
+  /**
+   * Makes, signs and applies several local changes (each depending on the
+   * one before) in ONE transaction and one listener event: how a write too
+   * large for one change (a change must fit a sync frame) stays atomic.
+   */
+  commitMany(opLists: readonly Op[][]): { changes: SignedChange[]; storyIds: string[] } {
     const batch = newBatch();
-    const signed = this.store.transaction(() => {
-      const deps = [...this.store.heads()].sort();
-      let seq = 1;
-      for (const d of deps) seq = Math.max(seq, (this.store.getChangeMeta(d)?.vec[this.author] ?? 0) + 1);
-      const clock = this.nextClock();
-      const draft: Change = { v: 1, workspace: this.workspace, author: this.author, seq, deps, clock, ops };
-      // Checked against the same schema peers use, so we never apply what they would refuse.
-      const parsed = changeSchema.safeParse(draft);
-      if (!parsed.success) throw new ApiFailure("invalid_input", `invalid change: ${parsed.error.issues[0]?.message ?? "shape"}`);
-      const change = parsed.data;
-      const made = signChange(change, this.signer);
-      const outcome = this.integrate(made, batch, true);
-      // A local change that fails validation is a bug in the caller, not input to log.
-      if (outcome.status !== "applied") throw new Error(`local change rejected: ${outcome.reason ?? "?"}`);
-      return made;
-    });
+    const signed = this.store.transaction(() => opLists.map((ops) => this.commitOne(ops, batch)));
     this.emit(batch, true);
-    return { change: signed, storyIds: uniqueSorted(batch.storyIds) };
+    return { changes: signed, storyIds: uniqueSorted(batch.storyIds) };
+  }
+
+  private commitOne(ops: Op[], batch: Batch): SignedChange {
+    const deps = [...this.store.heads()].sort();
+    let seq = 1;
+    for (const d of deps) seq = Math.max(seq, (this.store.getChangeMeta(d)?.vec[this.author] ?? 0) + 1);
+    const clock = this.nextClock();
+    const draft: Change = { v: 1, workspace: this.workspace, author: this.author, seq, deps, clock, ops };
+    // Checked against the same schema peers use, so we never apply what they would refuse.
+    const parsed = changeSchema.safeParse(draft);
+    if (!parsed.success) throw new ApiFailure("invalid_input", `invalid change: ${parsed.error.issues[0]?.message ?? "shape"}`);
+    const made = signChange(parsed.data, this.signer);
+    // Peers refuse (and sync frames cannot carry) a larger change.
+    if (made.bytes.length > MAX_CHANGE_BYTES) {
+      throw new ApiFailure("too_large", `this edit encodes to ${made.bytes.length} bytes; one change holds at most ${MAX_CHANGE_BYTES}`);
+    }
+    const outcome = this.integrate(made, batch, true);
+    // A local change that fails validation is a bug in the caller, not input to log.
+    if (outcome.status !== "applied") throw new Error(`local change rejected: ${outcome.reason ?? "?"}`);
+    return made;
   }
 
   private receiveOne(input: Uint8Array | SignedChange, batch: Batch): ReceiveResult {
@@ -245,8 +265,19 @@ export class Replica {
     const { id, change } = signed;
     const valid = validateChange(this.store, id, change);
     if (!valid.ok) return local ? { status: "rejected", id, reason: valid.reason } : this.reject(id, valid.reason);
+    // valid.vec already counts this change; its own author's chain below it is the past.
+    const past = (x: string): boolean => {
+      const meta = this.store.getChangeMeta(x);
+      if (meta === undefined || (meta.author === change.author && meta.seq >= change.seq)) return false;
+      return inCausalPast(this.store, change.deps, valid.vec, x);
+    };
+    for (const reducer of this.reducers) {
+      const reason = reducer.validate(id, change, past);
+      if (reason !== null) return local ? { status: "rejected", id, reason } : this.reject(id, reason);
+    }
     const result = applyChange(id, change, (s) => this.store.getStory(s));
     for (const rec of result.records) this.store.putStory(rec);
+    for (const reducer of this.reducers) reducer.apply(id, change);
     if (this.store.changesBySeq(change.author, change.seq).length > 0) {
       this.store.flagEquivocation(change.author);
       this.logger.warn("crdt: author equivocated (two changes with one seq); keeping both branches", {

@@ -7,7 +7,7 @@
  * Every rule here is commutative for concurrent changes (see StoryRecord),
  * which is what makes delivery order irrelevant.
  */
-import type { Change } from "./Change";
+import { isStoryOp, type Change } from "./Change";
 import type { Stamp } from "./Hlc";
 import { compareHlc, compareStamp } from "./Hlc";
 import { addClaimEvent, insertSorted, newStoryRecord, writeLww, type StoryRecord } from "./StoryRecord";
@@ -33,6 +33,7 @@ export function applyChange(id: string, change: Change, load: (story: string) =>
   };
 
   change.ops.forEach((op, index) => {
+    if (!isStoryOp(op)) return; // memory ops: see ChangeReducer
     if (op.t === "create") {
       const existing = get(op.story);
       if (!existing) {

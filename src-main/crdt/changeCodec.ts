@@ -21,7 +21,11 @@ import { changeSchema, type Change, type SignedChange } from "./Change";
 import type { Signer } from "./Identity";
 
 export const WIRE_VERSION = 0x01;
-export const MAX_CHANGE_BYTES = 8 * 1024 * 1024;
+/**
+ * One change must fit one sync frame (1 MiB, with room for the envelope):
+ * a larger one could never be sent, and its dependents would wait forever.
+ */
+export const MAX_CHANGE_BYTES = 1024 * 1024 - 16 * 1024;
 
 export type DecodeResult = { ok: true; value: SignedChange } | { ok: false; reason: string };
 

@@ -22,7 +22,7 @@
  *   than X in C's past), paid only for equivocating authors.
  */
 import { compareHlc } from "./Hlc";
-import type { Change } from "./Change";
+import { isStoryOp, type Change } from "./Change";
 import type { ChangeMeta, ReplicaStore } from "./ReplicaStore";
 
 export type Validation = { ok: true; vec: Record<string, number> } | { ok: false; reason: string };
@@ -50,6 +50,7 @@ export function validateChange(store: ReplicaStore, id: string, change: Change):
   };
   for (let i = 0; i < change.ops.length; i++) {
     const op = change.ops[i]!;
+    if (!isStoryOp(op)) continue; // memory ops: see ChangeReducer
     if (op.t === "create") {
       if (created(op.story)) return { ok: false, reason: `op ${i}: story ${op.story} already exists` };
       createdHere.add(op.story);

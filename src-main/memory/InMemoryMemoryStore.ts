@@ -1,6 +1,7 @@
 /**
- * `MemoryStore` in plain maps, for tests and benchmarks. Same contract as the
- * SQLite store will have (`runMemoryStoreTests`), including atomicity: a
+ * `MemoryStore` in plain maps, for the memorize core's unit tests and its
+ * baseline benchmark. Same contract as the replicated store
+ * (`runMemoryStoreTests`), including atomicity: a
  * commit is fully validated before the first write, so a rejected commit
  * leaves the session exactly as it was.
  */
@@ -34,6 +35,12 @@ export class InMemoryMemoryStore implements MemoryStore {
 
   commitSegmentation(sessionId: string, segmentation: Segmentation): void {
     const state = this.sessions.get(sessionId) ?? { buffer: [], memcells: [], consumed: new Map<string, string>() };
+    const known = new Set([...state.buffer.map((m) => m.id), ...state.consumed.keys()]);
+    const fresh = new Map<string, Message>();
+    for (const m of segmentation.messages) {
+      if (m.sessionId !== sessionId) throw conflict(`message ${m.id} belongs to session ${m.sessionId}`);
+      if (!known.has(m.id)) fresh.set(m.id, { ...m });
+    }
     const existingCells = new Set(state.memcells.map((c) => c.id));
     const claimed = new Map<string, string>();
     for (const cell of segmentation.memcells) {
@@ -41,21 +48,15 @@ export class InMemoryMemoryStore implements MemoryStore {
       if (cell.messageIds.length === 0) throw conflict(`memcell ${cell.id} has no messages`);
       if (existingCells.has(cell.id)) throw conflict(`memcell ${cell.id} already exists`);
       for (const id of cell.messageIds) {
+        if (!known.has(id) && !fresh.has(id)) throw conflict(`message ${id} is not stored`);
         if (state.consumed.has(id) || claimed.has(id)) throw conflict(`message ${id} is already in a memcell`);
         claimed.set(id, cell.id);
       }
     }
-    const bufferIds = new Set<string>();
-    for (const m of segmentation.buffer) {
-      if (m.sessionId !== sessionId) throw conflict(`message ${m.id} belongs to session ${m.sessionId}`);
-      if (bufferIds.has(m.id)) throw conflict(`message ${m.id} appears twice in the buffer`);
-      if (state.consumed.has(m.id) || claimed.has(m.id)) throw conflict(`message ${m.id} is in a memcell and the buffer`);
-      bufferIds.add(m.id);
-    }
     // Validated: apply everything (nothing below can throw).
     for (const [id, cellId] of claimed) state.consumed.set(id, cellId);
     state.memcells.push(...segmentation.memcells.map(copyCell));
-    state.buffer = segmentation.buffer.map((m) => ({ ...m })).sort(compareMessages);
+    state.buffer = [...state.buffer, ...fresh.values()].filter((m) => !claimed.has(m.id)).sort(compareMessages);
     this.sessions.set(sessionId, state);
   }
 }

@@ -4,13 +4,24 @@
  * the buffer) — counted with multiplicity, so a duplicate fails as surely as
  * a loss. One run uses a chaotic detector (random boundaries, some out of
  * range, random latency, 10% failures that the adders retry), one the
- * embedded detector.
+ * embedded detector, and one the chaotic detector over the store a node
+ * runs (signed changes into a SQLite file).
  */
 import { describe, expect, it } from "vitest";
 import { ApiFailure } from "../../src-shared/ApiError";
 import type { BoundaryDetector, Detection } from "./BoundaryDetector";
 import { EmbeddedDetector } from "./EmbeddedDetector";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Replica } from "../crdt/Replica";
+import { silentLogger } from "../node/Logger";
+import { openNodeStore } from "../store/openNodeStore";
+import { SqliteMemoryTables } from "../store/SqliteMemoryTables";
 import { InMemoryMemoryStore } from "./InMemoryMemoryStore";
+import { MemoryReducer } from "./MemoryReducer";
+import type { MemoryStore } from "./MemoryStore";
+import { ReplicatedMemoryStore } from "./ReplicatedMemoryStore";
 import { Memorizer } from "./Memorizer";
 import { toMessages, type Message, type MessageInput } from "./Message";
 import { SessionLocks } from "./SessionLocks";
@@ -43,8 +54,7 @@ function chaoticDetector(random: () => number): BoundaryDetector {
   };
 }
 
-async function runStress(detector: BoundaryDetector, random: () => number, gapMs: number) {
-  const store = new InMemoryMemoryStore();
+async function runStress(detector: BoundaryDetector, random: () => number, gapMs: number, store: MemoryStore = new InMemoryMemoryStore()) {
   const locks = new SessionLocks();
   const memorizer = new Memorizer({ store, detector, locks });
   const expected = new Map<string, Set<string>>(SESSIONS.map((s) => [s, new Set<string>()]));
@@ -98,5 +108,22 @@ describe("Memorizer stress", () => {
     // 20-minute steps: day changes and 4 h gaps occur within a session's stream.
     const { memcells } = await runStress(new EmbeddedDetector(), prng(7), 20 * 60_000);
     expect(memcells).toBeGreaterThan(0);
+  });
+
+  it("16 adders × 50 batches on 4 sessions, chaotic detector, replicated store in a SQLite file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "musher-stress-"));
+    const node = openNodeStore({ dataDir: dir });
+    try {
+      const tables = new SqliteMemoryTables(node.db);
+      const replica = new Replica({ workspace: node.workspaceId, signer: node.identity, logger: silentLogger, store: node.store, reducers: [new MemoryReducer(tables)] });
+      replica.commit(SESSIONS.map((session) => ({ t: "session" as const, session, title: session, storyId: null, createdAt: 1 })));
+      const random = prng(99);
+      const { retries, memcells } = await runStress(chaoticDetector(random), random, 1_000, new ReplicatedMemoryStore(replica, tables));
+      expect(retries).toBeGreaterThan(0);
+      expect(memcells).toBeGreaterThan(0);
+    } finally {
+      node.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

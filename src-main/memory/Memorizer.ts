@@ -9,7 +9,8 @@
  *      talking to itself is not yet an episode; only forced cuts apply);
  *   4. otherwise the detector proposes boundaries; forced cuts are added so the
  *      buffer stays bounded whatever the detector says;
- *   5. segments → memcells, tail → buffer, written by ONE commitSegmentation.
+ *   5. segments → memcells, tail stays buffered: the new messages and the
+ *      memcells are written by ONE commitSegmentation.
  *
  * Invariant: every accepted message id is in exactly one memcell or in the
  * buffer — never both, never neither. The lock makes read→detect→commit
@@ -71,14 +72,27 @@ export class Memorizer {
     this.logger = options.logger ?? silentLogger;
   }
 
-  /** `messages` is untrusted (API input): validated before anything else. */
-  async addMessages(sessionId: string, messages: readonly MessageInput[]): Promise<MemorizeResult> {
+  /**
+   * `messages` is untrusted (API input): validated before anything else.
+   * `segment: false` stores them without cutting anything: what a node that
+   * is not the session's segmenter does (see MemoryService).
+   */
+  async addMessages(sessionId: string, messages: readonly MessageInput[], options: { segment?: boolean } = {}): Promise<MemorizeResult> {
     const parsed = addMessagesSchema.safeParse({ sessionId, messages });
     if (!parsed.success) {
       throw new ApiFailure("invalid_input", "invalid addMessages input", toIssues(parsed.error));
     }
     const incoming = toMessages(parsed.data.sessionId, parsed.data.messages);
-    return this.locks.run(sessionId, () => this.memorizeLocked(sessionId, incoming));
+    const segment = options.segment ?? true;
+    return this.locks.run(sessionId, () => this.memorizeLocked(sessionId, incoming, { segment, rerun: false }));
+  }
+
+  /**
+   * Runs the pipeline over the buffer as it stands, with no new messages:
+   * how the segmenter memorizes messages that reached it from peers.
+   */
+  async resegment(sessionId: string): Promise<MemorizeResult> {
+    return this.locks.run(sessionId, () => this.memorizeLocked(sessionId, [], { segment: true, rerun: true }));
   }
 
   /** Turns the whole buffer into one final memcell (e.g. the session ended). */
@@ -94,13 +108,17 @@ export class Memorizer {
       const boundaries = withForcedCuts(buffer, [buffer.length], this.limits);
       const { segments } = splitAtBoundaries(buffer, boundaries);
       const memcells = segments.map((segment) => buildMemCell(sessionId, segment, extractEpisode(segment)));
-      this.store.commitSegmentation(sessionId, { memcells, buffer: [] });
+      this.store.commitSegmentation(sessionId, { messages: [], memcells });
       this.logger.debug("memorize flushed", { sessionId, memcells: memcells.length, messages: buffer.length });
       return { status: "extracted", messageCount: 0, bufferedCount: 0, memcells };
     });
   }
 
-  private async memorizeLocked(sessionId: string, incoming: readonly Message[]): Promise<MemorizeResult> {
+  private async memorizeLocked(
+    sessionId: string,
+    incoming: readonly Message[],
+    mode: { segment: boolean; rerun: boolean },
+  ): Promise<MemorizeResult> {
     const buffer = this.store.getBuffer(sessionId);
     const known = new Set(buffer.map((m) => m.id));
     const consumed = this.store.consumedMessageIds(
@@ -113,14 +131,18 @@ export class Memorizer {
       known.add(m.id); // also dedupes within the batch
       fresh.push(m);
     }
-    if (fresh.length === 0) {
+    if ((fresh.length === 0 && !mode.rerun) || (mode.rerun && buffer.length === 0)) {
       return { status: "accumulated", messageCount: 0, bufferedCount: buffer.length, memcells: [] };
     }
     const merged = [...buffer, ...fresh].sort(compareMessages);
 
+    if (!mode.segment) {
+      this.store.commitSegmentation(sessionId, { messages: fresh, memcells: [] });
+      return { status: "accumulated", messageCount: fresh.length, bufferedCount: merged.length, memcells: [] };
+    }
     if (!merged.some((m) => m.role === "user")) {
       // No detector call, but the forced limits still bound the buffer.
-      return this.commit(sessionId, merged, [], undefined, fresh.length);
+      return this.commit(sessionId, merged, [], undefined, fresh);
     }
 
     let detection: Detection;
@@ -135,7 +157,7 @@ export class Memorizer {
 
     // Boundaries win over should_wait: cutting a finished episode is safe, the
     // tail stays pending either way.
-    return this.commit(sessionId, merged, detection.boundaries, detection.episodes, fresh.length);
+    return this.commit(sessionId, merged, detection.boundaries, detection.episodes, fresh);
   }
 
   /** Natural + forced cuts → memcells and tail, written in one transaction. */
@@ -144,7 +166,7 @@ export class Memorizer {
     merged: readonly Message[],
     rawBoundaries: readonly unknown[],
     episodes: readonly Episode[] | undefined,
-    freshCount: number,
+    fresh: Message[],
   ): MemorizeResult {
     const natural = normalizeBoundaries(rawBoundaries, merged.length);
     // episodes[i] belongs to the segment ending at natural[i]; a segment that
@@ -159,11 +181,11 @@ export class Memorizer {
     const memcells = segments.map((segment, i) =>
       buildMemCell(sessionId, segment, episodeByEnd.get(boundaries[i] ?? 0) ?? extractEpisode(segment)),
     );
-    this.store.commitSegmentation(sessionId, { memcells, buffer: tail });
-    this.logger.debug("memorized", { sessionId, fresh: freshCount, memcells: memcells.length, buffered: tail.length });
+    this.store.commitSegmentation(sessionId, { messages: fresh, memcells });
+    this.logger.debug("memorized", { sessionId, fresh: fresh.length, memcells: memcells.length, buffered: tail.length });
     return {
       status: memcells.length > 0 ? "extracted" : "accumulated",
-      messageCount: freshCount,
+      messageCount: fresh.length,
       bufferedCount: tail.length,
       memcells,
     };

@@ -1,19 +1,25 @@
 /**
- * The node's memory subsystem, composed once per node: the memorize pipeline
- * (`Memorizer` over a `MemoryStore`), the session registry, hide/unhide
- * marks and search. The API handlers (`api/createMemoryApi.ts`) call only
- * this class.
+ * The node's memory subsystem: sessions, the memorize pipeline, memcell
+ * visibility and search, over the replicated tables. The API handlers
+ * (`api/createMemoryApi.ts`) call only this class.
+ *
+ * Who segments (cuts a session's messages into memcells): ONE node per
+ * session, its segmenter — the node that created it, until another takes
+ * over. Any node may add messages; on a node that is not the segmenter they
+ * are stored and replicated but not cut, and the segmenter memorizes them
+ * when they reach it (`onRemoteMessages`). `session/flush` on another node
+ * is the takeover: it makes that node the segmenter (a LWW write, like a
+ * story claim) and then flushes. If two nodes segment concurrently anyway
+ * (a takeover during a partition), `MemoryReducer`'s effective-memcell rule
+ * keeps every replica's memcells disjoint and identical.
  *
  * Invariants:
  * - every operation on a session that does not exist fails with
  *   `ApiFailure("not_found")` before touching any state;
- * - `onChanged(sessionId)` is called after a change is committed, never
- *   before and never for a no-op (a retried payload, an empty flush);
- * - memcells come back in time order (startedAt, then id) with `hidden`
- *   computed by the one rule in `VisibilityStamp.isHidden`.
- *
- * Interim seams the lead swaps for SQLite / replication: `store`,
- * `registry`, `marks` (storage), `search` (FTS5) and `clock` (HLC).
+ * - every write is a signed change; events (`session/changed`) are emitted
+ *   by the node from the reducer after commit, for local and remote changes
+ *   alike, never for a no-op (a retried payload, an empty flush);
+ * - memcells come back in time order (startedAt, then id).
  */
 import { randomBytes } from "node:crypto";
 import { ApiFailure } from "../../src-shared/ApiError";
@@ -22,27 +28,19 @@ import type { MemoryHit } from "../../src-shared/MemoryHit";
 import type { MemorizeResult } from "../../src-shared/memoryMethods";
 import type { Message, MessageInput } from "../../src-shared/Message";
 import type { Session } from "../../src-shared/Session";
+import type { Replica } from "../crdt/Replica";
 import { silentLogger, type Logger } from "../node/Logger";
 import type { BoundaryDetector } from "./BoundaryDetector";
-import type { HideMarks } from "./HideMarks";
 import { Memorizer, type MemorizeResult as CoreResult } from "./Memorizer";
-import type { MemoryStore } from "./MemoryStore";
-import type { MemorySearch } from "./MemorySearch";
-import type { SessionRegistry } from "./SessionRegistry";
-import type { VisibilityClock } from "./VisibilityClock";
-import { isHidden } from "./VisibilityStamp";
+import type { MemoryTables, SessionRecord } from "./MemoryTables";
+import { ReplicatedMemoryStore, toMemCell } from "./ReplicatedMemoryStore";
 
 export interface MemoryServiceOptions {
-  store: MemoryStore;
-  registry: SessionRegistry;
-  marks: HideMarks;
-  search: MemorySearch;
+  replica: Replica;
+  tables: MemoryTables;
   detector: BoundaryDetector;
-  clock: VisibilityClock;
   /** Whether a story exists (sessions may only point at known stories). */
   storyExists: (storyId: string) => boolean;
-  /** Called after each committed change of a session. */
-  onChanged: (sessionId: string) => void;
   newSessionId?: () => string;
   now?: () => number;
   logger?: Logger;
@@ -50,13 +48,19 @@ export interface MemoryServiceOptions {
 
 export class MemoryService {
   private readonly memorizer: Memorizer;
+  private readonly replica: Replica;
+  private readonly tables: MemoryTables;
   private readonly newSessionId: () => string;
   private readonly now: () => number;
+  private readonly logger: Logger;
   private lastCreatedAt = 0;
 
   constructor(private readonly options: MemoryServiceOptions) {
-    const logger = options.logger ?? silentLogger;
-    this.memorizer = new Memorizer({ store: options.store, detector: options.detector, logger });
+    this.logger = options.logger ?? silentLogger;
+    this.replica = options.replica;
+    this.tables = options.tables;
+    const store = new ReplicatedMemoryStore(options.replica, options.tables);
+    this.memorizer = new Memorizer({ store, detector: options.detector, logger: this.logger });
     this.newSessionId = options.newSessionId ?? (() => `ses_${randomBytes(8).toString("hex")}`);
     this.now = options.now ?? Date.now;
   }
@@ -68,87 +72,91 @@ export class MemoryService {
     // Strictly increasing per node, so "newest first" keeps creation order.
     const createdAt = Math.max(this.now(), this.lastCreatedAt + 1);
     this.lastCreatedAt = createdAt;
-    const session: Session = { id: this.newSessionId(), title: input.title, createdAt };
-    if (input.storyId !== undefined) session.storyId = input.storyId;
-    this.options.registry.add(session);
-    this.options.onChanged(session.id);
-    return session;
+    const id = this.newSessionId();
+    this.replica.commit([{ t: "session", session: id, title: input.title, storyId: input.storyId ?? null, createdAt }]);
+    return this.requireSession(id);
   }
 
   listSessions(filter: { storyId?: string | undefined }): Session[] {
-    return this.options.registry.list(filter.storyId === undefined ? {} : { storyId: filter.storyId });
+    return this.tables.listSessions(filter.storyId).map(toSession);
   }
 
   async addMessages(sessionId: string, messages: readonly MessageInput[]): Promise<MemorizeResult> {
-    this.requireSession(sessionId);
-    const result = await this.memorizer.addMessages(sessionId, messages);
-    if (result.messageCount > 0 || result.memcells.length > 0) this.options.onChanged(sessionId);
-    return toWire(result);
+    const session = this.requireRecord(sessionId);
+    const segment = session.segmenter === this.replica.author;
+    return toWire(await this.memorizer.addMessages(sessionId, messages, { segment }));
   }
 
   async flush(sessionId: string): Promise<MemorizeResult> {
-    this.requireSession(sessionId);
-    const result = await this.memorizer.flush(sessionId);
-    if (result.memcells.length > 0) this.options.onChanged(sessionId);
-    return toWire(result);
-  }
-
-  memcells(sessionId: string, includeHidden: boolean): MemCell[] {
-    this.requireSession(sessionId);
-    return this.options.store
-      .listMemCells(sessionId)
-      .map((cell) => ({ ...cell, hidden: isHidden(this.options.marks.get(cell.id)) }))
-      .filter((cell) => includeHidden || !cell.hidden)
-      .sort((a, b) => a.startedAt - b.startedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  }
-
-  buffer(sessionId: string): Message[] {
-    this.requireSession(sessionId);
-    return this.options.store.getBuffer(sessionId);
-  }
-
-  search(query: string, options: { storyId?: string | undefined; limit: number }): MemoryHit[] {
-    return this.options.search.search(
-      query,
-      options.storyId === undefined ? { limit: options.limit } : { storyId: options.storyId, limit: options.limit },
-    );
-  }
-
-  hide(memCellId: string): MemCell {
-    return this.mark(memCellId, "hide");
-  }
-
-  unhide(memCellId: string): MemCell {
-    return this.mark(memCellId, "unhide");
-  }
-
-  private mark(memCellId: string, direction: "hide" | "unhide"): MemCell {
-    const cell = this.findMemCell(memCellId);
-    const { marks } = this.options;
-    const before = isHidden(marks.get(memCellId));
-    marks.record(memCellId, direction, this.options.clock.stamp());
-    const hidden = isHidden(marks.get(memCellId));
-    if (hidden !== before) this.options.onChanged(cell.sessionId);
-    return { ...cell, hidden };
+    const session = this.requireRecord(sessionId);
+    if (session.segmenter !== this.replica.author) {
+      this.replica.commit([{ t: "segmenter", session: sessionId }]);
+      this.logger.info("took over segmenting a session", { sessionId, from: session.segmenter });
+    }
+    return toWire(await this.memorizer.flush(sessionId));
   }
 
   /**
-   * Interim: a scan over every session. The SQLite store answers this with
-   * one indexed lookup (memcell id → session id).
+   * Messages of these sessions arrived from peers: the ones this node
+   * segments are memorized now (in the background; a failing detector is
+   * logged and the messages stay buffered for the next call).
    */
-  private findMemCell(memCellId: string): MemCell {
-    for (const session of this.options.registry.list()) {
-      const cell = this.options.store.listMemCells(session.id).find((c) => c.id === memCellId);
-      if (cell !== undefined) return cell;
+  onRemoteMessages(sessionIds: Iterable<string>): void {
+    for (const sessionId of sessionIds) {
+      if (this.tables.getSession(sessionId)?.segmenter !== this.replica.author) continue;
+      this.memorizer.resegment(sessionId).catch((err: unknown) => {
+        this.logger.warn("memorizing messages from peers failed; they stay buffered", { sessionId, err });
+      });
     }
-    throw new ApiFailure("not_found", `no memcell ${memCellId}`);
   }
 
-  private requireSession(sessionId: string): Session {
-    const session = this.options.registry.get(sessionId);
+  memcells(sessionId: string, includeHidden: boolean): MemCell[] {
+    this.requireRecord(sessionId);
+    return this.tables
+      .effectiveMemCells(sessionId)
+      .map(toMemCell)
+      .filter((cell) => includeHidden || !cell.hidden);
+  }
+
+  buffer(sessionId: string): Message[] {
+    this.requireRecord(sessionId);
+    return this.tables.bufferedMessages(sessionId);
+  }
+
+  search(query: string, options: { storyId?: string | undefined; limit: number }): MemoryHit[] {
+    return this.tables.search(query, options.storyId === undefined ? { limit: options.limit } : { storyId: options.storyId, limit: options.limit });
+  }
+
+  hide(memCellId: string): MemCell {
+    return this.mark(memCellId, "cellHide");
+  }
+
+  unhide(memCellId: string): MemCell {
+    return this.mark(memCellId, "cellUnhide");
+  }
+
+  /** The change's HLC is the mark's stamp: a hide beats any unhide not strictly later. */
+  private mark(memCellId: string, t: "cellHide" | "cellUnhide"): MemCell {
+    if (this.tables.getMemCell(memCellId) === undefined) throw new ApiFailure("not_found", `no memcell ${memCellId}`);
+    this.replica.commit([{ t, cell: memCellId }]);
+    return toMemCell(this.tables.getMemCell(memCellId)!);
+  }
+
+  private requireRecord(sessionId: string): SessionRecord {
+    const session = this.tables.getSession(sessionId);
     if (session === undefined) throw new ApiFailure("not_found", `no session ${sessionId}`);
     return session;
   }
+
+  private requireSession(sessionId: string): Session {
+    return toSession(this.requireRecord(sessionId));
+  }
+}
+
+function toSession(rec: SessionRecord): Session {
+  const session: Session = { id: rec.id, title: rec.title, createdAt: rec.createdAt };
+  if (rec.storyId !== null) session.storyId = rec.storyId;
+  return session;
 }
 
 function toWire(result: CoreResult): MemorizeResult {

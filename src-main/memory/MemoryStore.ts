@@ -4,11 +4,14 @@
  * inside it, so the pipeline never holds a transaction across an `await`.
  *
  * Invariants every implementation must keep (see `runMemoryStoreTests`):
- * - per session, every message id is in at most one memcell, and a message id
- *   in a memcell is never also in the buffer;
+ * - per session, every stored message id is in exactly one memcell or in the
+ *   buffer: the buffer is DERIVED (stored messages in no memcell), so no
+ *   commit can drop a message — and a message that arrives from a peer while
+ *   the detector runs simply stays buffered;
  * - `commitSegmentation` is atomic: it validates everything first and either
- *   applies all of it (memcells added, buffer REPLACED) or throws and changes
- *   nothing;
+ *   applies all of it (messages stored, memcells added) or throws an
+ *   `ApiFailure("conflict")` and changes nothing; re-sending a known message
+ *   is not an error (it is ignored);
  * - reads return copies: a caller mutating a result never changes the store;
  * - `getBuffer` returns messages sorted by (timestamp, id).
  *
@@ -19,10 +22,10 @@ import type { MemCell } from "./MemCell";
 import type { Message } from "./Message";
 
 export interface Segmentation {
-  /** New memcells; their message ids must not be in any existing memcell. */
+  /** Messages to store (known ids are ignored); those in no memcell are buffered. */
+  messages: Message[];
+  /** New memcells over stored or given messages, none already in a memcell. */
   memcells: MemCell[];
-  /** The complete new buffer (replaces the old one). */
-  buffer: Message[];
 }
 
 export interface MemoryStore {
@@ -32,6 +35,6 @@ export interface MemoryStore {
   consumedMessageIds(sessionId: string, messageIds: readonly string[]): Set<string>;
   /** The session's memcells in commit order. */
   listMemCells(sessionId: string): MemCell[];
-  /** Adds memcells and replaces the buffer in one transaction (see header). */
+  /** Stores messages and memcells in one transaction (see header). */
   commitSegmentation(sessionId: string, segmentation: Segmentation): void;
 }

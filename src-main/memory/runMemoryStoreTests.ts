@@ -1,8 +1,7 @@
 /**
  * The acceptance suite every `MemoryStore` implementation must pass
- * (in-memory now, SQLite later): ~20 lines to prove the same contract.
- *
- *   runMemoryStoreTests("SqliteMemoryStore", () => new SqliteMemoryStore(openDb()));
+ * (the in-memory one of the unit tests and the replicated one the node
+ * runs). Sessions "s", "s1" and "s2" must exist in the store it makes.
  */
 import { describe, expect, it } from "vitest";
 import { ApiFailure } from "../../src-shared/ApiError";
@@ -31,36 +30,56 @@ export function runMemoryStoreTests(name: string, makeStore: () => MemoryStore):
       expect(store.consumedMessageIds("s", ["m_x"]).size).toBe(0);
     });
 
-    it("commits memcells and replaces the buffer, sorted by (timestamp, id)", () => {
+    it("stores messages and memcells; the buffer is every message in no memcell, sorted by (timestamp, id)", () => {
       const store = makeStore();
       const [a, b, c, d] = sample("s", 4);
       if (!a || !b || !c || !d) throw new Error("sample");
-      store.commitSegmentation("s", { memcells: [], buffer: [d, c, b, a] });
+      store.commitSegmentation("s", { messages: [d, c, b, a], memcells: [] });
       expect(store.getBuffer("s").map((m) => m.id)).toEqual([a.id, b.id, c.id, d.id]);
-      store.commitSegmentation("s", { memcells: [cell("s", [a, b])], buffer: [c] });
-      expect(store.getBuffer("s").map((m) => m.id)).toEqual([c.id]);
+      store.commitSegmentation("s", { messages: [], memcells: [cell("s", [a, b])] });
+      expect(store.getBuffer("s").map((m) => m.id)).toEqual([c.id, d.id]);
       expect(store.listMemCells("s").map((x) => x.messageIds)).toEqual([[a.id, b.id]]);
       expect([...store.consumedMessageIds("s", [a.id, c.id, d.id])]).toEqual([a.id]);
     });
 
+    it("takes new messages and a memcell over them in one commit", () => {
+      const store = makeStore();
+      const [a, b, c] = sample("s", 3);
+      if (!a || !b || !c) throw new Error("sample");
+      store.commitSegmentation("s", { messages: [a, b, c], memcells: [cell("s", [a, b])] });
+      expect(store.getBuffer("s").map((m) => m.id)).toEqual([c.id]);
+      expect(store.listMemCells("s")).toHaveLength(1);
+    });
+
+    it("ignores re-sent messages, in the buffer or in a memcell", () => {
+      const store = makeStore();
+      const [a, b] = sample("s", 2);
+      if (!a || !b) throw new Error("sample");
+      store.commitSegmentation("s", { messages: [a, b], memcells: [cell("s", [a])] });
+      store.commitSegmentation("s", { messages: [a, b, b], memcells: [] });
+      expect(store.getBuffer("s").map((m) => m.id)).toEqual([b.id]);
+      expect(store.listMemCells("s")).toHaveLength(1);
+    });
+
     it("keeps sessions apart", () => {
       const store = makeStore();
-      store.commitSegmentation("s1", { memcells: [], buffer: sample("s1", 2) });
+      store.commitSegmentation("s1", { messages: sample("s1", 2), memcells: [] });
       expect(store.getBuffer("s2")).toEqual([]);
     });
 
-    it("rejects a message in two memcells, or in a memcell and the buffer, and changes nothing", () => {
+    it("rejects a message in two memcells, an unknown or foreign message, and changes nothing", () => {
       const store = makeStore();
-      const msgs = sample("s", 3);
-      const [a, b, c] = msgs;
-      if (!a || !b || !c) throw new Error("sample");
-      store.commitSegmentation("s", { memcells: [cell("s", [a])], buffer: [b, c] });
+      const [a, b, c] = sample("s", 3);
+      const [foreign] = sample("s1", 1);
+      if (!a || !b || !c || !foreign) throw new Error("sample");
+      store.commitSegmentation("s", { messages: [a, b, c], memcells: [cell("s", [a])] });
+      const [late] = sample("s", 1, 1_800_000_000_000);
+      if (!late) throw new Error("sample");
       const attempts = [
-        { memcells: [cell("s", [a, b])], buffer: [c] }, // a already consumed
-        { memcells: [cell("s", [b])], buffer: [b, c] }, // b in both
-        { memcells: [cell("s", [b]), cell("s", [b, c])], buffer: [] }, // b twice
-        { memcells: [], buffer: [a] }, // consumed message back in the buffer
-        { memcells: [], buffer: [c, c] },
+        { messages: [late], memcells: [cell("s", [a, b])] }, // a already consumed
+        { messages: [late], memcells: [cell("s", [b]), cell("s", [b, c])] }, // b twice
+        { messages: [], memcells: [cell("s", [late])] }, // not stored
+        { messages: [late, foreign], memcells: [] }, // another session's message
       ];
       for (const attempt of attempts) {
         expect(() => store.commitSegmentation("s", attempt)).toThrow(ApiFailure);
@@ -73,7 +92,7 @@ export function runMemoryStoreTests(name: string, makeStore: () => MemoryStore):
       const store = makeStore();
       const [a, b] = sample("s", 2);
       if (!a || !b) throw new Error("sample");
-      store.commitSegmentation("s", { memcells: [cell("s", [a])], buffer: [b] });
+      store.commitSegmentation("s", { messages: [a, b], memcells: [cell("s", [a])] });
       store.getBuffer("s").pop();
       store.listMemCells("s")[0]?.messageIds.pop();
       expect(store.getBuffer("s")).toHaveLength(1);

@@ -7,7 +7,7 @@
  * Persistence: with a `dataDir` the node opens `<dataDir>/musher.db` (log,
  * state, identity, workspace id — see store/openNodeStore) and every local
  * edit is committed there before its call returns; `close()` closes it.
- * `dataDir: null` keeps everything in memory (unit tests only).
+ * `dataDir: null` keeps everything in an in-memory SQLite database (tests).
  */
 import { randomBytes } from "node:crypto";
 import type { CallResult } from "../../src-shared/CallResult";
@@ -20,8 +20,15 @@ import { newWorkspaceId, openNodeStore } from "../store/openNodeStore";
 import { PipelineBoard } from "../crdt/PipelineBoard";
 import { Replica } from "../crdt/Replica";
 import { createMemoryService } from "../memory/createMemoryService";
+import { MemoryReducer } from "../memory/MemoryReducer";
+import { openMemoryDatabase } from "../store/openDatabase";
+import { SqliteMemoryTables } from "../store/SqliteMemoryTables";
+import { SqliteReplicaStore } from "../store/SqliteReplicaStore";
+import type { SyncService } from "../sync/SyncService";
+import { attachSync } from "./attachSync";
 import { Emitter } from "./Emitter";
 import { createLogger, type Logger } from "./Logger";
+import { rendezvousSetting } from "./rendezvousSetting";
 import { MUSHER_VERSION } from "./version";
 
 export interface NodeOptions {
@@ -34,12 +41,18 @@ export interface NodeOptions {
   workspaceId?: string;
   host: NodeInfo["host"];
   log?: Logger;
+  /** Rendezvous peers to dial besides the persisted setting (`musher serve --rendezvous`). */
+  rendezvous?: string[];
+  /** Node keys (hex) allowed to sync with this node; none = open mesh (see README, Sync). */
+  trustedKeys?: string[];
 }
 
 export interface MusherNode {
   readonly info: NodeInfo;
   readonly log: Logger;
   readonly replica: Replica;
+  /** The sync layer; a host mounts `sync.handleUpgrade` at `/sync`. */
+  readonly sync: SyncService;
   /** Validates and runs one contract call; never throws. */
   call(method: string, input: unknown): Promise<CallResult<unknown>>;
   /** Every push event, in commit order. */
@@ -55,24 +68,45 @@ export async function createNode(options: NodeOptions): Promise<MusherNode> {
   const persisted = options.dataDir === null ? null : openNodeStore({ dataDir: options.dataDir, ...(options.workspaceId !== undefined ? { workspaceId: options.workspaceId } : {}) });
   const identity = persisted?.identity ?? generateIdentity();
   const workspaceId = persisted?.workspaceId ?? options.workspaceId ?? newWorkspaceId();
+  // One SQLite database holds the log, the board and the memory tables, so
+  // one transaction covers everything a change writes (in memory for tests).
+  const db = persisted?.db ?? openMemoryDatabase();
+  const tables = new SqliteMemoryTables(db);
+  const memoryReducer = new MemoryReducer(tables);
   const replica = new Replica({
     workspace: workspaceId,
     signer: identity,
     logger: log.child({ svc: "crdt" }),
-    ...(persisted ? { store: persisted.store } : {}),
+    store: persisted?.store ?? new SqliteReplicaStore(db),
+    reducers: [memoryReducer],
   });
   const info: NodeInfo = { nodeId: identity.publicKey, workspaceId, version: MUSHER_VERSION, host: options.host };
   const board = new PipelineBoard(replica, () => `s_${randomBytes(8).toString("hex")}`);
   const memory = createMemoryService({
-    nodeId: info.nodeId,
-    storyExists: (id) => board.board({ includeHidden: true }).stories.some((s) => s.id === id),
-    onChanged: (sessionId) => events.emit({ event: "session/changed", payload: { sessionId } }),
+    replica,
+    tables,
+    storyExists: (id) => {
+      const rec = replica.story(id);
+      return rec !== undefined && rec.deleted === null;
+    },
     logger: log.child({ svc: "memory" }),
   });
-  const handlers = createApi({ info, board, memory });
+  const sync = attachSync({
+    replica,
+    identity,
+    log,
+    setting: rendezvousSetting(persisted?.db ?? null, log),
+    emit: (payload) => events.emit({ event: "sync/changed", payload }),
+    rendezvous: options.rendezvous,
+    trustedKeys: options.trustedKeys,
+  });
+  const handlers = createApi({ info, board, memory, sync });
   // Announce after commit, for local edits and received changes alike.
   replica.onApplied((e) => {
     if (e.storyIds.length > 0) events.emit({ event: "board/changed", payload: { storyIds: e.storyIds } });
+    const touched = memoryReducer.drain();
+    for (const sessionId of [...touched.sessions].sort()) events.emit({ event: "session/changed", payload: { sessionId } });
+    if (!e.local) memory.onRemoteMessages(touched.newMessages);
   });
   let closed = false;
   // In-flight ingests stop between chunks on close, so the db closes under no one.
@@ -83,6 +117,7 @@ export async function createNode(options: NodeOptions): Promise<MusherNode> {
     info,
     log,
     replica,
+    sync: sync.service,
     call: async (method, input) => {
       if (closed) return { ok: false, error: { code: "unavailable", message: "the node is shutting down" } };
       return dispatch(handlers, method, input, log);
@@ -101,9 +136,11 @@ export async function createNode(options: NodeOptions): Promise<MusherNode> {
     close: async () => {
       if (closed) return;
       closed = true;
+      await sync.close(); // before the store: links read the replica until they close
       stopIngest.abort();
       await Promise.allSettled([...ingesting]);
-      persisted?.close();
+      if (persisted) persisted.close();
+      else db.close();
     },
   };
 }

@@ -19,6 +19,18 @@
  *   No other column is queried, so no other column is kept.
  * - `meta`: key/value for the node's identity seed, the workspace id and the
  *   HLC (see openNodeStore).
+ *
+ * Layout (v2, memory — folded from the same changes by `MemoryReducer`):
+ * - `sessions`: one row per session, the whole `SessionRecord` as JSON, with
+ *   `story`/`created_at` copied out for the story filter and ordering;
+ * - `messages`: one row per message id; `cell` is the effective memcell that
+ *   holds it or NULL (then it is in the buffer): the pending-buffer query is
+ *   one index range;
+ * - `memcells`: the `MemCellRecord` as JSON with `effective`/`hidden` and the
+ *   time span copied out for listing and search filters;
+ * - `memory_fts`: FTS5 over memcell titles/contents and message contents
+ *   (`kind` 'c' or 'm', `ref` = the id); search joins back to filter out
+ *   consumed messages and non-effective or hidden memcells.
  */
 import type Database from "better-sqlite3";
 
@@ -56,6 +68,33 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE pending_totals (only INTEGER PRIMARY KEY CHECK (only = 1), count INTEGER NOT NULL, bytes INTEGER NOT NULL) STRICT;
       INSERT INTO pending_totals VALUES (1, 0, 0);
       CREATE TABLE stories (id TEXT PRIMARY KEY, record TEXT NOT NULL) STRICT;
+    `),
+  (db) =>
+    db.exec(`
+      CREATE TABLE sessions (id TEXT PRIMARY KEY, story TEXT, created_at INTEGER NOT NULL, record TEXT NOT NULL) STRICT;
+      CREATE INDEX sessions_by_story ON sessions (story, created_at);
+      CREATE TABLE messages (
+        id TEXT PRIMARY KEY,
+        session TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        sender TEXT NOT NULL,
+        role TEXT NOT NULL,
+        content TEXT NOT NULL,
+        creators TEXT NOT NULL,
+        cell TEXT
+      ) STRICT;
+      CREATE INDEX messages_by_session ON messages (session, cell, ts, id);
+      CREATE TABLE memcells (
+        id TEXT PRIMARY KEY,
+        session TEXT NOT NULL,
+        effective INTEGER NOT NULL,
+        hidden INTEGER NOT NULL,
+        started_at INTEGER NOT NULL,
+        ended_at INTEGER NOT NULL,
+        record TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX memcells_by_session ON memcells (session, effective, started_at, id);
+      CREATE VIRTUAL TABLE memory_fts USING fts5 (title, body, kind UNINDEXED, ref UNINDEXED, session UNINDEXED, tokenize = 'unicode61 remove_diacritics 2');
     `),
 ];
 

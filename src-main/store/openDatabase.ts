@@ -52,6 +52,14 @@ export function openDatabase(file: string, options: OpenDatabaseOptions): Databa
   }
 }
 
+/** A private in-memory database with the current schema (nodes with `dataDir: null`: tests). */
+export function openMemoryDatabase(): Database.Database {
+  const db = new Database(":memory:");
+  db.pragma(`application_id = ${MUSHER_APPLICATION_ID}`);
+  migrate(db);
+  return db;
+}
+
 function configure(db: Database.Database): void {
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = FULL");

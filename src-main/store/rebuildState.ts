@@ -9,18 +9,31 @@
  *   the log is re-checked, not trusted.
  * - The comparison is byte-for-byte on a fingerprint of ALL derived state —
  *   full story records with every per-field clock, heads, per-author max
- *   seq, equivocators — not just the visible board.
+ *   seq, equivocators, and every row of the memory tables and their
+ *   full-text index — not just the visible board.
  * - `replace` rewrites exactly those tables in one transaction; the log,
  *   the pending queue and the identity are never touched. The HLC keeps the
  *   larger of the stored and replayed clocks (it must never go backwards).
  */
+import type Database from "better-sqlite3";
 import { canonicalJson } from "../crdt/canonicalJson";
 import { maxHlc } from "../crdt/Hlc";
-import { MemoryReplicaStore } from "../crdt/MemoryReplicaStore";
 import { Replica } from "../crdt/Replica";
 import type { ReplicaStore } from "../crdt/ReplicaStore";
+import { MemoryReducer } from "../memory/MemoryReducer";
 import { silentLogger } from "../node/Logger";
+import { openMemoryDatabase } from "./openDatabase";
 import type { NodeStore } from "./openNodeStore";
+import { SqliteMemoryTables } from "./SqliteMemoryTables";
+import { SqliteReplicaStore } from "./SqliteReplicaStore";
+
+/** The memory tables (v2) and the columns that define their content, in a stable order. */
+const MEMORY_TABLES = [
+  { table: "sessions", columns: "id, story, created_at, record", order: "id" },
+  { table: "messages", columns: "id, session, ts, sender, role, content, creators, cell", order: "id" },
+  { table: "memcells", columns: "id, session, effective, hidden, started_at, ended_at, record", order: "id" },
+  { table: "memory_fts", columns: "title, body, kind, ref, session", order: "kind, ref" },
+] as const;
 
 const PAGE = 1_000;
 
@@ -36,19 +49,36 @@ export interface RebuildReport {
   canonical: { stored: string; replayed: string };
 }
 
-/** Canonical JSON of everything derived from the log. */
-export function derivedStateFingerprint(store: ReplicaStore): string {
+/** Canonical JSON of everything derived from the log: the board's indexes and records, and the memory tables. */
+export function derivedStateFingerprint(store: ReplicaStore, db: Database.Database): string {
   return canonicalJson({
     stories: store.allStories().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
     heads: [...store.heads()].sort(),
     seqs: [...store.authorSeqs()].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
     equivocators: [...store.equivocators()].sort(),
+    memory: MEMORY_TABLES.map(({ table, columns, order }) => db.prepare(`SELECT ${columns} FROM ${table} ORDER BY ${order}`).raw().all()),
   });
 }
 
 export function rebuildState(node: NodeStore, options: { replace: boolean }): RebuildReport {
-  const memory = new MemoryReplicaStore();
-  const replica = new Replica({ workspace: node.workspaceId, signer: node.identity, logger: silentLogger, store: memory });
+  // Replayed into a scratch in-memory database through the same reducers a node runs.
+  const scratch = openMemoryDatabase();
+  try {
+    return replay(node, scratch, options);
+  } finally {
+    scratch.close();
+  }
+}
+
+function replay(node: NodeStore, scratch: Database.Database, options: { replace: boolean }): RebuildReport {
+  const memory = new SqliteReplicaStore(scratch);
+  const replica = new Replica({
+    workspace: node.workspaceId,
+    signer: node.identity,
+    logger: silentLogger,
+    store: memory,
+    reducers: [new MemoryReducer(new SqliteMemoryTables(scratch))],
+  });
   const page = node.db.prepare<[number, number], { arrival: number; bytes: Buffer }>(
     "SELECT arrival, bytes FROM changes WHERE arrival > ? ORDER BY arrival LIMIT ?",
   );
@@ -66,16 +96,16 @@ export function rebuildState(node: NodeStore, options: { replace: boolean }): Re
     }
   }
   report.stories = memory.allStories().length;
-  report.matched = derivedStateFingerprint(memory) === derivedStateFingerprint(node.store);
+  report.matched = derivedStateFingerprint(memory, scratch) === derivedStateFingerprint(node.store, node.db);
   report.canonical = { stored: stored.canonicalState(), replayed: replica.canonicalState() };
   if (!report.matched && options.replace) {
-    replaceDerivedState(node, memory);
+    replaceDerivedState(node, memory, scratch);
     report.replaced = true;
   }
   return report;
 }
 
-function replaceDerivedState(node: NodeStore, from: MemoryReplicaStore): void {
+function replaceDerivedState(node: NodeStore, from: SqliteReplicaStore, fromDb: Database.Database): void {
   const { db, store } = node;
   const putSeq = db.prepare<[string, number]>("INSERT INTO author_seqs (author, max_seq) VALUES (?, ?)");
   store.transaction(() => {
@@ -86,5 +116,10 @@ function replaceDerivedState(node: NodeStore, from: MemoryReplicaStore): void {
     for (const [author, seq] of from.authorSeqs()) putSeq.run(author, seq);
     for (const author of from.equivocators()) store.flagEquivocation(author);
     store.setClock(maxHlc(store.clock(), from.clock()));
+    for (const { table, columns } of MEMORY_TABLES) {
+      db.exec(`DELETE FROM ${table}`);
+      const insert = db.prepare(`INSERT INTO ${table} (${columns}) VALUES (${columns.split(",").map(() => "?").join(", ")})`);
+      for (const row of fromDb.prepare(`SELECT ${columns} FROM ${table}`).raw().iterate()) insert.run(...(row as unknown[]));
+    }
   });
 }

@@ -51,6 +51,27 @@ async function randomWorkload(node: MusherNode, seed: number): Promise<void> {
     }
   }
   await node.ingest(remoteLog.splice(0));
+  await memoryWorkload(node, node.replica.stories().find((rec) => rec.deleted === null)?.id);
+}
+
+/** Sessions, messages across days (so memcells are cut), a flush and a hide: the memory tables get rows. */
+async function memoryWorkload(node: MusherNode, storyId: string | undefined): Promise<void> {
+  const call = async (method: string, input: unknown): Promise<unknown> => {
+    const r = await node.call(method, input);
+    if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
+    return r.value;
+  };
+  const t0 = Date.UTC(2025, 0, 6, 9);
+  for (let s = 0; s < 2; s++) {
+    const session = (await call("session/create", { title: `session ${s}`, ...(storyId !== undefined && s === 0 ? { storyId } : {}) })) as { id: string };
+    for (let day = 0; day < 3; day++) {
+      const messages = [0, 1, 2].map((k) => ({ senderId: k % 2 ? "bot" : "ann", role: k % 2 ? "assistant" : "user", timestamp: t0 + day * 86_400_000 + k * 60_000, content: `day ${day} note ${k} of session ${s}` }));
+      await call("session/addMessages", { sessionId: session.id, messages });
+    }
+    if (s === 0) await call("session/flush", { sessionId: session.id });
+    const cells = (await call("session/memcells", { sessionId: session.id })) as { id: string }[];
+    if (cells[0]) await call("memcell/hide", { id: cells[0].id });
+  }
 }
 
 describe("store: rebuild from the log", () => {
@@ -86,6 +107,8 @@ describe("store: rebuild from the log", () => {
       UPDATE stories SET record = json_set(record, '$.name.value', 'tampered') WHERE id = (SELECT min(id) FROM stories);
       DELETE FROM heads;
       UPDATE author_seqs SET max_seq = 1;
+      UPDATE messages SET cell = NULL;
+      DELETE FROM memory_fts WHERE kind = 'c';
     `);
     store.close();
 
@@ -99,6 +122,8 @@ describe("store: rebuild from the log", () => {
     const reopened = await createNode({ dataDir: dir, host: "embedded", log: silentLogger });
     try {
       expect(reopened.replica.canonicalState()).toBe(state);
+      const hits = await reopened.call("memory/search", { query: "note" });
+      expect(hits.ok && hits.value).toEqual(expect.arrayContaining([expect.objectContaining({ kind: "memcell" })]));
     } finally {
       await reopened.close();
     }

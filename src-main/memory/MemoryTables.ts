@@ -1,0 +1,93 @@
+/**
+ * The materialized memory of a workspace (sessions, messages, memcells, the
+ * full-text index), folded from changes by `MemoryReducer` and read by the
+ * memory service. Implemented on SQLite (`store/SqliteMemoryTables`), in the
+ * same database and transaction as the change log: a change and what it
+ * materializes are written together or not at all.
+ *
+ * Records carry the CRDT bookkeeping the merge rules need (who created a
+ * row, with which stamp); the service turns them into wire shapes.
+ * Values handed to `put*` are owned by the tables afterwards; values
+ * returned must not be mutated (every read decodes a fresh copy).
+ */
+import type { MemoryHit } from "../../src-shared/MemoryHit";
+import { compareHlc, type Hlc, type Stamp } from "../crdt/Hlc";
+import type { Message } from "./Message";
+
+export interface SessionRecord {
+  id: string;
+  title: string;
+  storyId: string | null;
+  createdAt: number;
+  /** Ids of the changes that created it (one, unless created concurrently under one id). */
+  creators: string[];
+  /** Stamp of the create whose fields won (the earliest). */
+  stamp: Stamp;
+  /** The node that segments this session into memcells (LWW register). */
+  segmenter: string;
+  segmenterStamp: Stamp;
+}
+
+export interface MessageRecord {
+  message: Message;
+  /** Ids of the changes that carried it (a retried or re-sent message adds one). */
+  creators: string[];
+  /** The effective memcell that holds it; null = still in the session's buffer. */
+  cell: string | null;
+}
+
+export interface MemCellRecord {
+  id: string;
+  sessionId: string;
+  messageIds: string[];
+  title: string;
+  content: string;
+  summary: string | null;
+  senderIds: string[];
+  startedAt: number;
+  endedAt: number;
+  creators: string[];
+  /** Precedence: among memcells sharing a message, the earliest (stamp, id) is the effective one. */
+  stamp: Stamp;
+  hide: Hlc | null;
+  unhide: Hlc | null;
+  effective: boolean;
+}
+
+export interface MemorySearchOptions {
+  storyId?: string;
+  limit: number;
+}
+
+export interface MemoryTables {
+  getSession(id: string): SessionRecord | undefined;
+  putSession(record: SessionRecord): void;
+  /** Newest first (createdAt, then id, descending); only the story's when given. */
+  listSessions(storyId?: string): SessionRecord[];
+
+  getMessage(id: string): MessageRecord | undefined;
+  /** Inserts a new message (indexed for search) or updates its creators. */
+  putMessage(record: MessageRecord): void;
+  /** Points every message of the session at its effective memcell (null = buffered). */
+  setMessageCells(sessionId: string, cellOf: ReadonlyMap<string, string>): void;
+  setMessageCell(messageId: string, cellId: string | null): void;
+  /** The session's buffered messages, sorted by (timestamp, id). */
+  bufferedMessages(sessionId: string): Message[];
+
+  getMemCell(id: string): MemCellRecord | undefined;
+  /** Inserts or replaces (indexed for search). */
+  putMemCell(record: MemCellRecord): void;
+  /** Every memcell of the session, effective or not. */
+  sessionMemCells(sessionId: string): MemCellRecord[];
+  /** The session's effective memcells by (startedAt, id). */
+  effectiveMemCells(sessionId: string): MemCellRecord[];
+
+  /** Ranked full-text search over effective visible memcells and buffered messages. */
+  search(query: string, options: MemorySearchOptions): MemoryHit[];
+}
+
+/** Hide wins unless the unhide is strictly later (the design's rule for every hide). */
+export function isCellHidden(record: Pick<MemCellRecord, "hide" | "unhide">): boolean {
+  if (record.hide === null) return false;
+  return record.unhide === null || compareHlc(record.unhide, record.hide) <= 0;
+}

@@ -1,0 +1,23 @@
+import { generateIdentity } from "../crdt/Identity";
+import { Replica } from "../crdt/Replica";
+import { silentLogger } from "../node/Logger";
+import { openMemoryDatabase } from "../store/openDatabase";
+import { SqliteMemoryTables } from "../store/SqliteMemoryTables";
+import { SqliteReplicaStore } from "../store/SqliteReplicaStore";
+import { MemoryReducer } from "./MemoryReducer";
+import { ReplicatedMemoryStore } from "./ReplicatedMemoryStore";
+import { runMemoryStoreTests } from "./runMemoryStoreTests";
+
+runMemoryStoreTests("ReplicatedMemoryStore (signed changes into SQLite)", () => {
+  const db = openMemoryDatabase();
+  const tables = new SqliteMemoryTables(db);
+  const replica = new Replica({
+    workspace: "w",
+    signer: generateIdentity(),
+    logger: silentLogger,
+    store: new SqliteReplicaStore(db),
+    reducers: [new MemoryReducer(tables)],
+  });
+  replica.commit(["s", "s1", "s2"].map((session) => ({ t: "session" as const, session, title: session, storyId: null, createdAt: 1 })));
+  return new ReplicatedMemoryStore(replica, tables);
+});
