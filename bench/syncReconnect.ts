@@ -10,6 +10,10 @@
  * - the seed's first protocol (full history dump both ways on connect),
  *   measured in the same run over the same kind of socket: bytes and time.
  * Then edit-to-visible latency on a connected peer over ~200 edits.
+ * Then a fresh device joining: planning its catch-up of the whole history
+ * (the longest event-loop block of the sliced plan, against the same plan
+ * computed in one block in the same run), and the catch-up itself (time,
+ * rate, and the longest block in this process, which runs both sides).
  *
  * Run: node --import tsx bench/syncReconnect.ts   (one JSON line per benchmark)
  */
@@ -24,6 +28,8 @@ import { silentLogger } from "../src-main/node/Logger";
 import { packChanges, decodeSyncFrame } from "../src-main/sync/SyncFrame";
 import { SyncService } from "../src-main/sync/SyncService";
 import { planCatchUp } from "../src-main/sync/planCatchUp";
+import { TimeSlicer } from "../src-main/sync/TimeSlicer";
+import { blockProbe } from "./support/blockProbe";
 import { STAGES } from "../src-shared/stages";
 
 const TOTAL = 50_000;
@@ -248,18 +254,41 @@ async function main(): Promise<void> {
   await syncB.close();
 
   // A fresh device joining: the whole history through the same protocol, with progress.
+  // Baseline: the same plan in one block (a slicer that never pauses), as before slicing.
+  const oneStart = performance.now();
+  const oneBlock = await planCatchUp(a.replica, new Map(), { slicer: new TimeSlicer(Infinity) });
+  const planOneBlockMs = performance.now() - oneStart;
+  const stopPlanProbe = blockProbe();
   const planStart = performance.now();
-  const planned = planCatchUp(a.replica, new Map()).length;
+  const plan = await planCatchUp(a.replica, new Map());
   const planMs = performance.now() - planStart;
+  const planMaxBlockMs = stopPlanProbe();
+  if (plan.length !== oneBlock.length || plan.some((id, i) => id !== oneBlock[i])) throw new Error("bench: sliced plan differs");
   const c = makeNode(2);
   const syncC = new SyncService({ replica: c.replica, identity: c.identity, log: silentLogger });
   let maxExpected = 0;
   syncC.onStatus((st) => (maxExpected = Math.max(maxExpected, st.catchUp?.expected ?? 0)));
+  const stopCatchUpProbe = blockProbe();
   const freshStart = performance.now();
   syncC.connect(srv.url);
   await waitUntil(() => equalHeads(a.replica, c.replica), 300_000);
   const freshMs = performance.now() - freshStart;
-  console.log(JSON.stringify({ bench: "sync-fresh-device", changes: planned, planMs: Number(planMs.toFixed(1)), catchUpMs: Number(freshMs.toFixed(0)), changesPerSec: Math.round(planned / (freshMs / 1000)), progressExpected: maxExpected }));
+  const catchUpMaxBlockMs = stopCatchUpProbe();
+  console.log(
+    JSON.stringify({
+      bench: "sync-fresh-device",
+      changes: plan.length,
+      planMs: Number(planMs.toFixed(1)),
+      planMaxBlockMs: Number(planMaxBlockMs.toFixed(1)),
+      planOneBlockMs: Number(planOneBlockMs.toFixed(1)),
+      ratio: Number((planMaxBlockMs / planOneBlockMs).toFixed(3)),
+      catchUpMs: Number(freshMs.toFixed(0)),
+      catchUpMaxBlockMs: Number(catchUpMaxBlockMs.toFixed(1)),
+      changesPerSec: Math.round(plan.length / (freshMs / 1000)),
+      progressExpected: maxExpected,
+      goal: planMaxBlockMs <= 50 ? "met" : "missed",
+    }),
+  );
   await syncC.close();
   await syncA.close();
   await srv.close();

@@ -13,6 +13,7 @@ import { boardSchema } from "./Board";
 import { memoryEvents, memoryMethods } from "./memoryMethods";
 import { stageIdSchema } from "./stages";
 import { storyIdSchema, storySchema } from "./Story";
+import { syncEvents, syncMethods } from "./syncMethods";
 
 const storyName = z.string().trim().min(1, "a story needs a name").max(500);
 const agentName = z.string().trim().min(1).max(200).nullable();
@@ -97,6 +98,8 @@ export const methods = {
   "story/delete": { input: byId, output: z.object({ id: storyIdSchema }) },
   /** Sessions, memcells and memory search (see `memoryMethods.ts`). */
   ...memoryMethods,
+  /** Sync status and the rendezvous setting (see `syncMethods.ts`). */
+  ...syncMethods,
 } as const;
 
 export const events = {
@@ -105,6 +108,7 @@ export const events = {
     storyIds: z.array(z.string()),
   }),
   ...memoryEvents,
+  ...syncEvents,
 } as const;
 
 export type Methods = typeof methods;

@@ -3,21 +3,24 @@
  * inputs already validated by `dispatch`. They do not emit events: the node
  * emits `board/changed` from the replica's commit hook, so local edits and
  * changes received from peers are announced the same way, after commit.
- * Session and memory methods live in `createMemoryApi.ts`.
+ * Session and memory methods live in `createMemoryApi.ts`, sync methods in
+ * `createSyncApi.ts`.
  */
 import type { NodeInfo } from "../../src-shared/contract";
 import type { BoardModel } from "../crdt/BoardModel";
 import type { MemoryService } from "../memory/MemoryService";
 import { createMemoryApi } from "./createMemoryApi";
+import { createSyncApi, type SyncControl } from "./createSyncApi";
 import type { Handlers } from "./dispatch";
 
 export interface ApiDeps {
   info: NodeInfo;
   board: BoardModel;
   memory: MemoryService;
+  sync: SyncControl;
 }
 
-export function createApi({ info, board, memory }: ApiDeps): Handlers {
+export function createApi({ info, board, memory, sync }: ApiDeps): Handlers {
   return {
     "node/info": () => info,
     "board/get": (input) => board.board({ includeHidden: input.includeHidden ?? false }),
@@ -31,5 +34,6 @@ export function createApi({ info, board, memory }: ApiDeps): Handlers {
     "story/unhide": (input) => board.unhide(input.id),
     "story/delete": (input) => board.delete(input.id),
     ...createMemoryApi(memory),
+    ...createSyncApi(sync),
   };
 }

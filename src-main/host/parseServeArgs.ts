@@ -1,10 +1,12 @@
 /**
  * `musher serve` options: parsed with node's parseArgs, then validated with
  * zod so a typo gets one clear line instead of a stack trace.
+ * `--rendezvous URL` and `--trusted-key HEX` may be repeated.
  */
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { rendezvousUrlSchema } from "../../src-shared/syncMethods";
 import { defaultDataDir } from "./defaultDataDir";
 
 export interface ServeOptions {
@@ -13,7 +15,13 @@ export interface ServeOptions {
   host: string;
   token: string;
   staticDir: string | undefined;
+  /** Sync peers to dial (their `/sync` endpoints). */
+  rendezvous: string[];
+  /** Node keys allowed to sync with this node; empty = open mesh. */
+  trustedKeys: string[];
 }
+
+const nodeKeySchema = z.string().regex(/^[0-9a-f]{64}$/, "a node key is 64 lowercase hex characters (the nodeId that node/info reports)");
 
 const schema = z.object({
   data: z.string().min(1).optional(),
@@ -26,6 +34,8 @@ const schema = z.object({
     .regex(/^[\x21-\x7e]+$/, "the token must be printable ASCII without spaces")
     .optional(),
   static: z.string().min(1).optional(),
+  rendezvous: z.array(rendezvousUrlSchema).default([]),
+  "trusted-key": z.array(nodeKeySchema).default([]),
 });
 
 export class UsageError extends Error {
@@ -43,6 +53,8 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv): ServeOpt
         host: { type: "string" },
         token: { type: "string" },
         static: { type: "string" },
+        rendezvous: { type: "string", multiple: true },
+        "trusted-key": { type: "string", multiple: true },
       },
       strict: true,
       allowPositionals: false,
@@ -53,7 +65,12 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv): ServeOpt
   const parsed = schema.safeParse(values);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    throw new UsageError(`--${String(first?.path[0] ?? "?")}: ${first?.message ?? "invalid"}`);
+    const flag = String(first?.path[0] ?? "?");
+    // For a repeated flag, name the offending value: "--trusted-key abc: ...".
+    const index = first?.path[1];
+    const list = values[flag];
+    const value = typeof index === "number" && Array.isArray(list) ? ` ${JSON.stringify(list[index])}` : "";
+    throw new UsageError(`--${flag}${value}: ${first?.message ?? "invalid"}`);
   }
   const v = parsed.data;
   return {
@@ -62,5 +79,7 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv): ServeOpt
     host: v.host,
     token: v.token ?? env["MUSHER_TOKEN"] ?? randomBytes(24).toString("base64url"),
     staticDir: v.static ?? env["MUSHER_STATIC_DIR"],
+    rendezvous: v.rendezvous,
+    trustedKeys: [...new Set(v["trusted-key"])],
   };
 }

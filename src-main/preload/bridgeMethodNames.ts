@@ -31,6 +31,8 @@ const methodSet: { readonly [M in Method]: true } = {
   "memory/search": true,
   "memcell/hide": true,
   "memcell/unhide": true,
+  "sync/status": true,
+  "sync/setRendezvous": true,
 };
 
 export const bridgeMethodNames: readonly Method[] = Object.freeze(Object.keys(methodSet) as Method[]);

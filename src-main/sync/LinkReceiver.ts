@@ -12,7 +12,13 @@
  * - `need` rounds and `need` answers are bounded per connection, and an id is
  *   requested at most once, so a lying peer cannot make us loop;
  * - a peer's vector is trusted only for what *we* send it: if it lies it
- *   merely misses changes; it can never make us apply anything unverified.
+ *   merely misses changes; it can never make us apply anything unverified;
+ * - planning an answer (to `sync` or `need`) runs in TimeSlicer slices;
+ *   meanwhile this link's later frames wait (in order, still bounded), so
+ *   the protocol sees the same sequence as if planning were instant;
+ * - the apply chunk adapts towards `APPLY_BUDGET_MS` per turn (at most
+ *   `applyChunk` changes): a SQLite-backed replica pays an fsync per batch,
+ *   and the cost per change varies with the machine.
  */
 import { decodeChange } from "../crdt/changeCodec";
 import type { ReceiveResult } from "../crdt/Replica";
@@ -21,10 +27,15 @@ import type { PeerLink } from "./PeerLink";
 import { SyncCloseCode } from "./SyncCloseCode";
 import { MAX_NEED_IDS, type SyncMessage, type SyncMessageOf } from "./SyncMessage";
 import { planCatchUp, planNeed } from "./planCatchUp";
+import { TimeSlicer } from "./TimeSlicer";
 
 type Inbound = { kind: "control"; message: SyncMessage } | { kind: "changes"; changes: Uint8Array[]; bytes: number; at?: number };
 
 const MAX_LOGGED_REJECTS = 5;
+/** Target time of one turn of applying received changes (the design allows ~50 ms per block). */
+const APPLY_BUDGET_MS = 20;
+/** First apply chunk, before any measurement: small, because cold code is slow. */
+const FIRST_APPLY_CHUNK = 32;
 
 export class LinkReceiver {
   bytesIn = 0;
@@ -38,6 +49,10 @@ export class LinkReceiver {
   private paused = false;
   private scheduled = false;
   private stopped = false;
+  /** A plan (for `sync` or `need`) is being computed; frames after it wait. */
+  private planning = false;
+  private readonly abort = new AbortController();
+  private chunk = FIRST_APPLY_CHUNK;
   private synced = false;
   private needRounds = 0;
   private needsAnswered = 0;
@@ -63,13 +78,14 @@ export class LinkReceiver {
     this.schedule();
   }
 
-  /** Frames received and not yet applied. */
+  /** Frames received and not yet applied, or a plan being computed. */
   busy(): boolean {
-    return this.queue.length > 0;
+    return this.queue.length > 0 || this.planning;
   }
 
   stop(): void {
     this.stopped = true;
+    this.abort.abort();
     this.queue.length = 0;
     this.queuedBytes = 0;
   }
@@ -89,8 +105,10 @@ export class LinkReceiver {
   }
 
   private drain(): void {
-    let budget = this.host.limits.applyChunk;
-    while (!this.stopped && budget > 0 && this.queue.length > 0) {
+    let budget = Math.min(this.chunk, this.host.limits.applyChunk);
+    const started = performance.now();
+    let applied = 0;
+    while (!this.stopped && !this.planning && budget > 0 && this.queue.length > 0) {
       const head = this.queue[0]!;
       if (head.kind === "control") {
         this.queue.shift();
@@ -102,18 +120,39 @@ export class LinkReceiver {
       const slice = head.changes.slice(at, at + budget);
       head.at = at + slice.length;
       budget -= slice.length;
+      applied += slice.length;
       if (head.at >= head.changes.length) {
         this.queue.shift();
         this.queuedBytes -= head.bytes;
       }
       this.applyChanges(slice);
     }
+    if (applied >= 8) {
+      // Halfway towards the size that would have taken the budget: quick to adapt, slow to oscillate.
+      const ideal = (applied * APPLY_BUDGET_MS) / Math.max(1, performance.now() - started);
+      this.chunk = Math.round(Math.max(8, Math.min(this.host.limits.applyChunk, (this.chunk + ideal) / 2)));
+    }
     if (this.stopped) return;
     if (this.paused && this.queuedBytes <= this.host.limits.maxRecvQueueBytes / 2) {
       this.paused = false;
       this.link.resumeSocket();
     }
-    if (this.queue.length > 0) this.schedule();
+    if (this.queue.length > 0 && !this.planning) this.schedule();
+  }
+
+  /** Runs a plan in slices; frames queued after it wait until it is done. A failure drops the link. */
+  private plan(what: string, work: (slicer: TimeSlicer) => Promise<void>): void {
+    this.planning = true;
+    work(new TimeSlicer(this.host.limits.planSliceMs, this.abort.signal))
+      .catch((err: unknown) => {
+        if (this.stopped) return; // the link closed meanwhile: nothing to send, nothing to read
+        this.link.log.error(`sync: planning ${what} failed`, { err });
+        this.link.close(SyncCloseCode.badFrame, `internal error planning ${what}`);
+      })
+      .finally(() => {
+        this.planning = false;
+        if (!this.stopped) this.schedule();
+      });
   }
 
   private applyChanges(changes: Uint8Array[]): void {
@@ -160,16 +199,21 @@ export class LinkReceiver {
     for (const h of m.heads) this.peerHeads.add(h);
     const me = this.host.identity.publicKey;
     this.host.noteDelivered(this.peerVec.get(me) ?? 0);
-    const ids = planCatchUp(this.host.replica, this.peerVec);
-    this.sendBatch(ids);
-    this.link.live = true;
-    this.link.log.info("sync: catch-up planned", { sending: ids.length, peerAuthors: this.peerVec.size, peerHeads: this.peerHeads.size });
-    this.link.updateState();
+    // The vector now is what the plan covers; what is applied while it is computed is held as live.
+    const upTo = this.host.replica.authorSeqs();
+    this.link.beginCatchUp();
+    this.plan("catch-up", async (slicer) => {
+      const ids = await planCatchUp(this.host.replica, this.peerVec, { slicer, upTo });
+      this.sendBatch(ids, upTo.get(me));
+      this.link.endCatchUp(ids);
+      this.link.log.info("sync: catch-up planned", { sending: ids.length, peerAuthors: this.peerVec.size, peerHeads: this.peerHeads.size });
+      this.link.updateState();
+    });
   }
 
-  private sendBatch(ids: string[]): void {
+  private sendBatch(ids: string[], ownSeq: number | undefined): void {
     this.link.control({ t: "plan", count: ids.length });
-    this.link.send.catchUp(ids, this.host.replica.authorSeqs().get(this.host.identity.publicKey));
+    this.link.send.catchUp(ids, ownSeq);
     this.link.control({ t: "ready" });
   }
 
@@ -199,11 +243,13 @@ export class LinkReceiver {
   private onNeed(ids: string[]): void {
     if (this.needsAnswered >= this.host.limits.maxNeedRounds) {
       this.link.log.warn("sync: need limit reached; answering with nothing", { ids: ids.length });
-      return this.sendBatch([]);
+      return this.sendBatch([], undefined);
     }
     this.needsAnswered++;
-    const answer = planNeed(this.host.replica, ids, this.peerVec, this.peerHeads, this.host.limits.maxNeedAnswer);
-    this.link.log.info("sync: answering need", { asked: ids.length, sending: answer.length });
-    this.sendBatch(answer);
+    this.plan("need answer", async (slicer) => {
+      const answer = await planNeed(this.host.replica, ids, this.peerVec, this.peerHeads, this.host.limits.maxNeedAnswer, slicer);
+      this.link.log.info("sync: answering need", { asked: ids.length, sending: answer.length });
+      this.sendBatch(answer, undefined);
+    });
   }
 }

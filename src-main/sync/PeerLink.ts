@@ -8,14 +8,18 @@
  *   logged once, and changes nothing;
  * - no ws callback throws: each handler is wrapped and a failure closes the
  *   link (4000) instead of reaching the process;
- * - received frames are applied in arrival order, `applyChunk` changes per
+ * - received frames are applied in arrival order, at most `applyChunk` changes per
  *   event-loop turn; above `maxRecvQueueBytes` the socket is paused, so a
  *   flooding peer is throttled by TCP, not buffered in our memory;
  * - a peer gets live changes only after we planned its catch-up (its `sync`),
- *   so every change reaches it exactly once: in the catch-up or live.
+ *   so every change reaches it exactly once: in the catch-up or live. The
+ *   plan is computed in slices (other work runs in between); changes applied
+ *   meanwhile are held here and sent right after the catch-up, minus any the
+ *   plan already carries.
  */
 import { randomBytes } from "node:crypto";
 import type { RawData, WebSocket } from "ws";
+import { changeIdOf } from "../crdt/changeCodec";
 import type { ReceiveResult } from "../crdt/Replica";
 import type { Logger } from "../node/Logger";
 import { LinkReceiver } from "./LinkReceiver";
@@ -49,7 +53,7 @@ export class PeerLink {
   state: LinkState = "handshake";
   remoteKey: string | null = null;
   lastSeen: number | null = null;
-  /** Accepts live changes (its catch-up was planned). */
+  /** Accepts live changes (its catch-up is being planned, or was). */
   live = false;
   readonly send: SendQueue;
   readonly receiver: LinkReceiver;
@@ -62,6 +66,9 @@ export class PeerLink {
   private handshakeTimer: NodeJS.Timeout | undefined;
   private pingTimer: NodeJS.Timeout | undefined;
   private closedInfo: LinkClosed | null = null;
+  /** Live changes applied while this peer's catch-up is being planned (null when not planning). */
+  private held: { changes: readonly Uint8Array[]; ownSeq: number | undefined }[] | null = null;
+  private heldBytes = 0;
 
   constructor(private readonly options: PeerLinkOptions) {
     this.ws = options.ws;
@@ -80,7 +87,7 @@ export class PeerLink {
     this.ws.on("message", (data, isBinary) => this.guard(() => this.onFrame(data, isBinary)));
     this.ws.on("pong", () => this.touch());
     this.ws.on("ping", () => this.touch());
-    this.ws.on("error", (err) => this.log.debug("sync: socket error", { err }));
+    this.ws.on("error", (err) => this.guard(() => this.onSocketError(err)));
     this.ws.on("close", (code, reason) => this.guard(() => this.finish(code, reason.toString("utf8") || "closed by peer")));
     this.handshakeTimer = setTimeout(
       () => this.close(SyncCloseCode.handshakeTimeout, "handshake timed out"),
@@ -101,9 +108,34 @@ export class PeerLink {
     this.send.frame(encodeControl(message));
   }
 
-  /** Sends live changes if this peer is past its catch-up planning. */
+  /** Sends live changes if this peer's catch-up planning has begun (held until the plan is queued). */
   sendLive(changes: readonly Uint8Array[], ownSeq?: number): void {
-    if (this.live && this.state !== "closed" && changes.length > 0) this.send.changes(changes, ownSeq);
+    if (!this.live || this.state === "closed" || changes.length === 0) return;
+    if (this.held === null) return this.send.changes(changes, ownSeq);
+    this.held.push({ changes, ownSeq });
+    for (const c of changes) this.heldBytes += c.length;
+    // The same bound as the send queue: a plan that outlasts that much traffic means this link cannot keep up.
+    if (this.heldBytes > this.host.limits.maxQueuedBytes) this.close(SyncCloseCode.lagging, "peer lags: live changes held during planning over the bound");
+  }
+
+  /** From now on live changes for this peer are held until `endCatchUp` (its plan reads the replica in slices). */
+  beginCatchUp(): void {
+    this.live = true;
+    this.held = [];
+    this.heldBytes = 0;
+  }
+
+  /** Queues the held live changes after the catch-up that was just queued, minus those the plan carries. */
+  endCatchUp(planned: readonly string[]): void {
+    const held = this.held ?? [];
+    this.held = null;
+    this.heldBytes = 0;
+    if (held.length === 0 || this.state === "closed") return;
+    const inPlan = new Set(planned);
+    for (const h of held) {
+      const rest = inPlan.size === 0 ? h.changes : h.changes.filter((c) => !inPlan.has(changeIdOf(c.subarray(65))));
+      if (rest.length > 0) this.send.changes(rest, h.ownSeq);
+    }
   }
 
   /** Closes with a protocol code; logged once; safe to call repeatedly. */
@@ -129,7 +161,7 @@ export class PeerLink {
   /** Called by the receiver when our catch-up is planned and theirs has arrived. */
   updateState(): void {
     if (this.state !== "syncing" && this.state !== "live") return;
-    const next: LinkState = this.live && this.receiver.gotReady ? "live" : "syncing";
+    const next: LinkState = this.live && this.held === null && this.receiver.gotReady ? "live" : "syncing";
     if (next !== this.state) {
       this.state = next;
       this.log.info(`sync: link ${next}`, { peer: this.remoteKey });
@@ -145,6 +177,18 @@ export class PeerLink {
       this.log.error("sync: link handler failed", { err, peer: this.remoteKey });
       this.close(SyncCloseCode.badFrame, "internal error handling a frame");
     }
+  }
+
+  private onSocketError(err: Error): void {
+    const wsCode = (err as NodeJS.ErrnoException).code;
+    if (typeof wsCode === "string" && wsCode.startsWith("WS_ERR_")) {
+      // ws refused what the peer sent (oversize frame, bad opcode, ...) and closes itself (1009 / 1002):
+      // a refusal like ours, so it is logged like ours.
+      const code = wsCode === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH" ? SyncCloseCode.tooBig : SyncCloseCode.protocolError;
+      this.log.warn("sync: closing link", { peer: this.remoteKey, code, reason: err.message });
+      return;
+    }
+    this.log.debug("sync: socket error", { err });
   }
 
   private onFrame(data: RawData, isBinary: boolean): void {
@@ -242,6 +286,7 @@ export class PeerLink {
     this.closedInfo = { authed, code, reason };
     this.state = "closed";
     this.live = false;
+    this.held = null;
     clearTimeout(this.handshakeTimer);
     clearInterval(this.pingTimer);
     this.send.stop();

@@ -7,6 +7,8 @@
 export const SyncCloseCode = {
   normal: 1000,
   goingAway: 1001,
+  /** A WebSocket protocol violation found by `ws` (bad opcode, unmasked client frame, ...). */
+  protocolError: 1002,
   /** Frame over `maxFrameBytes` (sent by `ws` itself via `maxPayload`). */
   tooBig: 1009,
   /** Undecodable frame, text frame, unknown frame type, message out of order. */

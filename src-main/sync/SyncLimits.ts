@@ -13,8 +13,10 @@ export interface SyncLimits {
   highWaterBytes: number;
   /** Received-but-unapplied bytes per peer; above it the socket is paused (TCP backpressure). */
   maxRecvQueueBytes: number;
-  /** Changes applied per event-loop turn (keeps the main loop responsive). */
+  /** Most changes applied per event-loop turn (fewer when they are slow: the chunk adapts to ~20 ms). */
   applyChunk: number;
+  /** Planning a catch-up or a `need` answer yields to the event loop after this much work (ms). */
+  planSliceMs: number;
   handshakeTimeoutMs: number;
   /** Ping period; a peer silent for two periods is dropped (≤ 30 s with the default). */
   pingIntervalMs: number;
@@ -35,6 +37,7 @@ export const DEFAULT_SYNC_LIMITS: SyncLimits = {
   highWaterBytes: 1024 * 1024,
   maxRecvQueueBytes: 8 * 1024 * 1024,
   applyChunk: 256,
+  planSliceMs: 15,
   handshakeTimeoutMs: 10_000,
   pingIntervalMs: 15_000,
   backoffBaseMs: 1_000,

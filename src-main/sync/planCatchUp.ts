@@ -18,9 +18,15 @@
  * Order: by HLC clock, then id. A change's clock exceeds its deps' clocks,
  * so this is a topological order: the receiver can apply each change as it
  * arrives, and nothing waits in its pending queue.
+ *
+ * Responsiveness: every loop here runs in TimeSlicer slices (store reads,
+ * then a sort in runs merged by a heap), so planning a fresh device's
+ * 50,000-change catch-up never holds the event loop for long.
  */
 import { decodeChange } from "../crdt/changeCodec";
 import type { Replica } from "../crdt/Replica";
+import { sortInSlices } from "./sortInSlices";
+import { TimeSlicer } from "./TimeSlicer";
 
 type Key = { wall: number; logical: number; id: string };
 
@@ -56,51 +62,74 @@ function clockOf(bytes: Uint8Array): { wall: number; logical: number } {
   return d.ok ? d.value.change.clock : { wall: 0, logical: 0 };
 }
 
+const byClockThenId = (a: Key, b: Key): number => a.wall - b.wall || a.logical - b.logical || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
 /** Sorts ids we hold into a topological (clock, id) order; ids we lack are dropped. */
-export function orderForDelivery(replica: Replica, ids: Iterable<string>): string[] {
+export async function orderForDelivery(replica: Replica, ids: Iterable<string>, slicer: TimeSlicer): Promise<string[]> {
   const keys: Key[] = [];
   for (const id of ids) {
     const bytes = replica.getChange(id);
     if (bytes) keys.push({ ...clockOf(bytes), id });
+    if (slicer.due()) await slicer.pause();
   }
-  keys.sort((a, b) => a.wall - b.wall || a.logical - b.logical || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return keys.map((k) => k.id);
+  return (await sortInSlices(keys, byClockThenId, slicer)).map((k) => k.id);
 }
 
 /** Lowest seq at which `author` has several changes, or undefined. O(author's history), local only. */
-function forkSeq(replica: Replica, author: string, max: number): number | undefined {
-  for (let s = 1; s <= max; s++) if (replica.changesBySeq(author, s).length > 1) return s;
+async function forkSeq(replica: Replica, author: string, max: number, slicer: TimeSlicer): Promise<number | undefined> {
+  for (let s = 1; s <= max; s++) {
+    if (replica.changesBySeq(author, s).length > 1) return s;
+    if (slicer.due()) await slicer.pause();
+  }
   return undefined;
 }
 
+export interface PlanOptions {
+  /** Pauses the work between slices (and aborts it when the link closes). */
+  slicer?: TimeSlicer;
+  /**
+   * The vector to plan up to, read when planning began. Changes applied
+   * while the plan is computed are not in it: the link holds them as live
+   * changes and sends them after the catch-up (PeerLink.beginCatchUp).
+   */
+  upTo?: ReadonlyMap<string, number>;
+}
+
 /** The ids a peer with vector `peerVec` lacks, in delivery order. */
-export function planCatchUp(replica: Replica, peerVec: ReadonlyMap<string, number>): string[] {
+export async function planCatchUp(replica: Replica, peerVec: ReadonlyMap<string, number>, options: PlanOptions = {}): Promise<string[]> {
+  const slicer = options.slicer ?? new TimeSlicer();
   const ids = new Set<string>();
   const equivocators = new Set(replica.equivocators());
-  for (const [author, max] of replica.authorSeqs()) {
+  for (const [author, max] of options.upTo ?? replica.authorSeqs()) {
     let from = (peerVec.get(author) ?? 0) + 1;
-    if (equivocators.has(author)) from = Math.min(from, forkSeq(replica, author, max) ?? from);
-    for (let s = from; s <= max; s++) for (const id of replica.changesBySeq(author, s)) ids.add(id);
+    if (equivocators.has(author)) from = Math.min(from, (await forkSeq(replica, author, max, slicer)) ?? from);
+    for (let s = from; s <= max; s++) {
+      for (const id of replica.changesBySeq(author, s)) ids.add(id);
+      if (slicer.due()) await slicer.pause();
+    }
   }
-  return orderForDelivery(replica, ids);
+  return orderForDelivery(replica, ids, slicer);
 }
 
 /**
  * Answer to `need`: the requested changes and their causal past back to what
  * the peer's vector says it has (for non-equivocating authors), or the peer's
- * heads; at most `cap` changes.
+ * heads; at most `cap` changes. Sliced like the catch-up: a lying peer can
+ * ask for our heads with an empty vector and make us walk 50,000 changes.
  */
-export function planNeed(
+export async function planNeed(
   replica: Replica,
   requested: readonly string[],
   peerVec: ReadonlyMap<string, number>,
   peerHeads: ReadonlySet<string>,
   cap: number,
-): string[] {
+  slicer: TimeSlicer = new TimeSlicer(),
+): Promise<string[]> {
   const equivocators = new Set(replica.equivocators());
   const out = new Set<string>();
   const stack = requested.filter((id) => replica.hasChange(id));
   while (stack.length > 0 && out.size < cap) {
+    if (slicer.due()) await slicer.pause();
     const id = stack.pop()!;
     if (out.has(id)) continue;
     const bytes = replica.getChange(id);
@@ -117,5 +146,5 @@ export function planNeed(
       stack.push(dep);
     }
   }
-  return orderForDelivery(replica, out);
+  return orderForDelivery(replica, out, slicer);
 }
