@@ -1,5 +1,5 @@
 /**
- * Renderer entry: pick the transport, build the board and sessions stores, render.
+ * Renderer entry: pick the transport, build the board, sessions and sync stores, render.
  * The store and client live for the page's lifetime; they are created here
  * (not at module level elsewhere) so every other module stays constructible.
  */
@@ -11,9 +11,12 @@ import { BoardStoreContext } from "./stores/BoardStoreContext";
 import { createBoardStore } from "./stores/useBoardStore";
 import { SessionsStoreContext } from "./stores/SessionsStoreContext";
 import { createSessionsStore } from "./stores/useSessionsStore";
+import { SyncStoreContext } from "./stores/SyncStoreContext";
+import { createSyncStore } from "./stores/useSyncStore";
 import "./styles.css";
 import "./sessions.css";
 import "./sessionDetail.css";
+import "./sync.css";
 
 const container = document.getElementById("root");
 if (!container) throw new Error("index.html has no #root element");
@@ -21,9 +24,11 @@ if (!container) throw new Error("index.html has no #root element");
 const client = createClient();
 const store = createBoardStore(client);
 const sessions = createSessionsStore(client);
+const sync = createSyncStore(client);
 window.addEventListener("pagehide", () => {
   store.dispose();
   sessions.dispose();
+  sync.dispose();
   client.close();
 });
 
@@ -31,7 +36,9 @@ createRoot(container).render(
   <StrictMode>
     <BoardStoreContext.Provider value={store}>
       <SessionsStoreContext.Provider value={sessions}>
-        <App />
+        <SyncStoreContext.Provider value={sync}>
+          <App />
+        </SyncStoreContext.Provider>
       </SessionsStoreContext.Provider>
     </BoardStoreContext.Provider>
   </StrictMode>,

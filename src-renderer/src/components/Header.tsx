@@ -1,7 +1,12 @@
-/** App name, the view tabs, the new-story form, the keyboard hint and the connection state. */
+/**
+ * App name, the view tabs, the new-story form, the keyboard hint, the sync
+ * indicator (this node and its peers) and the connection state (this window
+ * and its node).
+ */
 import { ConnectionStatus } from "./ConnectionStatus";
 import { KEYBOARD_HINT } from "./keyboardHint";
 import { NewStoryForm } from "./NewStoryForm";
+import { SyncIndicator } from "./SyncIndicator";
 import { ViewTabs } from "./ViewTabs";
 
 export function Header() {
@@ -9,7 +14,7 @@ export function Header() {
     <header className="header">
       <h1 className="header__title">
         <span className="header__logo" aria-hidden="true" />
-        Musher
+        <span className="header__name">Musher</span>
       </h1>
       <ViewTabs />
       <NewStoryForm />
@@ -21,6 +26,7 @@ export function Header() {
           <kbd>↓</kbd> order · or drag
         </span>
       </p>
+      <SyncIndicator />
       <ConnectionStatus />
     </header>
   );

@@ -1,0 +1,42 @@
+/**
+ * The rendezvous peers this node dials, each with its link state and, after
+ * failures, how many and when the next attempt is due (backoff 1 s → 30 s).
+ */
+import type { RendezvousStatus } from "../../../src-shared/syncMethods";
+import { formatRelative } from "../lib/formatRelative";
+
+const STATES: Readonly<Record<RendezvousStatus["state"], string>> = {
+  connecting: "Connecting…",
+  connected: "Connected",
+  waiting: "Waiting to retry",
+};
+
+interface Props {
+  entries: RendezvousStatus[];
+  now: number;
+}
+
+export function RendezvousList({ entries, now }: Props) {
+  if (entries.length === 0) {
+    return <p className="empty">No rendezvous: this device syncs only with peers that connect to it.</p>;
+  }
+  return (
+    <ul className="rendezvous" data-testid="rendezvous-list">
+      {entries.map((entry) => (
+        <li key={entry.url} className="rendezvous__entry" data-testid="rendezvous-entry" data-url={entry.url} data-state={entry.state}>
+          <span className="rendezvous__url" title={entry.url}>
+            {entry.url}
+          </span>
+          <span className={`chip chip--rendezvous-${entry.state}`}>{STATES[entry.state]}</span>
+          {(entry.failures > 0 || entry.nextAttemptAt !== null) && (
+            <span className="rendezvous__retry">
+              {entry.failures > 0 && `${entry.failures} failed ${entry.failures === 1 ? "attempt" : "attempts"}`}
+              {entry.failures > 0 && entry.nextAttemptAt !== null && " · "}
+              {entry.nextAttemptAt !== null && `next ${formatRelative(entry.nextAttemptAt, now)}`}
+            </span>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}

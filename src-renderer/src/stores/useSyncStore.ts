@@ -1,0 +1,108 @@
+/**
+ * The node's sync status (peers, rendezvous, unsent changes, catch-up) and
+ * the one sync setting, the rendezvous list, over any `RendererClient`.
+ *
+ * Invariants:
+ * - The node is the truth. `sync/changed` carries the whole status, so an
+ *   event replaces the status outright; `sync/status` is fetched at start
+ *   and on every transition of the push channel to "online" (events may
+ *   have been missed while it was down).
+ * - A fetched (or `sync/setRendezvous`) result is dropped if an event
+ *   arrived while the call was in flight: the event is at least as new.
+ * - While the push channel is down ("offline") the last status is kept but
+ *   marked `stale` (it may be out of date; the UI says so instead of going
+ *   blank). "connecting" at start is not stale: nothing was missed yet.
+ * - Actions never throw: a failed fetch lands in `loadError`, a refused
+ *   `setRendezvous` is returned to the form that made it.
+ *
+ * `createSyncStore` is called once per client by the app root; nothing here
+ * is module-level, so tests can build as many stores as they like.
+ */
+import { useContext } from "react";
+import { createStore, useStore, type StoreApi } from "zustand";
+import type { SyncStatus } from "../../../src-shared/syncMethods";
+import type { RendererClient } from "../client/ConnectionSource";
+import { coalesce } from "../lib/coalesce";
+import { describeError } from "../lib/describeError";
+import { SyncStoreContext } from "./SyncStoreContext";
+
+export interface SyncStoreState {
+  status: SyncStatus | null;
+  /** Why the last `sync/status` failed; null once a status arrives. */
+  loadError: string | null;
+  /** The push channel dropped since `status` was received. */
+  stale: boolean;
+  /** Refetches the status (coalesced). */
+  refresh(): Promise<void>;
+  /** Replaces the rendezvous list; resolves null on success, else why the node refused. */
+  setRendezvous(urls: string[]): Promise<string | null>;
+}
+
+export type SyncStore = StoreApi<SyncStoreState> & { dispose(): void };
+
+export function createSyncStore(client: RendererClient): SyncStore {
+  // Bumped by every event; see the "event is at least as new" invariant.
+  let eventEpoch = 0;
+
+  const store = createStore<SyncStoreState>()((set) => {
+    const apply = (status: SyncStatus) => set({ status, loadError: null, stale: client.connection.get() === "offline" });
+
+    const fetchStatus = async (): Promise<void> => {
+      const epoch = eventEpoch;
+      try {
+        const status = await client.call("sync/status", {});
+        if (epoch === eventEpoch) apply(status);
+      } catch (err) {
+        set({ loadError: describeError(err) });
+      }
+    };
+
+    return {
+      status: null,
+      loadError: null,
+      stale: false,
+      refresh: coalesce(fetchStatus),
+      setRendezvous: async (urls) => {
+        const epoch = eventEpoch;
+        try {
+          const status = await client.call("sync/setRendezvous", { urls });
+          if (epoch === eventEpoch) apply(status);
+          return null;
+        } catch (err) {
+          return describeError(err);
+        }
+      },
+    };
+  });
+
+  const offEvent = client.on("sync/changed", (status) => {
+    eventEpoch += 1;
+    store.setState({ status, loadError: null, stale: false });
+  });
+  let connection = client.connection.get();
+  const offConnection = client.connection.subscribe((next) => {
+    const was = connection;
+    connection = next;
+    if (next === "offline") {
+      if (store.getState().status !== null) store.setState({ stale: true });
+    } else if (next === "online" && was !== "online") {
+      void store.getState().refresh();
+    }
+  });
+  void store.getState().refresh();
+
+  return {
+    ...store,
+    dispose: () => {
+      offEvent();
+      offConnection();
+    },
+  };
+}
+
+/** Reads a slice of the sync store provided by `SyncStoreContext`. */
+export function useSyncStore<T>(selector: (state: SyncStoreState) => T): T {
+  const store = useContext(SyncStoreContext);
+  if (!store) throw new Error("useSyncStore needs a SyncStoreContext provider");
+  return useStore(store, selector);
+}
