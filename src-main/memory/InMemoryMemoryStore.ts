@@ -1,9 +1,10 @@
 /**
- * `MemoryStore` in plain maps, for the memorize core's unit tests and its
- * baseline benchmark. Same contract as the replicated store
- * (`runMemoryStoreTests`), including atomicity: a
- * commit is fully validated before the first write, so a rejected commit
- * leaves the session exactly as it was.
+ * `MemoryStore` in plain maps, for the memorize core's unit tests and the
+ * in-memory baseline of bench/memoryAddMessages.ts. Same contract as the
+ * replicated store (`runMemoryStoreTests`), including atomicity: a commit is
+ * fully validated before the first write, so a rejected commit leaves the
+ * session exactly as it was. A commit costs O(batch + buffer), never
+ * O(everything the session ever memorized).
  */
 import { ApiFailure } from "../../src-shared/ApiError";
 import type { MemCell } from "./MemCell";
@@ -13,6 +14,7 @@ import type { MemoryStore, Segmentation } from "./MemoryStore";
 interface SessionState {
   buffer: Message[];
   memcells: MemCell[];
+  cellIds: Set<string>;
   /** message id → id of the memcell that consumed it. */
   consumed: Map<string, string>;
 }
@@ -30,39 +32,37 @@ export class InMemoryMemoryStore implements MemoryStore {
   }
 
   listMemCells(sessionId: string): MemCell[] {
-    return (this.sessions.get(sessionId)?.memcells ?? []).map(copyCell);
+    return (this.sessions.get(sessionId)?.memcells ?? []).map((c) => ({ ...c, messageIds: [...c.messageIds], senderIds: [...c.senderIds] }));
   }
 
   commitSegmentation(sessionId: string, segmentation: Segmentation): void {
-    const state = this.sessions.get(sessionId) ?? { buffer: [], memcells: [], consumed: new Map<string, string>() };
-    const known = new Set([...state.buffer.map((m) => m.id), ...state.consumed.keys()]);
+    const state = this.sessions.get(sessionId) ?? { buffer: [], memcells: [], cellIds: new Set<string>(), consumed: new Map<string, string>() };
+    const buffered = new Set(state.buffer.map((m) => m.id));
+    const known = (id: string): boolean => buffered.has(id) || state.consumed.has(id);
     const fresh = new Map<string, Message>();
     for (const m of segmentation.messages) {
       if (m.sessionId !== sessionId) throw conflict(`message ${m.id} belongs to session ${m.sessionId}`);
-      if (!known.has(m.id)) fresh.set(m.id, { ...m });
+      if (!known(m.id)) fresh.set(m.id, { ...m });
     }
-    const existingCells = new Set(state.memcells.map((c) => c.id));
     const claimed = new Map<string, string>();
     for (const cell of segmentation.memcells) {
       if (cell.sessionId !== sessionId) throw conflict(`memcell ${cell.id} belongs to session ${cell.sessionId}`);
       if (cell.messageIds.length === 0) throw conflict(`memcell ${cell.id} has no messages`);
-      if (existingCells.has(cell.id)) throw conflict(`memcell ${cell.id} already exists`);
+      if (state.cellIds.has(cell.id)) throw conflict(`memcell ${cell.id} already exists`);
       for (const id of cell.messageIds) {
-        if (!known.has(id) && !fresh.has(id)) throw conflict(`message ${id} is not stored`);
+        if (!known(id) && !fresh.has(id)) throw conflict(`message ${id} is not stored`);
         if (state.consumed.has(id) || claimed.has(id)) throw conflict(`message ${id} is already in a memcell`);
         claimed.set(id, cell.id);
       }
     }
-    // Validated: apply everything (nothing below can throw).
     for (const [id, cellId] of claimed) state.consumed.set(id, cellId);
-    state.memcells.push(...segmentation.memcells.map(copyCell));
+    for (const cell of segmentation.memcells) {
+      state.cellIds.add(cell.id);
+      state.memcells.push({ ...cell, messageIds: [...cell.messageIds], senderIds: [...cell.senderIds] });
+    }
     state.buffer = [...state.buffer, ...fresh.values()].filter((m) => !claimed.has(m.id)).sort(compareMessages);
     this.sessions.set(sessionId, state);
   }
-}
-
-function copyCell(cell: MemCell): MemCell {
-  return { ...cell, messageIds: [...cell.messageIds], senderIds: [...cell.senderIds] };
 }
 
 function conflict(message: string): ApiFailure {

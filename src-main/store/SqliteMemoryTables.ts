@@ -4,8 +4,9 @@
  * and ranked FTS5 search over them.
  *
  * Invariants:
- * - every message and memcell has exactly one `memory_fts` row, written with
- *   it (a memcell whose text changes has its row replaced);
+ * - `memory_docs` holds exactly the searchable documents — buffered messages
+ *   and effective, visible memcells — and `memory_fts` indexes exactly those
+ *   rows (external content, kept in step here, in the same transaction);
  * - `messages.cell` / `memcells.effective` / `memcells.hidden` mirror the
  *   records, so listing and search filter with indexes, never JSON;
  * - reads decode fresh objects; prepared statements belong to the instance.
@@ -23,6 +24,7 @@ import {
   type MessageRecord,
   type SessionRecord,
 } from "../memory/MemoryTables";
+import { snippetOf } from "../memory/snippetOf";
 import { tokenize } from "../memory/tokenize";
 
 interface MessageRow {
@@ -37,15 +39,18 @@ interface MessageRow {
 }
 
 interface HitRow {
+  id: number;
   kind: "c" | "m";
   ref: string;
-  score: number;
-  snip: string;
+  session: string;
   ts: number;
-  session_record: string;
-  cell_title: string | null;
-  sender: string | null;
-  content: string | null;
+  score: number;
+}
+
+interface DocRow {
+  id: number;
+  title: string;
+  body: string;
 }
 
 const MESSAGE_COLUMNS = "id, session, ts, sender, role, content, creators, cell";
@@ -64,7 +69,7 @@ function prepare(db: Database.Database) {
     ),
     updateCreators: db.prepare<[string, string]>("UPDATE messages SET creators = ? WHERE id = ?"),
     setCell: db.prepare<[string | null, string]>("UPDATE messages SET cell = ? WHERE id = ?"),
-    clearCells: db.prepare<[string]>("UPDATE messages SET cell = NULL WHERE session = ? AND cell IS NOT NULL"),
+    sessionMessageCells: db.prepare<[string], { id: string; cell: string | null }>("SELECT id, cell FROM messages WHERE session = ?"),
     buffered: db.prepare<[string], MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE session = ? AND cell IS NULL ORDER BY ts, id`),
     getCell: db.prepare<[string], { record: string; effective: number }>("SELECT record, effective FROM memcells WHERE id = ?"),
     putCell: db.prepare<[string, string, number, number, number, number, string]>(
@@ -74,21 +79,22 @@ function prepare(db: Database.Database) {
     effectiveCells: db.prepare<[string], { record: string; effective: number }>(
       "SELECT record, effective FROM memcells WHERE session = ? AND effective = 1 ORDER BY started_at, id",
     ),
-    ftsInsert: db.prepare<[string, string, string, string, string]>("INSERT INTO memory_fts (title, body, kind, ref, session) VALUES (?, ?, ?, ?, ?)"),
-    ftsDelete: db.prepare<[string, string]>("DELETE FROM memory_fts WHERE kind = ? AND ref = ?"),
+    docByRef: db.prepare<[string], DocRow>("SELECT id, title, body FROM memory_docs WHERE ref = ?"),
+    docInsert: db.prepare<[string, string, string, number, string, string]>(
+      "INSERT INTO memory_docs (kind, ref, session, ts, title, body) VALUES (?, ?, ?, ?, ?, ?)",
+    ),
+    docDelete: db.prepare<[number]>("DELETE FROM memory_docs WHERE id = ?"),
+    ftsInsert: db.prepare<[number | bigint, string, string]>("INSERT INTO memory_fts (rowid, title, body) VALUES (?, ?, ?)"),
+    ftsDelete: db.prepare<[number, string, string]>("INSERT INTO memory_fts (memory_fts, rowid, title, body) VALUES ('delete', ?, ?, ?)"),
+    docText: db.prepare<[number], { title: string; body: string }>("SELECT title, body FROM memory_docs WHERE id = ?"),
+    // Only ids and sort keys here: the texts of the few hits shown are read afterwards.
     search: db.prepare<[{ match: string; story: string | null; limit: number }], HitRow>(`
-      SELECT memory_fts.kind AS kind, memory_fts.ref AS ref, -bm25(memory_fts, 3.0, 1.0) AS score,
-             snippet(memory_fts, 1, '', '', '…', 24) AS snip,
-             COALESCE(m.ts, c.ended_at) AS ts, s.record AS session_record,
-             memory_fts.title AS cell_title, m.sender AS sender, m.content AS content
+      SELECT d.id AS id, d.kind AS kind, d.ref AS ref, d.session AS session, d.ts AS ts, -bm25(memory_fts, 3.0, 1.0) AS score
       FROM memory_fts
-      JOIN sessions s ON s.id = memory_fts.session
-      LEFT JOIN messages m ON memory_fts.kind = 'm' AND m.id = memory_fts.ref
-      LEFT JOIN memcells c ON memory_fts.kind = 'c' AND c.id = memory_fts.ref
-      WHERE memory_fts MATCH @match
-        AND ((memory_fts.kind = 'm' AND m.cell IS NULL) OR (memory_fts.kind = 'c' AND c.effective = 1 AND c.hidden = 0))
-        AND (@story IS NULL OR s.story = @story)
-      ORDER BY score DESC, ts DESC, memory_fts.ref
+      JOIN memory_docs d ON d.id = memory_fts.rowid
+      JOIN sessions s ON s.id = d.session
+      WHERE memory_fts MATCH @match AND (@story IS NULL OR s.story = @story)
+      ORDER BY score DESC, d.ts DESC, d.ref
       LIMIT @limit`),
   };
 }
@@ -127,16 +133,23 @@ export class SqliteMemoryTables implements MemoryTables {
       return;
     }
     this.q.insertMessage.run(m.id, m.sessionId, m.timestamp, m.senderId, m.role, m.content, creators, record.cell);
-    this.q.ftsInsert.run("", `${m.senderId} ${m.content}`, "m", m.id, m.sessionId);
+    if (record.cell === null) this.addMessageDoc(m);
   }
 
   setMessageCells(sessionId: string, cellOf: ReadonlyMap<string, string>): void {
-    this.q.clearCells.run(sessionId);
-    for (const [messageId, cellId] of cellOf) this.q.setCell.run(cellId, messageId);
+    for (const row of this.q.sessionMessageCells.all(sessionId)) {
+      const cell = cellOf.get(row.id) ?? null;
+      if (cell !== row.cell) this.setMessageCell(row.id, cell);
+    }
   }
 
   setMessageCell(messageId: string, cellId: string | null): void {
+    const row = this.q.getMessage.get(messageId);
+    if (row === undefined || row.cell === cellId) return;
     this.q.setCell.run(cellId, messageId);
+    // Searchable while buffered only: a memorized message is found through its memcell.
+    if (cellId === null) this.addMessageDoc(toMessageRecord(row).message);
+    else if (row.cell === null) this.removeDoc(messageId);
   }
 
   bufferedMessages(sessionId: string): Message[] {
@@ -149,20 +162,14 @@ export class SqliteMemoryTables implements MemoryTables {
   }
 
   putMemCell(record: MemCellRecord): void {
-    const before = this.q.getCell.get(record.id);
-    const textChanged = before === undefined || textOf(toCell(before)) !== textOf(record);
-    this.q.putCell.run(
-      record.id,
-      record.sessionId,
-      record.effective ? 1 : 0,
-      isCellHidden(record) ? 1 : 0,
-      record.startedAt,
-      record.endedAt,
-      JSON.stringify(record),
-    );
-    if (!textChanged) return;
-    if (before !== undefined) this.q.ftsDelete.run("c", record.id);
-    this.q.ftsInsert.run(record.title, record.content, "c", record.id, record.sessionId);
+    const hidden = isCellHidden(record);
+    this.q.putCell.run(record.id, record.sessionId, record.effective ? 1 : 0, hidden ? 1 : 0, record.startedAt, record.endedAt, JSON.stringify(record));
+    // Searchable while effective and visible; re-indexed when its text changes.
+    const doc = this.q.docByRef.get(record.id);
+    const searchable = record.effective && !hidden;
+    if (doc !== undefined && searchable && doc.title === record.title && doc.body === record.content) return;
+    if (doc !== undefined) this.removeDoc(record.id);
+    if (searchable) this.addDoc("c", record.id, record.sessionId, record.endedAt, record.title, record.content);
   }
 
   sessionMemCells(sessionId: string): MemCellRecord[] {
@@ -176,21 +183,42 @@ export class SqliteMemoryTables implements MemoryTables {
   search(query: string, options: MemorySearchOptions): MemoryHit[] {
     const match = toFtsQuery(query);
     if (match === null) return [];
+    const terms = tokenize(query);
     return this.q.search.all({ match, story: options.storyId ?? null, limit: options.limit }).map((row) => {
-      const session = JSON.parse(row.session_record) as SessionRecord;
+      const session = this.getSession(row.session);
+      const text = this.q.docText.get(row.id);
+      const message = row.kind === "m" ? this.getMessage(row.ref)?.message : undefined;
+      const body = message?.content ?? text?.body ?? "";
       const hit: MemoryHit = {
         kind: row.kind === "c" ? "memcell" : "message",
         id: row.ref,
-        sessionId: session.id,
-        sessionTitle: session.title,
-        title: row.kind === "c" ? (row.cell_title ?? "") : clip(`${row.sender ?? ""}: ${firstLine(row.content ?? "")}`, 80),
-        snippet: row.snip,
+        sessionId: row.session,
+        sessionTitle: session?.title ?? "",
+        title: message === undefined ? (text?.title ?? "") : clip(`${message.senderId}: ${firstLine(message.content)}`, 80),
+        snippet: snippetOf(body, terms),
         score: Math.round(row.score * 1000) / 1000,
         timestamp: row.ts,
       };
-      if (session.storyId !== null) hit.storyId = session.storyId;
+      if (session !== undefined && session.storyId !== null) hit.storyId = session.storyId;
       return hit;
     });
+  }
+
+  private addMessageDoc(m: Message): void {
+    this.addDoc("m", m.id, m.sessionId, m.timestamp, "", `${m.senderId} ${m.content}`);
+  }
+
+  private addDoc(kind: "c" | "m", ref: string, session: string, ts: number, title: string, body: string): void {
+    const { lastInsertRowid } = this.q.docInsert.run(kind, ref, session, ts, title, body);
+    this.q.ftsInsert.run(lastInsertRowid, title, body);
+  }
+
+  /** External-content FTS5: a delete must name the indexed values. */
+  private removeDoc(ref: string): void {
+    const doc = this.q.docByRef.get(ref);
+    if (doc === undefined) return;
+    this.q.ftsDelete.run(doc.id, doc.title, doc.body);
+    this.q.docDelete.run(doc.id);
   }
 }
 
@@ -215,10 +243,6 @@ function toMessageRecord(row: MessageRow): MessageRecord {
 
 function toCell(row: { record: string; effective: number }): MemCellRecord {
   return { ...(JSON.parse(row.record) as MemCellRecord), effective: row.effective === 1 };
-}
-
-function textOf(cell: MemCellRecord): string {
-  return `${cell.title}\u0000${cell.content}`;
 }
 
 function firstLine(text: string): string {

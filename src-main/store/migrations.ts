@@ -28,9 +28,12 @@
  *   one index range;
  * - `memcells`: the `MemCellRecord` as JSON with `effective`/`hidden` and the
  *   time span copied out for listing and search filters;
- * - `memory_fts`: FTS5 over memcell titles/contents and message contents
- *   (`kind` 'c' or 'm', `ref` = the id); search joins back to filter out
- *   consumed messages and non-effective or hidden memcells.
+ * - `memory_docs` + `memory_fts`: what search can find — buffered messages
+ *   and effective, visible memcells, and nothing else (`kind` 'm' or 'c',
+ *   `ref` = the id) — and an external-content FTS5 index over them. A
+ *   message leaves the documents when a memcell takes it (and comes back if
+ *   that memcell loses), a memcell when it is hidden or loses; so a common
+ *   word matches only what can be shown, not the whole history.
  */
 import type Database from "better-sqlite3";
 
@@ -94,7 +97,16 @@ export const MIGRATIONS: readonly Migration[] = [
         record TEXT NOT NULL
       ) STRICT;
       CREATE INDEX memcells_by_session ON memcells (session, effective, started_at, id);
-      CREATE VIRTUAL TABLE memory_fts USING fts5 (title, body, kind UNINDEXED, ref UNINDEXED, session UNINDEXED, tokenize = 'unicode61 remove_diacritics 2');
+      CREATE TABLE memory_docs (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,
+        ref TEXT NOT NULL UNIQUE,
+        session TEXT NOT NULL,
+        ts INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        body TEXT NOT NULL
+      ) STRICT;
+      CREATE VIRTUAL TABLE memory_fts USING fts5 (title, body, content = 'memory_docs', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2');
     `),
 ];
 

@@ -32,7 +32,8 @@ const MEMORY_TABLES = [
   { table: "sessions", columns: "id, story, created_at, record", order: "id" },
   { table: "messages", columns: "id, session, ts, sender, role, content, creators, cell", order: "id" },
   { table: "memcells", columns: "id, session, effective, hidden, started_at, ended_at, record", order: "id" },
-  { table: "memory_fts", columns: "title, body, kind, ref, session", order: "kind, ref" },
+  // Row ids are not content (copied on replace, then the FTS index is rebuilt from the rows).
+  { table: "memory_docs", columns: "kind, ref, session, ts, title, body", order: "ref" },
 ] as const;
 
 const PAGE = 1_000;
@@ -116,10 +117,13 @@ function replaceDerivedState(node: NodeStore, from: SqliteReplicaStore, fromDb: 
     for (const [author, seq] of from.authorSeqs()) putSeq.run(author, seq);
     for (const author of from.equivocators()) store.flagEquivocation(author);
     store.setClock(maxHlc(store.clock(), from.clock()));
-    for (const { table, columns } of MEMORY_TABLES) {
+    for (const { table, columns: content } of MEMORY_TABLES) {
+      const columns = table === "memory_docs" ? `id, ${content}` : content;
       db.exec(`DELETE FROM ${table}`);
       const insert = db.prepare(`INSERT INTO ${table} (${columns}) VALUES (${columns.split(",").map(() => "?").join(", ")})`);
       for (const row of fromDb.prepare(`SELECT ${columns} FROM ${table}`).raw().iterate()) insert.run(...(row as unknown[]));
     }
+    // The external-content index is derived from memory_docs: rebuilt, never copied.
+    db.exec("INSERT INTO memory_fts (memory_fts) VALUES ('rebuild')");
   });
 }

@@ -108,7 +108,7 @@ describe("store: rebuild from the log", () => {
       DELETE FROM heads;
       UPDATE author_seqs SET max_seq = 1;
       UPDATE messages SET cell = NULL;
-      DELETE FROM memory_fts WHERE kind = 'c';
+      DELETE FROM memory_docs WHERE kind = 'c';
     `);
     store.close();
 
