@@ -16,32 +16,14 @@
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createNode } from "../src-main/node/createNode";
 import { silentLogger } from "../src-main/node/Logger";
 import { BENCH_WORKSPACE, generateHistory, makeBenchNode } from "./support/generateHistory";
 import { nativeVerifyRate } from "./support/nativeVerifyRate";
+import { blockProbe } from "./support/blockProbe";
 
 const TOTAL = 50_000;
 const open = (dataDir: string) => createNode({ dataDir, host: "embedded", log: silentLogger, workspaceId: BENCH_WORKSPACE });
-
-/** The longest stretch the loop could not run a timer, by two probes (histogram + interval gaps). */
-function blockProbe(): () => number {
-  const histogram = monitorEventLoopDelay({ resolution: 5 });
-  histogram.enable();
-  let last = performance.now();
-  let worst = 0;
-  const timer = setInterval(() => {
-    const now = performance.now();
-    worst = Math.max(worst, now - last - 5);
-    last = now;
-  }, 5);
-  return () => {
-    clearInterval(timer);
-    histogram.disable();
-    return Math.max(worst, histogram.max / 1e6);
-  };
-}
 
 async function ingest(dir: string, log: Uint8Array[]) {
   const node = await open(dir);
