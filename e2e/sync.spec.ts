@@ -4,8 +4,9 @@
  * - a lone node says "Local only", not "Offline";
  * - node B started on an empty dir with `--rendezvous` to node A joins A's
  *   workspace: B's header says Online with 1 peer, a story created in A's UI
- *   appears on B's board, B's panel lists A; A's panel refuses an invalid
- *   rendezvous address inline and saves nothing;
+ *   appears on B's board, B's panel lists A as a command-line ("flag")
+ *   rendezvous kept out of the setting's field and of what is saved; A's
+ *   panel refuses an invalid rendezvous address inline and saves nothing;
  * - rendering of a busy node (peers, failing rendezvous, unsent changes, a
  *   large catch-up that ends) with the status and `sync/changed` events
  *   substituted in the page, so every state is shown deterministically; the
@@ -87,7 +88,16 @@ test("B joins A through its rendezvous: Online, 1 peer, A's stories on B's board
   await expect(peer).toHaveAttribute("data-direction", "out");
   await expect(peer).toContainText(aStatus.nodeId.slice(0, 8));
   await expect(panel.getByTestId("rendezvous-entry")).toHaveAttribute("data-state", "connected");
+  // A's address came from B's command line: listed read-only, not in the setting's field.
+  await expect(panel.getByTestId("rendezvous-entry")).toHaveAttribute("data-source", "flag");
+  await expect(panel.getByTestId("rendezvous-flag-note")).toHaveText("from the command line (musher serve --rendezvous)");
+  await expect(panel.getByTestId("rendezvous-input")).toHaveValue("");
   await shoot(page, testInfo, "b-online");
+  // Saving the (empty) setting neither copies the flag address into it nor stops dialling it.
+  await panel.getByTestId("rendezvous-save").click();
+  await expect(panel.getByTestId("rendezvous-saved")).toContainText("1 of them from the command line");
+  expect((await syncStatus(b)).rendezvous.map((r) => [r.url, r.source])).toEqual([[`ws://127.0.0.1:${a.port}/sync`, "flag"]]);
+  await expect(panel.getByTestId("rendezvous-entry")).toHaveAttribute("data-state", "connected");
   await page.keyboard.press("Escape");
   await expect(panel).toHaveCount(0);
 
@@ -109,9 +119,11 @@ test("renders a busy node from sync/status and sync/changed; shows a refusal inl
   let refusal: { status: number; body: unknown } | null = null;
   // Substitute this node's sync status and push channel in the page only: every state, deterministically.
   await page.route(/\/api\/sync\/status$/, (route) => route.fulfill({ json: busySyncStatus(now) }));
-  await page.route(/\/api\/sync\/setRendezvous$/, (route) =>
-    refusal ? route.fulfill({ status: refusal.status, json: refusal.body }) : route.fulfill({ json: busySyncStatus(now) }),
-  );
+  const sent: unknown[] = [];
+  await page.route(/\/api\/sync\/setRendezvous$/, (route) => {
+    sent.push(route.request().postDataJSON());
+    return refusal ? route.fulfill({ status: refusal.status, json: refusal.body }) : route.fulfill({ json: busySyncStatus(now) });
+  });
   const sockets: WebSocketRoute[] = [];
   await page.routeWebSocket(/\/api\/events$/, (ws) => {
     ws.connectToServer();
@@ -141,6 +153,10 @@ test("renders a busy node from sync/status and sync/changed; shows a refusal inl
   await expect(panel.locator(`[data-node-id="${FIXTURE_PEER_IN}"]`)).toContainText("Catching up");
   await expect(panel.locator('[data-testid="rendezvous-entry"][data-state="waiting"]')).toContainText("3 failed attempts");
   await expect(panel.getByTestId("rendezvous-input")).toBeFocused();
+  // The command-line address is listed with its note; the field holds the stored setting only.
+  await expect(panel.locator('[data-testid="rendezvous-entry"][data-source="flag"]')).toContainText("from the command line");
+  await expect(panel.locator('[data-testid="rendezvous-entry"][data-source="setting"]').getByTestId("rendezvous-flag-note")).toHaveCount(0);
+  await expect(panel.getByTestId("rendezvous-input")).toHaveValue("wss://backup.example/sync");
   await page.screenshot({ path: testInfo.outputPath("busy-panel.png") });
 
   // The catch-up ends: the progress goes away, the peers count stays.
@@ -166,6 +182,8 @@ test("renders a busy node from sync/status and sync/changed; shows a refusal inl
   refusal = null;
   await panel.getByTestId("rendezvous-save").click();
   await expect(panel.getByTestId("rendezvous-saved")).toBeVisible();
+  // Only what was typed is sent: never the command-line address.
+  expect(sent.at(-1)).toEqual({ urls: ["ws://127.0.0.1:1/sync"] });
 
   // Escape closes and gives focus back to the indicator.
   await page.keyboard.press("Escape");

@@ -1,7 +1,8 @@
 /**
  * A busy node's `SyncStatus` for the rendering test of e2e/sync.spec.ts:
  * two peers (one dialled, one incoming and still catching us up), a healthy
- * and a failing rendezvous, unsent changes and a large catch-up. Times are
+ * rendezvous from the command line (source "flag") and a failing one from
+ * the stored setting, unsent changes and a large catch-up. Times are
  * relative to `now` so "last seen" and "next attempt" read naturally.
  */
 import type { SyncStatus } from "../src-shared/syncMethods";
@@ -52,8 +53,8 @@ export function busySyncStatus(now: number, over: Partial<SyncStatus> = {}): Syn
       },
     ],
     rendezvous: [
-      { url: "ws://team-server.example:4870/sync", state: "connected", failures: 0, nextAttemptAt: null },
-      { url: "wss://backup.example/sync", state: "waiting", failures: 3, nextAttemptAt: now + 8_000 },
+      { url: "ws://team-server.example:4870/sync", source: "flag", state: "connected", failures: 0, nextAttemptAt: null },
+      { url: "wss://backup.example/sync", source: "setting", state: "waiting", failures: 3, nextAttemptAt: now + 8_000 },
     ],
     unsent: 3,
     catchUp: { expected: 50_000, received: 12_345 },

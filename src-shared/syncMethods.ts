@@ -34,8 +34,20 @@ export const syncPeerStatusSchema = z.object({
   changesOut: z.number().int().nonnegative(),
 });
 
+/**
+ * Where a dialled rendezvous address comes from:
+ * - "setting": stored with the node's data through `sync/setRendezvous` (the
+ *   list the desktop app's form edits);
+ * - "flag": given on the command line (`musher serve --rendezvous`); never
+ *   stored and cannot be changed or removed from the UI.
+ * An address that is both in the setting and a flag counts as "flag": it is
+ * dialled whatever the setting says.
+ */
+export const rendezvousSourceSchema = z.enum(["setting", "flag"]);
+
 export const rendezvousStatusSchema = z.object({
   url: z.string(),
+  source: rendezvousSourceSchema,
   state: z.enum(["connecting", "connected", "waiting"]),
   /** Consecutive failed attempts (0 once a handshake succeeds). */
   failures: z.number().int().nonnegative(),
@@ -61,6 +73,7 @@ export const syncStatusSchema = z.object({
 export type CatchUpProgress = z.infer<typeof catchUpSchema>;
 export type SyncPeerStatus = z.infer<typeof syncPeerStatusSchema>;
 export type RendezvousStatus = z.infer<typeof rendezvousStatusSchema>;
+export type RendezvousSource = z.infer<typeof rendezvousSourceSchema>;
 export type SyncStatus = z.infer<typeof syncStatusSchema>;
 
 /** A rendezvous address: a ws:// or wss:// URL (the peer's `/sync` endpoint). */
@@ -85,7 +98,9 @@ export const syncMethods = {
   "sync/setRendezvous": {
     /**
      * Replaces the rendezvous peers this node dials (persisted with the
-     * node's data; `--rendezvous` flags of `musher serve` come on top).
+     * node's data; `--rendezvous` flags of `musher serve` come on top and
+     * are reported with source "flag"; `urls` should hold only the
+     * "setting" entries).
      */
     input: z.object({ urls: z.array(rendezvousUrlSchema).max(MAX_RENDEZVOUS_URLS) }).strict(),
     output: syncStatusSchema,

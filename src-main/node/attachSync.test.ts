@@ -46,6 +46,20 @@ describe("a node's sync wiring", () => {
     expect(await urls()).toEqual([U1]);
   });
 
+  it("reports each address's source: the host's URLs as flag, the stored setting as setting", async () => {
+    const n = await node({ rendezvous: [U1] });
+    const sources = (status: SyncStatus): [string, string][] => status.rendezvous.map((r): [string, string] => [r.url, r.source]).sort();
+    expect(sources(await call<SyncStatus>(n, "sync/status", {}))).toEqual([[U1, "flag"]]);
+    const set = await call<SyncStatus>(n, "sync/setRendezvous", { urls: [U2] });
+    expect(sources(set)).toEqual([[U1, "flag"], [U2, "setting"]].sort());
+    expect(sources(await call<SyncStatus>(n, "sync/status", {}))).toEqual(sources(set));
+    // An address both stored and given as a flag is dialled once, as flag.
+    expect(sources(await call<SyncStatus>(n, "sync/setRendezvous", { urls: [U2, "ws://127.0.0.1:1/sync"] }))).toEqual(sources(set));
+    // Clearing the setting keeps dialling the flag URL.
+    expect(sources(await call<SyncStatus>(n, "sync/setRendezvous", { urls: [] }))).toEqual([[U1, "flag"]]);
+    expect(sources(await call<SyncStatus>(n, "sync/status", {}))).toEqual([[U1, "flag"]]);
+  });
+
   it("refuses bad input: a non-ws URL over the API, a malformed trusted key at start", async () => {
     const n = await node();
     const r = await n.call("sync/setRendezvous", { urls: ["http://example.com/"] });

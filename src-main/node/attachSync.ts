@@ -9,6 +9,11 @@
  *   their connection. The host's URLs are not part of the setting — they are
  *   how this process was started, not what the user chose — so they are
  *   always dialled and never written.
+ * - Each dialled address reports its `source` in the status: "flag" for the
+ *   host's URLs, "setting" for the rest. An address in both is "flag" (it
+ *   is dialled whatever the setting says), with the host's spelling; since
+ *   the host's URLs are fixed, an address's source never changes while it
+ *   is dialled.
  * - `sync/changed` carries the whole status, at most every
  *   `STATUS_EVENT_MS` (first change at once, the last one always delivered).
  * - `close()` stops the clients and links; the node closes its store after.
@@ -16,7 +21,7 @@
 import type { SyncControl } from "../api/createSyncApi";
 import type { Signer } from "../crdt/Identity";
 import type { Replica } from "../crdt/Replica";
-import { rendezvousUrlSchema, type SyncStatus } from "../../src-shared/syncMethods";
+import { rendezvousUrlSchema, type RendezvousSource, type SyncStatus } from "../../src-shared/syncMethods";
 import { SyncService, type RendezvousHandle } from "../sync/SyncService";
 import type { SyncLimits } from "../sync/SyncLimits";
 import type { Logger } from "./Logger";
@@ -33,7 +38,7 @@ export interface AttachSyncOptions {
   setting: RendezvousSetting;
   /** Receives the status to push as `sync/changed`. */
   emit(status: SyncStatus): void;
-  /** Dialled in addition to the setting (`musher serve --rendezvous`). */
+  /** Dialled in addition to the setting (`musher serve --rendezvous`); reported with source "flag". */
   rendezvous?: readonly string[] | undefined;
   /** Node keys allowed to connect, either direction; none = open mesh. */
   trustedKeys?: readonly string[] | undefined;
@@ -76,13 +81,15 @@ export function attachSync(options: AttachSyncOptions): NodeSync {
   });
   const dialing = new Map<string, RendezvousHandle>();
   const redial = (chosen: readonly string[]): void => {
-    const wanted = uniqueAddresses([...chosen, ...fromHost]);
+    const wanted = new Map<string, { url: string; source: RendezvousSource }>();
+    for (const [key, url] of uniqueAddresses(fromHost)) wanted.set(key, { url, source: "flag" });
+    for (const [key, url] of uniqueAddresses(chosen)) if (!wanted.has(key)) wanted.set(key, { url, source: "setting" });
     for (const [key, handle] of dialing) {
       if (wanted.has(key)) continue;
       handle.stop();
       dialing.delete(key);
     }
-    for (const [key, url] of wanted) if (!dialing.has(key)) dialing.set(key, service.connect(url));
+    for (const [key, { url, source }] of wanted) if (!dialing.has(key)) dialing.set(key, service.connect(url, source));
   };
   const push = throttle(() => options.emit(service.status()), STATUS_EVENT_MS);
   const unsubscribe = service.onStatus(() => push.call());

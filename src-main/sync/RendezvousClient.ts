@@ -14,7 +14,7 @@ import { WebSocket } from "ws";
 import type { Logger } from "../node/Logger";
 import type { LinkClosed, PeerLink } from "./PeerLink";
 import type { SyncLimits } from "./SyncLimits";
-import type { RendezvousStatus } from "./SyncStatus";
+import type { RendezvousSource, RendezvousStatus } from "./SyncStatus";
 import { SyncCloseCode } from "./SyncCloseCode";
 
 export interface RendezvousDeps {
@@ -36,6 +36,8 @@ export class RendezvousClient {
 
   constructor(
     readonly url: string,
+    /** Reported in the status as is: where the address came from. */
+    readonly source: RendezvousSource,
     private readonly deps: RendezvousDeps,
   ) {
     this.log = deps.log.child({ rendezvous: url });
@@ -53,7 +55,7 @@ export class RendezvousClient {
   }
 
   status(): RendezvousStatus {
-    return { url: this.url, state: this.state, failures: this.failures, nextAttemptAt: this.nextAttemptAt };
+    return { url: this.url, source: this.source, state: this.state, failures: this.failures, nextAttemptAt: this.nextAttemptAt };
   }
 
   private attempt(): void {

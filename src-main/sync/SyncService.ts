@@ -28,7 +28,7 @@ import { SyncCloseCode } from "./SyncCloseCode";
 import { DEFAULT_SYNC_LIMITS, type SyncLimits } from "./SyncLimits";
 import type { SyncMessageOf } from "./SyncMessage";
 import { MAX_HEADS } from "./SyncMessage";
-import type { CatchUpProgress, SyncStatus } from "./SyncStatus";
+import type { CatchUpProgress, RendezvousSource, SyncStatus } from "./SyncStatus";
 
 export interface SyncServiceOptions {
   replica: Replica;
@@ -89,9 +89,12 @@ export class SyncService implements PeerHost {
     }
   };
 
-  /** Keeps a connection to a rendezvous peer (reconnecting with backoff) until stopped. */
-  connect(url: string): RendezvousHandle {
-    const client = new RendezvousClient(url, {
+  /**
+   * Keeps a connection to a rendezvous peer (reconnecting with backoff) until
+   * stopped. `source` is only reported in the status.
+   */
+  connect(url: string, source: RendezvousSource = "setting"): RendezvousHandle {
+    const client = new RendezvousClient(url, source, {
       limits: this.limits,
       log: this.log,
       attach: (ws, u, hooks) => this.attach(ws, "out", u, hooks),

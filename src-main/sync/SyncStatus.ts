@@ -11,5 +11,5 @@
  */
 import type { SyncPeerStatus } from "../../src-shared/syncMethods";
 
-export type { CatchUpProgress, RendezvousStatus, SyncPeerStatus, SyncStatus } from "../../src-shared/syncMethods";
+export type { CatchUpProgress, RendezvousSource, RendezvousStatus, SyncPeerStatus, SyncStatus } from "../../src-shared/syncMethods";
 export type PeerState = SyncPeerStatus["state"];

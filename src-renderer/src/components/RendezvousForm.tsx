@@ -6,18 +6,24 @@
  * Until the person edits it, the field follows the node's list (`urls`), so
  * it never shows a list the node no longer has; once edited, incoming status
  * updates do not overwrite what they typed.
+ *
+ * Only the stored setting is edited here: addresses given on the command
+ * line (`flagUrls`) are dialled regardless, so they are neither shown in the
+ * field nor saved, only counted in the confirmation.
  */
 import { useId, useState, type FormEvent, type RefObject } from "react";
 import { useSyncStore } from "../stores/useSyncStore";
 import { parseRendezvousList } from "../sync/parseRendezvousList";
 
 interface Props {
-  /** The node's current list; null while unknown. */
+  /** The node's current setting (source "setting"); null while unknown. */
   urls: string[] | null;
+  /** Addresses from `musher serve --rendezvous` (source "flag"): dialled too, not editable. */
+  flagUrls: readonly string[];
   inputRef: RefObject<HTMLTextAreaElement | null>;
 }
 
-export function RendezvousForm({ urls, inputRef }: Props) {
+export function RendezvousForm({ urls, flagUrls, inputRef }: Props) {
   const setRendezvous = useSyncStore((s) => s.setRendezvous);
   const [draft, setDraft] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -46,10 +52,12 @@ export function RendezvousForm({ urls, inputRef }: Props) {
       return;
     }
     setDraft(null);
+    const dialled = new Set([...parsed.urls, ...flagUrls]).size;
     setSaved(
-      parsed.urls.length === 0
+      dialled === 0
         ? "Saved. No rendezvous: this device now waits for peers to connect to it."
-        : `Saved. This device dials ${parsed.urls.length === 1 ? "1 rendezvous" : `${parsed.urls.length} rendezvous peers`}.`,
+        : `Saved. This device dials ${dialled === 1 ? "1 rendezvous" : `${dialled} rendezvous peers`}` +
+            (flagUrls.length > 0 ? `, ${flagUrls.length} of them from the command line.` : "."),
     );
   };
 
@@ -84,6 +92,7 @@ export function RendezvousForm({ urls, inputRef }: Props) {
       ) : (
         <p className="rendezvous-form__hint" id={`${id}-hint`}>
           One <code>ws://</code> or <code>wss://</code> address per line: another node&apos;s <code>/sync</code> endpoint.
+          {flagUrls.length > 0 && " Addresses from the command line are dialled as well and are not part of this list."}
         </p>
       )}
       <div className="rendezvous-form__actions">

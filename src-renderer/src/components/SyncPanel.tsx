@@ -1,6 +1,9 @@
 /**
  * The sync panel: this device's identity, its peers, its rendezvous links
  * and the rendezvous setting (the desktop app's "where is my team" setting).
+ * The form edits only the stored setting (source "setting"); addresses from
+ * `musher serve --rendezvous` (source "flag") are listed, read-only, and
+ * never sent back, so saving cannot copy them into the setting.
  *
  * A native modal <dialog>: the page behind is inert and focus stays inside
  * while it is open. On open the first field (the rendezvous addresses) gets
@@ -11,6 +14,7 @@ import { useEffect, useRef, type KeyboardEvent, type MouseEvent } from "react";
 import { useNow } from "../lib/useNow";
 import { useSyncStore } from "../stores/useSyncStore";
 import { shortNodeId } from "../sync/shortNodeId";
+import { splitRendezvous } from "../sync/splitRendezvous";
 import { SYNC_STATE_LABELS, syncSummary } from "../sync/syncSummary";
 import { CatchUpBar } from "./CatchUpBar";
 import { RendezvousForm } from "./RendezvousForm";
@@ -60,6 +64,7 @@ export function SyncPanel({ onClose }: Props) {
   };
 
   const summary = status ? syncSummary(status) : null;
+  const sources = status ? splitRendezvous(status.rendezvous) : null;
   return (
     <dialog
       ref={dialog}
@@ -129,7 +134,7 @@ export function SyncPanel({ onClose }: Props) {
             This device dials each address below and reconnects whenever the link drops.
           </p>
           <RendezvousList entries={status?.rendezvous ?? []} now={now} />
-          <RendezvousForm urls={status?.rendezvous.map((r) => r.url) ?? null} inputRef={firstField} />
+          <RendezvousForm urls={sources?.setting ?? null} flagUrls={sources?.flags ?? []} inputRef={firstField} />
         </section>
       </div>
     </dialog>

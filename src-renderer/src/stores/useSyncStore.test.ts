@@ -3,7 +3,7 @@ import { ApiFailure } from "../../../src-shared/ApiError";
 import type { EventPayload } from "../../../src-shared/contract";
 import type { SyncStatus } from "../../../src-shared/syncMethods";
 import type { ConnectionState, RendererClient } from "../client/ConnectionSource";
-import { testPeer, testSyncStatus } from "../sync/testSyncStatus";
+import { testPeer, testRendezvous, testSyncStatus } from "../sync/testSyncStatus";
 import { createSyncStore } from "./useSyncStore";
 
 /** A client whose server status the test edits; `hold` keeps `sync/status` pending until released. */
@@ -26,7 +26,9 @@ function fakeClient(initial: SyncStatus) {
       if (method === "sync/setRendezvous") {
         if (server.refuse) throw new ApiFailure("invalid_input", server.refuse);
         server.saved.push(input.urls ?? []);
-        server.status = { ...server.status, rendezvous: (input.urls ?? []).map((url) => ({ url, state: "connecting", failures: 0, nextAttemptAt: null })) };
+        // Like the node: the setting is replaced, command-line (flag) addresses stay.
+        const flags = server.status.rendezvous.filter((r) => r.source === "flag");
+        server.status = { ...server.status, rendezvous: [...flags, ...(input.urls ?? []).map((url) => testRendezvous({ url }))] };
         return server.status;
       }
       throw new ApiFailure("unknown_method", method);
@@ -121,5 +123,17 @@ describe("createSyncStore", () => {
     f.server.refuse = "invalid input";
     expect(await store.getState().setRendezvous(["ws://b/sync"])).toBe("invalid input");
     expect(store.getState().status?.rendezvous.map((r) => r.url)).toEqual(["ws://a:1/sync"]);
+  });
+
+  it("saving the setting keeps a command-line address in the status, reported as flag", async () => {
+    const f = fakeClient(testSyncStatus({ rendezvous: [testRendezvous({ url: "ws://flag/sync", source: "flag" })] }));
+    const store = createSyncStore(f.client);
+    await settle();
+    expect(await store.getState().setRendezvous(["ws://a:1/sync"])).toBeNull();
+    expect(f.server.saved).toEqual([["ws://a:1/sync"]]);
+    expect(store.getState().status?.rendezvous.map((r) => [r.url, r.source])).toEqual([
+      ["ws://flag/sync", "flag"],
+      ["ws://a:1/sync", "setting"],
+    ]);
   });
 });

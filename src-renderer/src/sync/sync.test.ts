@@ -3,7 +3,8 @@ import { MAX_RENDEZVOUS_URLS } from "../../../src-shared/syncMethods";
 import { parseRendezvousList } from "./parseRendezvousList";
 import { shortNodeId } from "./shortNodeId";
 import { syncSummary } from "./syncSummary";
-import { NODE_B, testPeer, testSyncStatus } from "./testSyncStatus";
+import { splitRendezvous } from "./splitRendezvous";
+import { NODE_B, testPeer, testRendezvous, testSyncStatus } from "./testSyncStatus";
 
 describe("syncSummary", () => {
   it("calls a lone node with no rendezvous 'local', not offline", () => {
@@ -11,8 +12,13 @@ describe("syncSummary", () => {
   });
 
   it("is offline when a rendezvous is configured but nobody is reachable", () => {
-    const status = testSyncStatus({ rendezvous: [{ url: "ws://h:1/sync", state: "waiting", failures: 3, nextAttemptAt: 1 }] });
+    const status = testSyncStatus({ rendezvous: [testRendezvous({ state: "waiting", failures: 3, nextAttemptAt: 1 })] });
     expect(syncSummary(status)).toMatchObject({ state: "offline", peerCount: 0 });
+  });
+
+  it("is offline, not local, when the only rendezvous comes from the command line", () => {
+    const status = testSyncStatus({ rendezvous: [testRendezvous({ source: "flag", state: "waiting", failures: 1, nextAttemptAt: 1 })] });
+    expect(syncSummary(status).state).toBe("offline");
   });
 
   it("is offline (not local) while an inbound link is still in its handshake", () => {
@@ -27,6 +33,18 @@ describe("syncSummary", () => {
       peers: [testPeer(), testPeer({ direction: "out", url: "ws://b/sync" }), testPeer({ nodeId: null, state: "handshake" })],
     });
     expect(syncSummary(status)).toEqual({ state: "online", peerCount: 1, unsent: 3, catchUp: null });
+  });
+});
+
+describe("splitRendezvous", () => {
+  it("separates the stored setting (what the form edits) from command-line flags, keeping order", () => {
+    const entries = [
+      testRendezvous({ url: "ws://flag/sync", source: "flag" }),
+      testRendezvous({ url: "ws://a/sync" }),
+      testRendezvous({ url: "ws://b/sync" }),
+    ];
+    expect(splitRendezvous(entries)).toEqual({ setting: ["ws://a/sync", "ws://b/sync"], flags: ["ws://flag/sync"] });
+    expect(splitRendezvous([])).toEqual({ setting: [], flags: [] });
   });
 });
 

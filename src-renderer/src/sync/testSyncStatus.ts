@@ -1,5 +1,5 @@
 /** Builds `SyncStatus` values for tests: a lone node, plus whatever a test overrides. */
-import type { SyncPeerStatus, SyncStatus } from "../../../src-shared/syncMethods";
+import type { RendezvousStatus, SyncPeerStatus, SyncStatus } from "../../../src-shared/syncMethods";
 
 export const NODE_A = "a".repeat(64);
 export const NODE_B = "b".repeat(64);
@@ -29,6 +29,18 @@ export function testPeer(over: Partial<SyncPeerStatus> = {}): SyncPeerStatus {
     bytesOut: 0,
     changesIn: 0,
     changesOut: 0,
+    ...over,
+  };
+}
+
+/** A rendezvous entry from the stored setting, unless a test overrides it (e.g. `source: "flag"`). */
+export function testRendezvous(over: Partial<RendezvousStatus> = {}): RendezvousStatus {
+  return {
+    url: "ws://h:1/sync",
+    source: "setting",
+    state: "connecting",
+    failures: 0,
+    nextAttemptAt: null,
     ...over,
   };
 }
