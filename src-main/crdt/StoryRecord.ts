@@ -117,7 +117,8 @@ export function claimState(rec: StoryRecord): { claimedBy: string | null; claime
   return { claimedBy, claimedAt };
 }
 
-export function isHidden(rec: StoryRecord): boolean {
+/** Hide wins unless the unhide is strictly later: the rule for stories and memcells alike. */
+export function isHidden(rec: Pick<StoryRecord, "hide" | "unhide">): boolean {
   if (rec.hide === null) return false;
   return !(rec.unhide !== null && compareHlc(rec.unhide, rec.hide) > 0);
 }

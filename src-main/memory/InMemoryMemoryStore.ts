@@ -6,7 +6,7 @@
  * session exactly as it was. A commit costs O(batch + buffer), never
  * O(everything the session ever memorized).
  */
-import { ApiFailure } from "../../src-shared/ApiError";
+import { checkSegmentation } from "./checkSegmentation";
 import type { MemCell } from "./MemCell";
 import { compareMessages, type Message } from "./Message";
 import type { MemoryStore, Segmentation } from "./MemoryStore";
@@ -38,33 +38,19 @@ export class InMemoryMemoryStore implements MemoryStore {
   commitSegmentation(sessionId: string, segmentation: Segmentation): void {
     const state = this.sessions.get(sessionId) ?? { buffer: [], memcells: [], cellIds: new Set<string>(), consumed: new Map<string, string>() };
     const buffered = new Set(state.buffer.map((m) => m.id));
-    const known = (id: string): boolean => buffered.has(id) || state.consumed.has(id);
-    const fresh = new Map<string, Message>();
-    for (const m of segmentation.messages) {
-      if (m.sessionId !== sessionId) throw conflict(`message ${m.id} belongs to session ${m.sessionId}`);
-      if (!known(m.id)) fresh.set(m.id, { ...m });
-    }
-    const claimed = new Map<string, string>();
-    for (const cell of segmentation.memcells) {
-      if (cell.sessionId !== sessionId) throw conflict(`memcell ${cell.id} belongs to session ${cell.sessionId}`);
-      if (cell.messageIds.length === 0) throw conflict(`memcell ${cell.id} has no messages`);
-      if (state.cellIds.has(cell.id)) throw conflict(`memcell ${cell.id} already exists`);
-      for (const id of cell.messageIds) {
-        if (!known(id) && !fresh.has(id)) throw conflict(`message ${id} is not stored`);
-        if (state.consumed.has(id) || claimed.has(id)) throw conflict(`message ${id} is already in a memcell`);
-        claimed.set(id, cell.id);
-      }
-    }
+    const { fresh, claimed } = checkSegmentation(
+      sessionId,
+      segmentation,
+      (id) => (buffered.has(id) ? { sessionId, consumed: false } : state.consumed.has(id) ? { sessionId, consumed: true } : undefined),
+      (id) => state.cellIds.has(id),
+    );
+    // Checked: apply everything (nothing below can throw).
     for (const [id, cellId] of claimed) state.consumed.set(id, cellId);
     for (const cell of segmentation.memcells) {
       state.cellIds.add(cell.id);
       state.memcells.push({ ...cell, messageIds: [...cell.messageIds], senderIds: [...cell.senderIds] });
     }
-    state.buffer = [...state.buffer, ...fresh.values()].filter((m) => !claimed.has(m.id)).sort(compareMessages);
+    state.buffer = [...state.buffer, ...[...fresh.values()].map((m) => ({ ...m }))].filter((m) => !claimed.has(m.id)).sort(compareMessages);
     this.sessions.set(sessionId, state);
   }
-}
-
-function conflict(message: string): ApiFailure {
-  return new ApiFailure("conflict", `commitSegmentation rejected: ${message}`);
 }

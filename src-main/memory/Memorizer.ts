@@ -134,12 +134,11 @@ export class Memorizer {
     if ((fresh.length === 0 && !mode.rerun) || (mode.rerun && buffer.length === 0)) {
       return { status: "accumulated", messageCount: 0, bufferedCount: buffer.length, memcells: [] };
     }
-    const merged = [...buffer, ...fresh].sort(compareMessages);
-
     if (!mode.segment) {
       this.store.commitSegmentation(sessionId, { messages: fresh, memcells: [] });
-      return { status: "accumulated", messageCount: fresh.length, bufferedCount: merged.length, memcells: [] };
+      return { status: "accumulated", messageCount: fresh.length, bufferedCount: buffer.length + fresh.length, memcells: [] };
     }
+    const merged = [...buffer, ...fresh].sort(compareMessages);
     if (!merged.some((m) => m.role === "user")) {
       // No detector call, but the forced limits still bound the buffer.
       return this.commit(sessionId, merged, [], undefined, fresh);

@@ -27,7 +27,7 @@
  *   (after a takeover): the later segmentation's overlapping memcells lose and
  *   their messages fall back to the earlier one or to the buffer.
  */
-import { compareStamp, type Stamp } from "../crdt/Hlc";
+import { compareHlc, compareStamp, type Stamp } from "../crdt/Hlc";
 import type { Change, MemoryOp } from "../crdt/Change";
 import { isStoryOp } from "../crdt/Change";
 import type { ChangeReducer } from "../crdt/ChangeReducer";
@@ -149,10 +149,10 @@ export class MemoryReducer implements ChangeReducer {
       case "msg": {
         const existing = tables.getMessage(op.id);
         if (existing !== undefined) {
-          if (!existing.creators.includes(id)) tables.putMessage({ ...existing, creators: [...existing.creators, id].sort() });
+          if (!existing.creators.includes(id)) tables.setMessageCreators(op.id, [...existing.creators, id].sort());
           return;
         }
-        tables.putMessage({
+        tables.insertMessage({
           message: { id: op.id, sessionId: op.session, senderId: op.sender, role: op.role, timestamp: op.ts, content: op.content },
           creators: [id],
           cell: null,
@@ -172,7 +172,7 @@ export class MemoryReducer implements ChangeReducer {
         const key = op.t === "cellHide" ? "hide" : "unhide";
         const current = rec[key];
         const clock = { wall: stamp.wall, logical: stamp.logical };
-        if (current === null || clock.wall > current.wall || (clock.wall === current.wall && clock.logical > current.logical)) {
+        if (current === null || compareHlc(clock, current) > 0) {
           tables.putMemCell({ ...rec, [key]: clock });
           this.touched.sessions.add(rec.sessionId);
         }

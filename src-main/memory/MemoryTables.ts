@@ -11,7 +11,7 @@
  * returned must not be mutated (every read decodes a fresh copy).
  */
 import type { MemoryHit } from "../../src-shared/MemoryHit";
-import { compareHlc, type Hlc, type Stamp } from "../crdt/Hlc";
+import type { Hlc, Stamp } from "../crdt/Hlc";
 import type { Message } from "./Message";
 
 export interface SessionRecord {
@@ -66,8 +66,9 @@ export interface MemoryTables {
   listSessions(storyId?: string): SessionRecord[];
 
   getMessage(id: string): MessageRecord | undefined;
-  /** Inserts a new message (indexed for search) or updates its creators. */
-  putMessage(record: MessageRecord): void;
+  /** Inserts a message not stored yet (indexed for search while buffered). */
+  insertMessage(record: MessageRecord): void;
+  setMessageCreators(messageId: string, creators: readonly string[]): void;
   /** Points every message of the session at its effective memcell (null = buffered). */
   setMessageCells(sessionId: string, cellOf: ReadonlyMap<string, string>): void;
   setMessageCell(messageId: string, cellId: string | null): void;
@@ -86,8 +87,5 @@ export interface MemoryTables {
   search(query: string, options: MemorySearchOptions): MemoryHit[];
 }
 
-/** Hide wins unless the unhide is strictly later (the design's rule for every hide). */
-export function isCellHidden(record: Pick<MemCellRecord, "hide" | "unhide">): boolean {
-  if (record.hide === null) return false;
-  return record.unhide === null || compareHlc(record.unhide, record.hide) <= 0;
-}
+/** Hide wins unless the unhide is strictly later: the board's rule (`StoryRecord.isHidden`). */
+export { isHidden as isCellHidden } from "../crdt/StoryRecord";

@@ -15,6 +15,7 @@ import { ApiFailure } from "../../src-shared/ApiError";
 import { MAX_OPS_PER_CHANGE, MEMCELL_LIMITS, type Op } from "../crdt/Change";
 import type { Replica } from "../crdt/Replica";
 import type { MemCell } from "./MemCell";
+import { checkSegmentation } from "./checkSegmentation";
 import { messageId, type Message } from "./Message";
 import type { MemoryStore, Segmentation } from "./MemoryStore";
 import { isCellHidden, type MemCellRecord, type MemoryTables } from "./MemoryTables";
@@ -46,24 +47,15 @@ export class ReplicatedMemoryStore implements MemoryStore {
   }
 
   commitSegmentation(sessionId: string, segmentation: Segmentation): void {
-    const fresh = new Map<string, Message>();
-    for (const m of segmentation.messages) {
-      if (m.sessionId !== sessionId) throw conflict(`message ${m.id} belongs to session ${m.sessionId}`);
-      if (!fresh.has(m.id) && this.tables.getMessage(m.id) === undefined) fresh.set(m.id, m);
-    }
-    const claimed = new Set<string>();
-    for (const cell of segmentation.memcells) {
-      if (cell.sessionId !== sessionId) throw conflict(`memcell ${cell.id} belongs to session ${cell.sessionId}`);
-      if (cell.messageIds.length === 0) throw conflict(`memcell ${cell.id} has no messages`);
-      if (this.tables.getMemCell(cell.id) !== undefined) throw conflict(`memcell ${cell.id} already exists`);
-      for (const id of cell.messageIds) {
-        const stored = this.tables.getMessage(id);
-        if (stored === undefined && !fresh.has(id)) throw conflict(`message ${id} is not stored`);
-        if (stored !== undefined && stored.message.sessionId !== sessionId) throw conflict(`message ${id} belongs to another session`);
-        if ((stored !== undefined && stored.cell !== null) || claimed.has(id)) throw conflict(`message ${id} is already in a memcell`);
-        claimed.add(id);
-      }
-    }
+    const { fresh } = checkSegmentation(
+      sessionId,
+      segmentation,
+      (id) => {
+        const rec = this.tables.getMessage(id);
+        return rec === undefined ? undefined : { sessionId: rec.message.sessionId, consumed: rec.cell !== null };
+      },
+      (id) => this.tables.getMemCell(id) !== undefined,
+    );
     const ops: Op[] = [...fresh.values()].map((m) => ({
       t: "msg",
       session: sessionId,
@@ -133,8 +125,4 @@ export function toMemCell(rec: MemCellRecord): MemCell {
   };
   if (rec.summary !== null) cell.summary = rec.summary;
   return cell;
-}
-
-function conflict(message: string): ApiFailure {
-  return new ApiFailure("conflict", `commitSegmentation rejected: ${message}`);
 }

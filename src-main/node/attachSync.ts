@@ -19,6 +19,7 @@
  * - `close()` stops the clients and links; the node closes its store after.
  */
 import type { SyncControl } from "../api/createSyncApi";
+import { hexKeySchema } from "../crdt/Change";
 import type { Signer } from "../crdt/Identity";
 import type { Replica } from "../crdt/Replica";
 import { rendezvousUrlSchema, type RendezvousSource, type SyncStatus } from "../../src-shared/syncMethods";
@@ -29,7 +30,6 @@ import type { RendezvousSetting } from "./rendezvousSetting";
 import { throttle } from "./throttle";
 
 const STATUS_EVENT_MS = 250;
-const NODE_KEY = /^[0-9a-f]{64}$/;
 
 export interface AttachSyncOptions {
   replica: Replica;
@@ -69,7 +69,7 @@ export function attachSync(options: AttachSyncOptions): NodeSync {
     return parsed.data;
   });
   for (const key of options.trustedKeys ?? []) {
-    if (!NODE_KEY.test(key)) throw new Error(`trusted key ${JSON.stringify(key)}: a node key is 64 lowercase hex characters`);
+    if (!hexKeySchema.safeParse(key).success) throw new Error(`trusted key ${JSON.stringify(key)}: a node key is 64 lowercase hex characters`);
   }
   const log = options.log.child({ svc: "sync" });
   const service = new SyncService({

@@ -125,15 +125,14 @@ export class SqliteMemoryTables implements MemoryTables {
     return row === undefined ? undefined : toMessageRecord(row);
   }
 
-  putMessage(record: MessageRecord): void {
+  insertMessage(record: MessageRecord): void {
     const m = record.message;
-    const creators = JSON.stringify(record.creators);
-    if (this.q.getMessage.get(m.id) !== undefined) {
-      this.q.updateCreators.run(creators, m.id);
-      return;
-    }
-    this.q.insertMessage.run(m.id, m.sessionId, m.timestamp, m.senderId, m.role, m.content, creators, record.cell);
+    this.q.insertMessage.run(m.id, m.sessionId, m.timestamp, m.senderId, m.role, m.content, JSON.stringify(record.creators), record.cell);
     if (record.cell === null) this.addMessageDoc(m);
+  }
+
+  setMessageCreators(messageId: string, creators: readonly string[]): void {
+    this.q.updateCreators.run(JSON.stringify(creators), messageId);
   }
 
   setMessageCells(sessionId: string, cellOf: ReadonlyMap<string, string>): void {

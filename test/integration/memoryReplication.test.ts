@@ -5,23 +5,24 @@
  */
 import { rm } from "node:fs/promises";
 import { afterEach, describe, expect, it } from "vitest";
+import { serveFleet } from "../support/serveFleet";
 import { startServe, type ServeProcess } from "../support/startServe";
+import { waitFor } from "../support/waitFor";
 
 const T0 = Date.UTC(2025, 0, 6, 9);
 const HOUR = 3_600_000;
-const running: ServeProcess[] = [];
+const fleet = serveFleet();
 const dirs = new Set<string>();
 
 afterEach(async () => {
-  await Promise.all(running.splice(0).map((p) => p.stop()));
+  await fleet.stopAll();
   await Promise.all([...dirs].map((d) => rm(d, { recursive: true, force: true })));
   dirs.clear();
 });
 
 async function serve(opts: { dataDir?: string; rendezvous?: ServeProcess } = {}): Promise<ServeProcess> {
   const args = opts.rendezvous ? ["--rendezvous", `ws://127.0.0.1:${opts.rendezvous.port}/sync`] : [];
-  const p = await startServe({ ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), args });
-  running.push(p);
+  const p = await fleet.track(startServe({ ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), args }));
   dirs.add(p.dataDir);
   return p;
 }
@@ -32,18 +33,9 @@ async function call<T>(p: ServeProcess, method: string, input: unknown): Promise
   return r.body as T;
 }
 
-async function until(what: string, check: () => Promise<boolean>, ms: number): Promise<number> {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > ms) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return Date.now() - start;
-}
-
 async function stop(p: ServeProcess): Promise<void> {
   await p.stop();
-  running.splice(running.indexOf(p), 1);
+  fleet.forget(p);
 }
 
 const heads = async (p: ServeProcess): Promise<string> => JSON.stringify((await call<{ heads: string[] }>(p, "sync/status", {})).heads);
@@ -53,7 +45,7 @@ describe("memory replication between processes", () => {
   it("memcells made on A appear on B within 2 s; a hide on A beats an earlier unhide on B", async () => {
     const a = await serve();
     const b = await serve({ rendezvous: a });
-    await until("B connected", async () => (await call<{ online: boolean }>(b, "sync/status", {})).online, 15_000);
+    await waitFor(async () => (await call<{ online: boolean }>(b, "sync/status", {})).online, "B connected", 15_000);
 
     const story = await call<{ id: string }>(a, "story/create", { name: "Login" });
     const session = await call<{ id: string }>(a, "session/create", { title: "pairing", storyId: story.id });
@@ -63,13 +55,14 @@ describe("memory replication between processes", () => {
     });
     expect(added.memcellIds).toHaveLength(1);
     const onA = await call<unknown[]>(a, "session/memcells", { sessionId: session.id });
-    const elapsed = await until(
-      "memcells on B",
+    const elapsed = await waitFor(
       async () => {
         const r = await b.call("session/memcells", { sessionId: session.id });
         return r.status === 200 && JSON.stringify(r.body) === JSON.stringify(onA);
       },
+      "memcells on B",
       2_000,
+      10,
     );
     expect(elapsed).toBeLessThanOrEqual(2_000);
     expect(await call(b, "session/list", { storyId: story.id })).toEqual(await call(a, "session/list", { storyId: story.id }));
@@ -78,7 +71,7 @@ describe("memory replication between processes", () => {
     // Partition: B offline (restarted without a rendezvous) unhides first; A hides later.
     const cellId = added.memcellIds[0]!;
     await call(a, "memcell/hide", { id: cellId });
-    await until("hide on B", async () => (await heads(a)) === (await heads(b)), 5_000);
+    await waitFor(async () => (await heads(a)) === (await heads(b)), "hide on B", 5_000);
     await stop(b);
     const bOffline = await serve({ dataDir: b.dataDir });
     const unhidden = await call<{ hidden: boolean }>(bOffline, "memcell/unhide", { id: cellId });
@@ -87,7 +80,7 @@ describe("memory replication between processes", () => {
     expect((await call<{ hidden: boolean }>(a, "memcell/hide", { id: cellId })).hidden).toBe(true);
     await stop(bOffline);
     const bBack = await serve({ dataDir: b.dataDir, rendezvous: a });
-    await until("converged", async () => (await heads(a)) === (await heads(bBack)), 15_000);
+    await waitFor(async () => (await heads(a)) === (await heads(bBack)), "converged", 15_000);
     for (const p of [a, bBack]) {
       const cells = await call<{ id: string; hidden: boolean }[]>(p, "session/memcells", { sessionId: session.id, includeHidden: true });
       expect(cells.map((c) => [c.id, c.hidden])).toEqual([[cellId, true]]);

@@ -17,21 +17,16 @@ import { apiOf } from "../support/apiOf";
 import { converged } from "../support/converged";
 import { freePort } from "../support/freePort";
 import { CLI, ROOT, startServe, type ServeProcess, type StartServeOptions } from "../support/startServe";
+import { serveFleet } from "../support/serveFleet";
 import { waitFor } from "../support/waitFor";
 
-const running = new Set<ServeProcess>();
-
-afterEach(async () => {
-  await Promise.all([...running].map((p) => p.stop()));
-  running.clear();
-});
+const fleet = serveFleet();
+afterEach(() => fleet.stopAll());
 
 async function serve(opts: StartServeOptions & { rendezvous?: ServeProcess } = {}): Promise<ServeProcess> {
   const { rendezvous, ...rest } = opts;
   const args = [...(rest.args ?? []), ...(rendezvous ? ["--rendezvous", apiOf(rendezvous).syncUrl] : [])];
-  const p = await startServe({ ...rest, args });
-  running.add(p);
-  return p;
+  return fleet.track(startServe({ ...rest, args }));
 }
 
 const online = async (p: ServeProcess, peers = 1): Promise<boolean> =>
@@ -139,9 +134,8 @@ describe("sync between musher serve processes", { timeout: 60_000 }, () => {
     expect((await apiOf(other).status()).rendezvous[0]).toMatchObject({ state: expect.stringMatching(/waiting|connecting/) });
     // The setting persists across a restart, on the node's own data dir.
     await other.stop();
-    running.delete(other);
-    const again = await other.restart();
-    running.add(again);
+    fleet.forget(other);
+    const again = await fleet.track(other.restart());
     expect((await apiOf(again).status()).rendezvous.map((r) => r.url)).toEqual([apiOf(a).syncUrl]);
     await apiOf(again).ok("sync/setRendezvous", { urls: [] });
     expect((await apiOf(again).status()).rendezvous).toEqual([]);
@@ -152,7 +146,7 @@ describe("sync between musher serve processes", { timeout: 60_000 }, () => {
     const b = await serve({ rendezvous: hub });
     await waitFor(async () => (await online(hub)) && (await online(b)), "B live with the hub");
     expect(await hub.stop("SIGTERM")).toBe(0);
-    running.delete(hub);
+    fleet.forget(hub);
     expect(hub.logs().some((l) => l.msg === "stopped")).toBe(true);
     await waitFor(() => b.logs().some((l) => l.msg === "sync: rendezvous link closed; reconnecting" && l["code"] === SyncCloseCode.goingAway), "B told the hub went away");
     expect((await apiOf(b).status()).online).toBe(false);

@@ -11,25 +11,17 @@ import { storySchema, type Story } from "../../src-shared/Story";
 import { apiOf } from "../support/apiOf";
 import { converged } from "../support/converged";
 import { startServe, type ServeProcess } from "../support/startServe";
+import { serveFleet } from "../support/serveFleet";
 import { waitFor } from "../support/waitFor";
 
 const HISTORY = 300;
-const running = new Set<ServeProcess>();
-
-afterEach(async () => {
-  await Promise.all([...running].map((p) => p.stop()));
-  running.clear();
-});
-
-async function start(p: Promise<ServeProcess>): Promise<ServeProcess> {
-  const s = await p;
-  running.add(s);
-  return s;
-}
+const fleet = serveFleet();
+afterEach(() => fleet.stopAll());
+const start = fleet.track;
 
 async function stop(p: ServeProcess): Promise<void> {
   expect(await p.stop("SIGTERM")).toBe(0);
-  running.delete(p);
+  fleet.forget(p);
 }
 
 const liveWith = async (p: ServeProcess): Promise<boolean> => (await apiOf(p).status()).peers.some((x) => x.state === "live");

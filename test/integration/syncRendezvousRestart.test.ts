@@ -9,20 +9,12 @@ import { apiOf } from "../support/apiOf";
 import { converged } from "../support/converged";
 import { freePort } from "../support/freePort";
 import { startServe, type ServeProcess } from "../support/startServe";
+import { serveFleet } from "../support/serveFleet";
 import { waitFor } from "../support/waitFor";
 
-const running = new Set<ServeProcess>();
-
-afterEach(async () => {
-  await Promise.all([...running].map((p) => p.stop()));
-  running.clear();
-});
-
-async function start(p: Promise<ServeProcess>): Promise<ServeProcess> {
-  const s = await p;
-  running.add(s);
-  return s;
-}
+const fleet = serveFleet();
+afterEach(() => fleet.stopAll());
+const start = fleet.track;
 
 const live = async (p: ServeProcess, peers = 1): Promise<boolean> =>
   (await apiOf(p).status()).peers.filter((x) => x.state === "live").length >= peers;
@@ -45,7 +37,7 @@ describe("rendezvous restart", { timeout: 120_000 }, () => {
     })();
     await waitFor(async () => (await apiOf(hub).board()).stories.length >= 10, "the hub relaying the stream");
     await hub.stop("SIGKILL");
-    running.delete(hub);
+    fleet.forget(hub);
     // c2 edits while the hub is down, including a story c1 is streaming.
     for (let i = 0; i < 5; i++) await apiOf(c2).okAs(storySchema, "story/create", { name: `c2 offline ${i}` });
     await stream;
