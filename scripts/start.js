@@ -73,6 +73,16 @@ function runForwarding(command, args, env) {
   });
 }
 
+/**
+ * Electron's download script declares Node >= 22.12; on an older Node a
+ * failed fetch may be that, not the network, so the fallback line says so.
+ */
+function nodeNote() {
+  const [major, minor] = process.versions.node.split(".").map(Number);
+  if (major > 22 || (major === 22 && minor >= 12)) return "";
+  return `; also, Electron's download script wants Node >= 22.12 and this is Node ${process.versions.node}`;
+}
+
 build();
 let electron = findElectronBinary();
 if (!electron) {
@@ -86,7 +96,7 @@ if (electron) {
   runForwarding(electron, [root, ...forwardedArgs], env);
 } else {
   process.stderr.write(
-    "Electron is not installed here (its download host is unreachable); starting the headless node instead — open the link below.\n",
+    `Electron is not installed here (its download host is unreachable${nodeNote()}); starting the headless node instead — open the link below.\n`,
   );
   runForwarding(process.execPath, [join(root, "bin", "musher.js"), "serve", ...forwardedArgs], process.env);
 }
