@@ -2,12 +2,14 @@
  * The replication unit and its ops, declared once as zod schemas: these are
  * what untrusted bytes are checked against (`decodeChange`).
  *
- * A change is `{ v: 1, workspace, author, seq, deps, clock, ops }`:
+ * A change is `{ v, workspace, author, seq, deps, clock, ops }`:
  * - `author` is the raw Ed25519 public key (hex) that must have signed it;
  * - `seq` is 1 + the author's highest seq in the change's causal past;
  * - `deps` are the sorted, distinct ids of the heads the author knew;
- * - `clock` is an HLC strictly greater than every dep's clock;
- * - `ops` apply in order; a bulk edit is one change with many ops.
+ * - `clock` is the author's claimed HLC: information only; replicas order
+ *   changes by the effective clock they derive from it (`Hlc.ts`);
+ * - `ops` apply in order; a bulk edit is one change with many ops; a v2
+ *   change with no ops is a merge of heads.
  *
  * Story references in ops must name stories created in the change's causal
  * past (or by an earlier op of the same change); `deps.remove` tags must name
@@ -110,9 +112,17 @@ export const hlcSchema = z
   })
   .strict();
 
+/**
+ * The change format this build writes. v1 changes (older builds) stay valid
+ * and are read as before; v2 differs only in that a change may carry no ops:
+ * a pure merge, how a node folds more heads than one change may cite
+ * (`MAX_DEPS`). Clock validity no longer exists in either (see `Hlc.ts`).
+ */
+export const CHANGE_VERSION = 2;
+
 export const changeSchema = z
   .object({
-    v: z.literal(1),
+    v: z.union([z.literal(1), z.literal(2)]),
     workspace: z.string().min(1).max(128),
     author: hexKeySchema,
     seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
@@ -121,9 +131,10 @@ export const changeSchema = z
       .max(MAX_DEPS)
       .refine((d) => d.every((x, i) => i === 0 || d[i - 1]! < x), "deps must be sorted and distinct"),
     clock: hlcSchema,
-    ops: z.array(opSchema).min(1).max(MAX_OPS_PER_CHANGE),
+    ops: z.array(opSchema).max(MAX_OPS_PER_CHANGE),
   })
-  .strict();
+  .strict()
+  .refine((c) => c.v === 2 || c.ops.length > 0, { message: "a v1 change carries at least one op", path: ["ops"] });
 
 export type Change = z.infer<typeof changeSchema>;
 

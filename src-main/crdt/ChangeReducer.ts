@@ -13,8 +13,10 @@
  * - applying concurrent changes in any order yields the same state.
  */
 import type { Change } from "./Change";
+import type { Hlc } from "./Hlc";
 
 export interface ChangeReducer {
   validate(id: string, change: Change, past: (changeId: string) => boolean): string | null;
-  apply(id: string, change: Change): void;
+  /** `clock` is the change's effective clock: order by it, never by `change.clock` (a claim). */
+  apply(id: string, change: Change, clock: Hlc): void;
 }

@@ -3,7 +3,6 @@
  * are implemented with an undo journal so a throw inside `transaction` leaves
  * the store exactly as it was (same contract as the SQLite store).
  */
-import { ZERO_HLC, type Hlc } from "./Hlc";
 import type { ChangeMeta, PendingEntry, ReplicaStore } from "./ReplicaStore";
 import type { StoryRecord } from "./StoryRecord";
 
@@ -20,7 +19,6 @@ export class MemoryReplicaStore implements ReplicaStore {
   private readonly waiting = new Map<string, Set<string>>();
   private pendingBytes = 0;
   private headIds: string[] = [];
-  private hlc: Hlc = ZERO_HLC;
   private journal: Undo[] | null = null;
 
   transaction<T>(fn: () => T): T {
@@ -99,14 +97,6 @@ export class MemoryReplicaStore implements ReplicaStore {
     this.headIds = heads;
   }
 
-  clock(): Hlc {
-    return this.hlc;
-  }
-  setClock(clock: Hlc): void {
-    const old = this.hlc;
-    this.record(() => (this.hlc = old));
-    this.hlc = clock;
-  }
 
   hasPending(id: string): boolean {
     return this.pending.has(id);

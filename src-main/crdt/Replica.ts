@@ -11,7 +11,10 @@
  * - A rejected change is never recorded as delivered, so it never releases
  *   its dependents (they stay pending until the bound drops them).
  * - Validity depends only on the change and its causal past (see
- *   validateChange); the local wall clock only advances the local HLC.
+ *   validateChange); changes are ordered by the effective clock derived
+ *   from that past (`Hlc.ts`), never by a remote claim or the local clock.
+ * - A local write is always possible: more heads than a change may cite are
+ *   folded by merge changes in the same transaction (`commitMany`).
  * - Equivocation (two valid changes with one author+seq) is accepted as two
  *   DAG branches — rejecting "the second seen" would depend on arrival order
  *   — and the author is flagged (`equivocators()`) and logged.
@@ -20,17 +23,18 @@
 import type { Logger } from "../node/Logger";
 import { canonicalJson } from "./canonicalJson";
 import { ApiFailure } from "../../src-shared/ApiError";
-import { changeSchema, type Change, type Op, type SignedChange } from "./Change";
+import { CausalPast } from "./CausalPast";
+import { CHANGE_VERSION, changeSchema, MAX_DEPS, type Change, type Op, type SignedChange } from "./Change";
 import { changeBody, changeIdOf, decodeChange, MAX_CHANGE_BYTES, signChange, WIRE_VERSION } from "./changeCodec";
 import type { ChangeReducer } from "./ChangeReducer";
 import { applyChange } from "./applyChange";
 import { Ed25519Verifier } from "./Ed25519Verifier";
-import { hlcReceive, hlcSend, maxHlc, ZERO_HLC, type Hlc } from "./Hlc";
+import { effectiveClock, type Hlc } from "./Hlc";
 import type { Signer } from "./Identity";
 import { MemoryReplicaStore } from "./MemoryReplicaStore";
 import type { ReplicaStore } from "./ReplicaStore";
 import { toStory, type StoryRecord } from "./StoryRecord";
-import { inCausalPast, validateChange } from "./validateChange";
+import { validateChange } from "./validateChange";
 
 export type ReceiveStatus = "applied" | "duplicate" | "pending" | "rejected";
 
@@ -92,6 +96,7 @@ export class Replica {
   private readonly verifier = new Ed25519Verifier();
   private readonly listeners = new Set<(event: AppliedEvent) => void>();
   private readonly reducers: readonly ChangeReducer[];
+  private readonly causal: CausalPast;
 
   constructor(options: ReplicaOptions) {
     this.workspace = options.workspace;
@@ -102,6 +107,7 @@ export class Replica {
     this.logger = options.logger;
     this.limits = options.pendingLimits ?? DEFAULT_PENDING_LIMITS;
     this.reducers = options.reducers ?? [];
+    this.causal = new CausalPast(this.store);
   }
 
   /** Subscribes to applied changes (local and remote); returns an unsubscribe. */
@@ -148,9 +154,16 @@ export class Replica {
     return this.store.allStories();
   }
 
-  /** The clock the next local change would get at least (claim expiry is judged with it). */
+  /** The effective clock the next local change will get (claim expiry is judged with it). */
   nextClock(): Hlc {
-    return hlcSend(this.maxKnownClock(), this.now());
+    return effectiveClock({ wall: Math.floor(this.now()), logical: 0 }, this.store.heads().map((h) => this.clockOf(h)));
+  }
+
+  /** The effective clock of an applied change (the order every replica agrees on). */
+  clockOf(id: string): Hlc {
+    const meta = this.store.getChangeMeta(id);
+    if (!meta) throw new Error(`change ${id} is not applied`);
+    return meta.clock;
   }
 
   /** Canonical JSON of the whole document: byte-identical on converged replicas. */
@@ -193,11 +206,30 @@ export class Replica {
   }
 
   private commitOne(ops: Op[], batch: Batch): SignedChange {
-    const deps = [...this.store.heads()].sort();
+    // A change cites at most MAX_DEPS heads; fold the rest first (see foldHeads).
+    while (this.store.heads().length > MAX_DEPS) this.commitDraft(this.foldHeads(), [], batch);
+    return this.commitDraft([...this.store.heads()].sort(), ops, batch);
+  }
+
+  /**
+   * The deps of one merge change: MAX_DEPS heads, those holding our own
+   * latest change first — a change that left it out would reuse our seq
+   * (equivocate). Each merge replaces MAX_DEPS heads by one, so k heads take
+   * about k / MAX_DEPS merges: the cost of a head flood is what was sent.
+   */
+  private foldHeads(): string[] {
+    const own = (h: string): number => this.store.getChangeMeta(h)?.vec[this.author] ?? 0;
+    const heads = [...this.store.heads()].sort((a, b) => own(b) - own(a) || (a < b ? -1 : a > b ? 1 : 0));
+    return heads.slice(0, MAX_DEPS).sort();
+  }
+
+  private commitDraft(deps: string[], ops: Op[], batch: Batch): SignedChange {
     let seq = 1;
     for (const d of deps) seq = Math.max(seq, (this.store.getChangeMeta(d)?.vec[this.author] ?? 0) + 1);
-    const clock = this.nextClock();
-    const draft: Change = { v: 1, workspace: this.workspace, author: this.author, seq, deps, clock, ops };
+    // Claim what the change's effective clock will be (honest claims equal it); clamped into the format.
+    const eff = effectiveClock({ wall: Math.floor(this.now()), logical: 0 }, deps.map((d) => this.clockOf(d)));
+    const clock = { wall: eff.wall, logical: Math.min(eff.logical, 0xffff_ffff) };
+    const draft: Change = { v: CHANGE_VERSION, workspace: this.workspace, author: this.author, seq, deps, clock, ops };
     // Checked against the same schema peers use, so we never apply what they would refuse.
     const parsed = changeSchema.safeParse(draft);
     if (!parsed.success) throw new ApiFailure("invalid_input", `invalid change: ${parsed.error.issues[0]?.message ?? "shape"}`);
@@ -263,21 +295,21 @@ export class Replica {
 
   private applyOne(signed: SignedChange, batch: Batch, local: boolean): { status: ReceiveStatus; id: string; reason?: string } {
     const { id, change } = signed;
-    const valid = validateChange(this.store, id, change);
+    const valid = validateChange(this.store, this.causal, change);
     if (!valid.ok) return local ? { status: "rejected", id, reason: valid.reason } : this.reject(id, valid.reason);
     // valid.vec already counts this change; its own author's chain below it is the past.
     const past = (x: string): boolean => {
       const meta = this.store.getChangeMeta(x);
       if (meta === undefined || (meta.author === change.author && meta.seq >= change.seq)) return false;
-      return inCausalPast(this.store, change.deps, valid.vec, x);
+      return this.causal.contains(change.deps, valid.vec, x);
     };
     for (const reducer of this.reducers) {
       const reason = reducer.validate(id, change, past);
       if (reason !== null) return local ? { status: "rejected", id, reason } : this.reject(id, reason);
     }
-    const result = applyChange(id, change, (s) => this.store.getStory(s));
+    const result = applyChange(id, change, valid.clock, (s) => this.store.getStory(s));
     for (const rec of result.records) this.store.putStory(rec);
-    for (const reducer of this.reducers) reducer.apply(id, change);
+    for (const reducer of this.reducers) reducer.apply(id, change, valid.clock);
     if (this.store.changesBySeq(change.author, change.seq).length > 0) {
       this.store.flagEquivocation(change.author);
       this.logger.warn("crdt: author equivocated (two changes with one seq); keeping both branches", {
@@ -286,10 +318,9 @@ export class Replica {
         id,
       });
     }
-    this.store.putChange({ id, author: change.author, seq: change.seq, clock: change.clock, deps: change.deps, vec: valid.vec }, signed.bytes);
+    this.store.putChange({ id, author: change.author, seq: change.seq, clock: valid.clock, deps: change.deps, vec: valid.vec }, signed.bytes);
     const deps = new Set(change.deps);
     this.store.setHeads([...this.store.heads().filter((h) => !deps.has(h)), id].sort());
-    this.store.setClock(local ? change.clock : hlcReceive(this.store.clock(), change.clock, this.now()));
     batch.applied.push(id);
     batch.changes.push(signed.bytes);
     batch.storyIds.push(...result.storyIds);
@@ -316,12 +347,6 @@ export class Replica {
   private reject(id: string | undefined, reason: string): { status: ReceiveStatus; id?: string; reason: string } {
     this.logger.warn("crdt: change rejected", { id, reason });
     return id === undefined ? { status: "rejected", reason } : { status: "rejected", id, reason };
-  }
-
-  private maxKnownClock(): Hlc {
-    let clock = this.store.clock();
-    for (const h of this.store.heads()) clock = maxHlc(clock, this.store.getChangeMeta(h)?.clock ?? ZERO_HLC);
-    return clock;
   }
 
   private emit(batch: Batch, local: boolean): void {

@@ -18,6 +18,7 @@ export interface ChangeMeta {
   id: string;
   author: string;
   seq: number;
+  /** The EFFECTIVE clock (derived by validateChange), not the author's claim. */
   clock: Hlc;
   deps: string[];
   /**
@@ -59,9 +60,6 @@ export interface ReplicaStore {
   heads(): string[];
   setHeads(heads: string[]): void;
 
-  /** The replica's HLC state (persisted so a restart never goes backwards). */
-  clock(): Hlc;
-  setClock(clock: Hlc): void;
 
   hasPending(id: string): boolean;
   getPending(id: string): PendingEntry | undefined;

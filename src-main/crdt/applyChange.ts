@@ -8,7 +8,7 @@
  * which is what makes delivery order irrelevant.
  */
 import { isStoryOp, type Change } from "./Change";
-import type { Stamp } from "./Hlc";
+import type { Hlc, Stamp } from "./Hlc";
 import { compareHlc, compareStamp } from "./Hlc";
 import { addClaimEvent, insertSorted, newStoryRecord, writeLww, type StoryRecord } from "./StoryRecord";
 
@@ -17,8 +17,9 @@ export interface ApplyResult {
   storyIds: string[];
 }
 
-export function applyChange(id: string, change: Change, load: (story: string) => StoryRecord | undefined): ApplyResult {
-  const stamp: Stamp = { wall: change.clock.wall, logical: change.clock.logical, author: change.author };
+/** `clock` is the change's effective clock (validateChange), never its claimed one. */
+export function applyChange(id: string, change: Change, clock: Hlc, load: (story: string) => StoryRecord | undefined): ApplyResult {
+  const stamp: Stamp = { wall: clock.wall, logical: clock.logical, author: change.author, id };
   const work = new Map<string, StoryRecord>();
   const changed = new Set<string>();
   const get = (story: string): StoryRecord | undefined => {
@@ -93,10 +94,10 @@ export function applyChange(id: string, change: Change, load: (story: string) =>
         addClaimEvent(rec, { stamp, by: null });
         break;
       case "hide":
-        if (rec.hide === null || compareHlc(change.clock, rec.hide) > 0) rec.hide = { ...change.clock };
+        if (rec.hide === null || compareHlc(clock, rec.hide) > 0) rec.hide = { wall: clock.wall, logical: clock.logical };
         break;
       case "unhide":
-        if (rec.unhide === null || compareHlc(change.clock, rec.unhide) > 0) rec.unhide = { ...change.clock };
+        if (rec.unhide === null || compareHlc(clock, rec.unhide) > 0) rec.unhide = { wall: clock.wall, logical: clock.logical };
         break;
       case "delete":
         if (rec.deleted === null || compareStamp(stamp, rec.deleted) < 0) rec.deleted = stamp;

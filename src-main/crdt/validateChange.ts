@@ -3,36 +3,31 @@
  * the change and its causal past, so every honest replica decides the same
  * whatever it received concurrently or in which order.
  *
- * Rules: seq = 1 + the author's highest seq in the causal past; clock >
- * every dep's clock; every story an op touches was created in the causal
- * past (or by an earlier op of this change); a create names a story not yet
- * created in the causal past; every `deps.remove` tag names a change in the
- * causal past.
+ * Rules: seq = 1 + the author's highest seq in the causal past; every story
+ * an op touches was created in the causal past (or by an earlier op of this
+ * change); a create names a story not yet created in the causal past; every
+ * `deps.remove` tag names a change in the causal past. The claimed clock is
+ * NOT a rule (a future or stale claim is harmless, see `Hlc.ts`): the
+ * result carries the effective clock derived from it and the deps'.
  *
- * "In the causal past" (`inCausalPast`) — NOT "exists locally", because a
- * concurrent change may be present here and absent elsewhere:
- *   X ∈ past(C)  ⇔  vec_C[X.author] ≥ X.seq, when X is the only applied
- *   change with its (author, seq). Proof sketch: every change's past holds
- *   its author's whole chain 1..seq (seq rule), the past of C is fully
- *   applied here (causal delivery), so the (author, seq) slot of C's past is
- *   filled by an applied change — the only one is X. O(1).
- *   If the author equivocated at that seq (two changes, same author+seq) we
- *   walk C's ancestry, pruning every change whose clock is not above X's
- *   (a change's clock exceeds all its ancestors'). Cost: O(changes newer
- *   than X in C's past), paid only for equivocating authors.
+ * "In the causal past" (`CausalPast`) — NOT "exists locally", because a
+ * concurrent change may be present here and absent elsewhere. O(1) per
+ * question, memoized for authors who equivocated.
  */
-import { compareHlc } from "./Hlc";
+import { effectiveClock, type Hlc } from "./Hlc";
 import { isStoryOp, type Change } from "./Change";
-import type { ChangeMeta, ReplicaStore } from "./ReplicaStore";
+import type { CausalPast } from "./CausalPast";
+import type { ReplicaStore } from "./ReplicaStore";
 
-export type Validation = { ok: true; vec: Record<string, number> } | { ok: false; reason: string };
+export type Validation = { ok: true; vec: Record<string, number>; clock: Hlc } | { ok: false; reason: string };
 
-export function validateChange(store: ReplicaStore, id: string, change: Change): Validation {
+export function validateChange(store: ReplicaStore, causal: CausalPast, change: Change): Validation {
   const vec: Record<string, number> = {};
+  const depClocks: Hlc[] = [];
   for (const dep of change.deps) {
     const meta = store.getChangeMeta(dep);
     if (!meta) return { ok: false, reason: `dep ${dep} not applied` };
-    if (compareHlc(change.clock, meta.clock) <= 0) return { ok: false, reason: "clock does not exceed a dep's clock" };
+    depClocks.push(meta.clock);
     for (const author in meta.vec) {
       const s = meta.vec[author]!;
       if ((vec[author] ?? 0) < s) vec[author] = s;
@@ -41,7 +36,7 @@ export function validateChange(store: ReplicaStore, id: string, change: Change):
   const expected = (vec[change.author] ?? 0) + 1;
   if (change.seq !== expected) return { ok: false, reason: `seq ${change.seq} but causal past implies ${expected}` };
 
-  const past = (x: string): boolean => inCausalPast(store, change.deps, vec, x);
+  const past = (x: string): boolean => causal.contains(change.deps, vec, x);
   const createdHere = new Set<string>();
   const created = (story: string): boolean => {
     if (createdHere.has(story)) return true;
@@ -65,28 +60,5 @@ export function validateChange(store: ReplicaStore, id: string, change: Change):
     }
   }
   vec[change.author] = change.seq;
-  return { ok: true, vec };
-}
-
-export function inCausalPast(store: ReplicaStore, deps: readonly string[], vec: Record<string, number>, x: string): boolean {
-  const meta = store.getChangeMeta(x);
-  if (!meta) return false;
-  if ((vec[meta.author] ?? 0) < meta.seq) return false;
-  if (store.changesBySeq(meta.author, meta.seq).length <= 1) return true;
-  return walkFinds(store, deps, meta);
-}
-
-function walkFinds(store: ReplicaStore, deps: readonly string[], target: ChangeMeta): boolean {
-  const seen = new Set<string>();
-  const stack = [...deps];
-  while (stack.length > 0) {
-    const id = stack.pop()!;
-    if (id === target.id) return true;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const meta = store.getChangeMeta(id);
-    if (!meta || compareHlc(meta.clock, target.clock) <= 0) continue;
-    stack.push(...meta.deps);
-  }
-  return false;
+  return { ok: true, vec, clock: effectiveClock(change.clock, depClocks) };
 }

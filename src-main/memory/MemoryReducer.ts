@@ -27,7 +27,7 @@
  *   (after a takeover): the later segmentation's overlapping memcells lose and
  *   their messages fall back to the earlier one or to the buffer.
  */
-import { compareHlc, compareStamp, type Stamp } from "../crdt/Hlc";
+import { compareHlc, compareStamp, type Hlc, type Stamp } from "../crdt/Hlc";
 import type { Change, MemoryOp } from "../crdt/Change";
 import { isStoryOp } from "../crdt/Change";
 import type { ChangeReducer } from "../crdt/ChangeReducer";
@@ -115,8 +115,8 @@ export class MemoryReducer implements ChangeReducer {
     return null;
   }
 
-  apply(id: string, change: Change): void {
-    const stamp: Stamp = { wall: change.clock.wall, logical: change.clock.logical, author: change.author };
+  apply(id: string, change: Change, clock: Hlc): void {
+    const stamp: Stamp = { wall: clock.wall, logical: clock.logical, author: change.author, id };
     for (const op of change.ops) {
       if (!isStoryOp(op)) this.applyOp(id, stamp, op);
     }

@@ -23,6 +23,7 @@ import { createMemoryService } from "../memory/createMemoryService";
 import { MemoryReducer } from "../memory/MemoryReducer";
 import { openMemoryDatabase } from "../store/openDatabase";
 import { SqliteMemoryTables } from "../store/SqliteMemoryTables";
+import { rederiveAfterUpgrade } from "../store/rederiveAfterUpgrade";
 import { SqliteReplicaStore } from "../store/SqliteReplicaStore";
 import type { SyncService } from "../sync/SyncService";
 import { attachSync } from "./attachSync";
@@ -66,6 +67,14 @@ export async function createNode(options: NodeOptions): Promise<MusherNode> {
   const log = options.log ?? createLogger();
   const events = new Emitter<EventMessage>((err) => log.error("event listener failed", { err }));
   const persisted = options.dataDir === null ? null : openNodeStore({ dataDir: options.dataDir, ...(options.workspaceId !== undefined ? { workspaceId: options.workspaceId } : {}) });
+  if (persisted) {
+    try {
+      rederiveAfterUpgrade(persisted, log);
+    } catch (err) {
+      persisted.close();
+      throw err;
+    }
+  }
   const identity = persisted?.identity ?? generateIdentity();
   const workspaceId = persisted?.workspaceId ?? options.workspaceId ?? newWorkspaceId();
   // One SQLite database holds the log, the board and the memory tables, so

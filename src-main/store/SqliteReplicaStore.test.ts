@@ -11,7 +11,7 @@ const tempDb = (): string => join(mkdtempSync(join(tmpdir(), "musher-store-")), 
 
 runReplicaStoreContract("SqliteReplicaStore", () => new SqliteReplicaStore(openDatabase(tempDb(), { create: true })));
 
-const stamp = { wall: 1, logical: 0, author: "a".repeat(64) };
+const stamp = { wall: 1, logical: 0, author: "a".repeat(64), id: "c0" };
 const story = (id: string, name: string) => newStoryRecord(id, "c0", stamp, { name, agent: null, stage: "1_backlog", rank: "V" });
 
 describe("SqliteReplicaStore caches", () => {

@@ -31,8 +31,6 @@
  *   `forgetCachedState()` (rebuild does).
  */
 import type Database from "better-sqlite3";
-import type { Hlc } from "../crdt/Hlc";
-import { ZERO_HLC } from "../crdt/Hlc";
 import type { ChangeMeta, PendingEntry, ReplicaStore } from "../crdt/ReplicaStore";
 import type { StoryRecord } from "../crdt/StoryRecord";
 
@@ -52,8 +50,8 @@ interface PendingRow {
   missing: string;
 }
 
-const CLOCK_KEY = "clock";
-const META_CACHE_SIZE = 4_096;
+// Big enough that a long chain on an equivocation fork (validated back to the fork) stays in memory.
+const META_CACHE_SIZE = 65_536;
 /** Above this many stories the table is no longer held in memory (about 1 KB each). */
 const STORY_CACHE_SIZE = 50_000;
 
@@ -86,8 +84,6 @@ function prepare(db: Database.Database) {
     heads: db.prepare<[], { id: string }>("SELECT id FROM heads ORDER BY id"),
     addHead: db.prepare<[string]>("INSERT OR IGNORE INTO heads (id) VALUES (?)"),
     dropHead: db.prepare<[string]>("DELETE FROM heads WHERE id = ?"),
-    getMetaValue: db.prepare<[string], { value: string }>("SELECT value FROM meta WHERE key = ?"),
-    setMetaValue: db.prepare<[string, string]>("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
     hasPending: db.prepare<[string], { one: number }>("SELECT 1 AS one FROM pending WHERE id = ?"),
     getPending: db.prepare<[string], PendingRow>("SELECT id, bytes, missing FROM pending WHERE id = ?"),
     insertPending: db.prepare<[string, Buffer, string]>("INSERT INTO pending (id, bytes, missing) VALUES (?, ?, ?)"),
@@ -230,16 +226,6 @@ export class SqliteReplicaStore implements ReplicaStore {
       for (const h of old) if (!next.has(h)) this.q.dropHead.run(h);
       for (const h of next) this.q.addHead.run(h);
     });
-  }
-
-  clock(): Hlc {
-    const row = this.q.getMetaValue.get(CLOCK_KEY);
-    if (!row) return ZERO_HLC;
-    const [wall, logical] = row.value.split(".").map(Number);
-    return { wall: wall ?? 0, logical: logical ?? 0 };
-  }
-  setClock(clock: Hlc): void {
-    this.q.setMetaValue.run(CLOCK_KEY, `${clock.wall}.${clock.logical}`);
   }
 
   hasPending(id: string): boolean {

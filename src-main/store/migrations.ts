@@ -34,8 +34,20 @@
  *   message leaves the documents when a memcell takes it (and comes back if
  *   that memcell loses), a memcell when it is hidden or loses; so a common
  *   word matches only what can be shown, not the whole history.
+ *
+ * v3 (Byzantine hardening — clocks are claims, see `crdt/Hlc.ts`):
+ * - `changes.clock_wall` / `clock_logical` now hold each change's EFFECTIVE
+ *   clock (derived from its claim and its deps'), recomputed here in
+ *   arrival order (a causal order); the claim stays in the signed bytes;
+ * - the stored local HLC (`meta` key `clock`) is dropped: an old node may
+ *   have adopted a poisoned remote clock there, and nothing reads it now;
+ * - the board and memory rows hold stamps in the old order, so the
+ *   migration sets `meta` key `rederive`: the node re-derives them from the
+ *   log on its next open (`rederiveAfterUpgrade`) — a migration has no
+ *   replica to replay with.
  */
 import type Database from "better-sqlite3";
+import { effectiveClock, ZERO_HLC, type Hlc } from "../crdt/Hlc";
 
 /** `PRAGMA application_id` of every Musher database: "Mush" in ASCII. */
 export const MUSHER_APPLICATION_ID = 0x4d757368;
@@ -108,7 +120,25 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
       CREATE VIRTUAL TABLE memory_fts USING fts5 (title, body, content = 'memory_docs', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2');
     `),
+  (db) => {
+    const read = db.prepare<[], { arrival: number; id: string; clock_wall: number; clock_logical: number; deps: string }>(
+      "SELECT arrival, id, clock_wall, clock_logical, deps FROM changes ORDER BY arrival",
+    );
+    const write = db.prepare<[number, number, number]>("UPDATE changes SET clock_wall = ?, clock_logical = ? WHERE arrival = ?");
+    const clocks = new Map<string, Hlc>();
+    for (const row of read.all()) {
+      const deps = (JSON.parse(row.deps) as string[]).map((d) => clocks.get(d) ?? ZERO_HLC);
+      const eff = effectiveClock({ wall: row.clock_wall, logical: row.clock_logical }, deps);
+      clocks.set(row.id, eff);
+      if (eff.wall !== row.clock_wall || eff.logical !== row.clock_logical) write.run(eff.wall, eff.logical, row.arrival);
+    }
+    db.exec(`DELETE FROM meta WHERE key = 'clock'`);
+    if (clocks.size > 0) db.exec(`INSERT INTO meta (key, value) VALUES ('${REDERIVE_KEY}', '1') ON CONFLICT (key) DO UPDATE SET value = '1'`);
+  },
 ];
+
+/** `meta` key set when the derived tables must be rebuilt from the log on the next open. */
+export const REDERIVE_KEY = "rederive";
 
 /** The schema version this build writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -12,12 +12,10 @@
  *   seq, equivocators, and every row of the memory tables and their
  *   full-text index — not just the visible board.
  * - `replace` rewrites exactly those tables in one transaction; the log,
- *   the pending queue and the identity are never touched. The HLC keeps the
- *   larger of the stored and replayed clocks (it must never go backwards).
+ *   the pending queue and the identity are never touched.
  */
 import type Database from "better-sqlite3";
 import { canonicalJson } from "../crdt/canonicalJson";
-import { maxHlc } from "../crdt/Hlc";
 import { Replica } from "../crdt/Replica";
 import type { ReplicaStore } from "../crdt/ReplicaStore";
 import { MemoryReducer } from "../memory/MemoryReducer";
@@ -61,7 +59,13 @@ export function derivedStateFingerprint(store: ReplicaStore, db: Database.Databa
   });
 }
 
-export function rebuildState(node: NodeStore, options: { replace: boolean }): RebuildReport {
+export interface RebuildOptions {
+  replace: boolean;
+  /** Runs once the tables are right: inside the replacing transaction, or after a match. */
+  after?: () => void;
+}
+
+export function rebuildState(node: NodeStore, options: RebuildOptions): RebuildReport {
   // Replayed into a scratch in-memory database through the same reducers a node runs.
   const scratch = openMemoryDatabase();
   try {
@@ -71,7 +75,7 @@ export function rebuildState(node: NodeStore, options: { replace: boolean }): Re
   }
 }
 
-function replay(node: NodeStore, scratch: Database.Database, options: { replace: boolean }): RebuildReport {
+function replay(node: NodeStore, scratch: Database.Database, options: RebuildOptions): RebuildReport {
   const memory = new SqliteReplicaStore(scratch);
   const replica = new Replica({
     workspace: node.workspaceId,
@@ -100,13 +104,15 @@ function replay(node: NodeStore, scratch: Database.Database, options: { replace:
   report.matched = derivedStateFingerprint(memory, scratch) === derivedStateFingerprint(node.store, node.db);
   report.canonical = { stored: stored.canonicalState(), replayed: replica.canonicalState() };
   if (!report.matched && options.replace) {
-    replaceDerivedState(node, memory, scratch);
+    replaceDerivedState(node, memory, scratch, options.after);
     report.replaced = true;
+  } else if (report.matched) {
+    options.after?.();
   }
   return report;
 }
 
-function replaceDerivedState(node: NodeStore, from: SqliteReplicaStore, fromDb: Database.Database): void {
+function replaceDerivedState(node: NodeStore, from: SqliteReplicaStore, fromDb: Database.Database, after?: () => void): void {
   const { db, store } = node;
   const putSeq = db.prepare<[string, number]>("INSERT INTO author_seqs (author, max_seq) VALUES (?, ?)");
   store.transaction(() => {
@@ -116,7 +122,6 @@ function replaceDerivedState(node: NodeStore, from: SqliteReplicaStore, fromDb: 
     store.setHeads(from.heads());
     for (const [author, seq] of from.authorSeqs()) putSeq.run(author, seq);
     for (const author of from.equivocators()) store.flagEquivocation(author);
-    store.setClock(maxHlc(store.clock(), from.clock()));
     for (const { table, columns: content } of MEMORY_TABLES) {
       const columns = table === "memory_docs" ? `id, ${content}` : content;
       db.exec(`DELETE FROM ${table}`);
@@ -125,5 +130,6 @@ function replaceDerivedState(node: NodeStore, from: SqliteReplicaStore, fromDb: 
     }
     // The external-content index is derived from memory_docs: rebuilt, never copied.
     db.exec("INSERT INTO memory_fts (memory_fts) VALUES ('rebuild')");
+    after?.();
   });
 }

@@ -15,9 +15,10 @@
  * by the receiver). Forks neither side knows of yet are healed by `need`
  * rounds (planNeed): the receiver asks for heads it was told of but lacks.
  *
- * Order: by HLC clock, then id. A change's clock exceeds its deps' clocks,
- * so this is a topological order: the receiver can apply each change as it
- * arrives, and nothing waits in its pending queue.
+ * Order: by effective clock, then id. A change's effective clock exceeds
+ * its deps' (`Hlc.ts`), so this is a topological order: the receiver can
+ * apply each change as it arrives, and nothing waits in its pending queue.
+ * (The claimed clock in the body is NOT: a peer may claim anything.)
  *
  * Responsiveness: every loop here runs in TimeSlicer slices (store reads,
  * then a sort in runs merged by a heap), so planning a fresh device's
@@ -30,46 +31,13 @@ import { TimeSlicer } from "./TimeSlicer";
 
 type Key = { wall: number; logical: number; id: string };
 
-/**
- * Canonical JSON sorts keys, so every change body starts with
- * `{"author":"<64 hex>","clock":{"logical":L,"wall":W}`: read L and W from the
- * bytes at that fixed offset (a full decode per change would dominate a big plan).
- */
-const PREFIX = Buffer.from('{"author":"' + "0".repeat(64) + '","clock":{"logical":');
-const WALL = Buffer.from(',"wall":');
-const BODY = 65;
-
-function digitsAt(bytes: Uint8Array, at: number): [value: number, end: number] {
-  let v = 0;
-  let i = at;
-  for (; i < bytes.length && i - at < 16; i++) {
-    const c = bytes[i]!;
-    if (c < 48 || c > 57) break;
-    v = v * 10 + (c - 48);
-  }
-  return [i > at ? v : -1, i];
-}
-
-function clockOf(bytes: Uint8Array): { wall: number; logical: number } {
-  const [logical, end] = digitsAt(bytes, BODY + PREFIX.length);
-  const wallAt = end + WALL.length;
-  let ok = logical >= 0 && wallAt < bytes.length;
-  for (let i = 0; ok && i < WALL.length; i++) ok = bytes[end + i] === WALL[i];
-  const [wall] = ok ? digitsAt(bytes, wallAt) : [-1];
-  if (ok && wall >= 0) return { wall, logical };
-  // Unreachable for stored changes (they were decoded canonically); stay correct anyway.
-  const d = decodeChange(bytes);
-  return d.ok ? d.value.change.clock : { wall: 0, logical: 0 };
-}
-
 const byClockThenId = (a: Key, b: Key): number => a.wall - b.wall || a.logical - b.logical || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** Sorts ids we hold into a topological (clock, id) order; ids we lack are dropped. */
 export async function orderForDelivery(replica: Replica, ids: Iterable<string>, slicer: TimeSlicer): Promise<string[]> {
   const keys: Key[] = [];
   for (const id of ids) {
-    const bytes = replica.getChange(id);
-    if (bytes) keys.push({ ...clockOf(bytes), id });
+    if (replica.hasChange(id)) keys.push({ ...replica.clockOf(id), id });
     if (slicer.due()) await slicer.pause();
   }
   return (await sortInSlices(keys, byClockThenId, slicer)).map((k) => k.id);
