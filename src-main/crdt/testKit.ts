@@ -4,6 +4,9 @@
  * Nothing here is used by production code.
  */
 import type { LogFields, Logger } from "../node/Logger";
+import { CHANGE_VERSION, type Change, type Op } from "./Change";
+import { signChange } from "./changeCodec";
+import type { Hlc } from "./Hlc";
 import { identityFromSeed, type Identity } from "./Identity";
 import { PipelineBoard } from "./PipelineBoard";
 import { Replica, type PendingLimits } from "./Replica";
@@ -66,4 +69,21 @@ export function testNode(i: number, opts: { identity?: Identity; pendingLimits?:
 /** Delivers every change `from` has to `to` (in `from`'s application order is not needed: causal delivery sorts it). */
 export function syncAll(nodes: readonly TestNode[], log: readonly Uint8Array[]): void {
   for (const node of nodes) node.replica.receiveBatch(log);
+}
+
+/**
+ * Signs a change built by hand on top of `on`'s current heads — how a
+ * Byzantine author bypasses the honest commit path (any claimed clock, any
+ * ops). Applies it to `on` (a replica of the same author) and returns the
+ * wire bytes. seq follows the rule, so the change is valid unless its ops
+ * are not.
+ */
+export function craftChange(on: Replica, signer: Identity, fields: { clock: Hlc; ops: Op[]; deps?: string[] }): Uint8Array {
+  const deps = fields.deps ?? on.heads().sort();
+  const seq = (on.authorSeqs().get(signer.publicKey) ?? 0) + 1;
+  const change: Change = { v: CHANGE_VERSION, workspace: on.workspace, author: signer.publicKey, seq, deps, clock: fields.clock, ops: fields.ops };
+  const signed = signChange(change, signer);
+  const result = on.receive(signed.bytes);
+  if (result.status !== "applied") throw new Error(`crafted change not applied: ${result.reason ?? result.status}`);
+  return signed.bytes;
 }
