@@ -37,6 +37,18 @@ export class CausalPast {
     return deps.some((d) => this.slotReach(d, meta.author, meta.seq).includes(x));
   }
 
+  /** Whether `x` is one of `tips` or in the causal past of one of them (all applied). */
+  heldBy(tips: readonly string[], x: string): boolean {
+    if (tips.includes(x)) return true;
+    const vec: Record<string, number> = {};
+    for (const t of tips) {
+      const meta = this.store.getChangeMeta(t);
+      if (!meta) return false;
+      for (const a in meta.vec) if ((vec[a] ?? 0) < meta.vec[a]!) vec[a] = meta.vec[a]!;
+    }
+    return this.contains(tips, vec, x);
+  }
+
   /** The changes at (author, seq) in past(start) ∪ {start}; iterative, so a long chain cannot overflow the stack. */
   private slotReach(start: string, author: string, seq: number): readonly string[] {
     const key = (id: string): string => `${id}|${author}|${seq}`;

@@ -79,6 +79,13 @@ export class MemoryReplicaStore implements ReplicaStore {
   changesBySeq(author: string, seq: number): string[] {
     return this.bySeq.get(`${author}:${seq}`) ?? [];
   }
+  forkedSeqs(author: string): number[] {
+    const out: number[] = [];
+    for (const [key, ids] of this.bySeq) {
+      if (ids.length > 1 && key.startsWith(`${author}:`)) out.push(Number(key.slice(author.length + 1)));
+    }
+    return out.sort((a, b) => a - b);
+  }
   flagEquivocation(author: string): void {
     if (this.equivocating.has(author)) return;
     this.equivocating.add(author);

@@ -142,6 +142,35 @@ export class Replica {
     return this.store.equivocators();
   }
 
+  /** Seqs at which `author` has several applied changes (its forks), ascending. */
+  forkedSeqs(author: string): number[] {
+    return this.store.forkedSeqs(author);
+  }
+
+  /**
+   * The maximal changes of an equivocating `author` held here: every change
+   * of it is one of them or in their causal past. At an unforked seq the one
+   * change is in the past of every later one (the seq rule), so only forked
+   * seqs need the causal index. null when there are more than `cap`.
+   */
+  authorTips(author: string, cap: number): string[] | null {
+    const max = this.store.authorSeqs().get(author) ?? 0;
+    const tips = this.store.changesBySeq(author, max);
+    const forked = this.store.forkedSeqs(author).filter((s) => s < max);
+    for (let i = forked.length - 1; i >= 0; i--) {
+      for (const x of this.store.changesBySeq(author, forked[i]!)) {
+        if (!this.causal.heldBy(tips, x)) tips.push(x);
+        if (tips.length > cap) return null;
+      }
+    }
+    return tips.length > cap ? null : tips.sort();
+  }
+
+  /** Whether change `x` is one of `tips` or in their causal past (all must be applied here). */
+  heldBy(tips: readonly string[], x: string): boolean {
+    return this.causal.heldBy(tips, x);
+  }
+
   pendingSize(): { count: number; bytes: number } {
     return this.store.pendingSize();
   }

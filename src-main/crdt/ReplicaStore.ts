@@ -54,6 +54,8 @@ export interface ReplicaStore {
    * by). Kept as an index, not computed from the log: O(authors).
    */
   authorSeqs(): Map<string, number>;
+  /** Seqs at which `author` has several applied changes, ascending (empty unless it equivocated). */
+  forkedSeqs(author: string): number[];
   flagEquivocation(author: string): void;
   equivocators(): string[];
 

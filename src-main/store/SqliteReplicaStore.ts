@@ -79,6 +79,7 @@ function prepare(db: Database.Database) {
     ),
     bySeq: db.prepare<[string, number], { id: string }>("SELECT id FROM changes WHERE author = ? AND seq = ? ORDER BY arrival"),
     authorSeqs: db.prepare<[], { author: string; max_seq: number }>("SELECT author, max_seq FROM author_seqs ORDER BY author"),
+    forked: db.prepare<[string], { seq: number }>("SELECT seq FROM changes WHERE author = ? GROUP BY seq HAVING count(*) > 1 ORDER BY seq"),
     flag: db.prepare<[string]>("INSERT OR IGNORE INTO equivocators (author) VALUES (?)"),
     equivocators: db.prepare<[], { author: string }>("SELECT author FROM equivocators ORDER BY author"),
     heads: db.prepare<[], { id: string }>("SELECT id FROM heads ORDER BY id"),
@@ -207,6 +208,9 @@ export class SqliteReplicaStore implements ReplicaStore {
   }
   authorSeqs(): Map<string, number> {
     return new Map(this.q.authorSeqs.all().map((r) => [r.author, r.max_seq]));
+  }
+  forkedSeqs(author: string): number[] {
+    return this.q.forked.all(author).map((r) => r.seq);
   }
   flagEquivocation(author: string): void {
     this.q.flag.run(author);

@@ -197,13 +197,14 @@ export class LinkReceiver {
     this.synced = true;
     for (const [author, seq] of m.vec) this.peerVec.set(author, Math.max(seq, this.peerVec.get(author) ?? 0));
     for (const h of m.heads) this.peerHeads.add(h);
+    const peerForks = new Map(m.forks ?? []);
     const me = this.host.identity.publicKey;
     this.host.noteDelivered(this.peerVec.get(me) ?? 0);
     // The vector now is what the plan covers; what is applied while it is computed is held as live.
     const upTo = this.host.replica.authorSeqs();
     this.link.beginCatchUp();
     this.plan("catch-up", async (slicer) => {
-      const ids = await planCatchUp(this.host.replica, this.peerVec, { slicer, upTo });
+      const ids = await planCatchUp(this.host.replica, this.peerVec, { slicer, upTo, peerForks });
       this.sendBatch(ids, upTo.get(me));
       this.link.endCatchUp(ids);
       this.link.log.info("sync: catch-up planned", { sending: ids.length, peerAuthors: this.peerVec.size, peerHeads: this.peerHeads.size });

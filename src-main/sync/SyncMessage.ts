@@ -20,6 +20,9 @@ const workspaceSchema = z.string().min(1).max(128);
 export const MAX_VECTOR_AUTHORS = 100_000;
 export const MAX_HEADS = 4_096;
 export const MAX_NEED_IDS = 1_024;
+/** Equivocating authors announced in `sync.forks`, and tips per author. */
+export const MAX_FORK_AUTHORS = 64;
+export const MAX_FORK_TIPS = 64;
 
 export const syncMessageSchema = z.discriminatedUnion("t", [
   /** Server's first message: who it is, which workspace, and its fresh nonce. */
@@ -34,6 +37,11 @@ export const syncMessageSchema = z.discriminatedUnion("t", [
       t: z.literal("sync"),
       vec: z.array(z.tuple([nodeKeySchema, z.number().int().min(1).max(Number.MAX_SAFE_INTEGER)])).max(MAX_VECTOR_AUTHORS),
       heads: z.array(hex(32)).max(MAX_HEADS),
+      /** For authors the sender knows equivocated: its tips of their changes (see planCatchUp). */
+      forks: z
+        .array(z.tuple([nodeKeySchema, z.array(hex(32)).min(1).max(MAX_FORK_TIPS)]))
+        .max(MAX_FORK_AUTHORS)
+        .optional(),
     })
     .strict(),
   /** How many changes follow before the next `ready` (progress indicator). */

@@ -53,6 +53,49 @@ describe("forks and the need fallback", () => {
     void a.sync.close();
   });
 
+  it("sends an equivocator's branches once: a peer that announces its tips gets only what they lack", async () => {
+    const a = syncNode(0);
+    const root = change(1, [], 10, create("root"));
+    const left = change(2, [root.id], 11, create("left"));
+    const right = change(2, [root.id], 11, create("right"));
+    const chain = [left];
+    for (let i = 0; i < 200; i++) chain.push(change(3 + i, [chain[chain.length - 1]!.id], 12 + i, [{ t: "blocked", story: "left", value: i % 2 === 0 }]));
+    const rightTail = change(3, [right.id], 12, [{ t: "blocked", story: "right", value: true }]);
+    a.replica.receiveBatch([root, right, ...chain, rightTail].map((c) => c.bytes));
+    expect(a.replica.equivocators()).toEqual([equivocator.publicKey]);
+    const tips = a.replica.authorTips(equivocator.publicKey, 64)!;
+    expect(tips).toEqual([chain[chain.length - 1]!.id, rightTail.id].sort());
+    const vec = a.replica.authorSeqs();
+    // A peer holding all of it (its tips = ours): nothing to send, where the vector alone meant all 203 above the fork.
+    expect(await planCatchUp(a.replica, vec, { peerForks: new Map([[equivocator.publicKey, tips]]) })).toEqual([]);
+    expect((await planCatchUp(a.replica, vec)).length).toBe(203);
+    // A peer holding the long branch only: exactly the other branch.
+    const longOnly = new Map([[equivocator.publicKey, [chain[chain.length - 1]!.id]]]);
+    expect(await planCatchUp(a.replica, vec, { peerForks: longOnly })).toEqual([right.id, rightTail.id]);
+    // Tips we do not hold: fall back to sending from the fork up.
+    expect((await planCatchUp(a.replica, vec, { peerForks: new Map([[equivocator.publicKey, ["cd".repeat(32)]]]) })).length).toBe(203);
+    void a.sync.close();
+  });
+
+  it("over a real connection, a second reconnect re-sends none of an equivocator's history", async () => {
+    const [a, b, url] = await pair();
+    const root = change(1, [], 10, create("root"));
+    const left = change(2, [root.id], 11, create("left"));
+    const right = change(2, [root.id], 11, create("right"));
+    const chain = [left];
+    for (let i = 0; i < 100; i++) chain.push(change(3 + i, [chain[chain.length - 1]!.id], 12 + i, [{ t: "blocked", story: "left", value: i % 2 === 0 }]));
+    a.replica.receiveBatch([root, right, ...chain].map((c) => c.bytes));
+    const first = b.sync.connect(url);
+    await waitFor(() => sameHeads([a, b]) && converged([a, b]), 5_000, "first sync");
+    first.stop();
+    await waitFor(() => !a.sync.status().online, 2_000, "disconnected");
+    const planned = () => a.logger.lines.filter((l) => l.msg === "sync: catch-up planned").map((l) => l.fields.sending);
+    const before = planned().length;
+    b.sync.connect(url);
+    await waitFor(() => planned().length > before, 5_000, "second catch-up planned");
+    expect(planned()[before]).toBe(0);
+  });
+
   it("a peer lying about its vector only misses changes; one lying about heads gets nothing and the rounds end", async () => {
     const [a, , url] = await pair();
     for (let k = 0; k < 5; k++) a.board.create({ name: `a${k}`, stage: "1_backlog", agent: null });

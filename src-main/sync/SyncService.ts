@@ -27,7 +27,7 @@ import { RendezvousClient } from "./RendezvousClient";
 import { SyncCloseCode } from "./SyncCloseCode";
 import { DEFAULT_SYNC_LIMITS, type SyncLimits } from "./SyncLimits";
 import type { SyncMessageOf } from "./SyncMessage";
-import { MAX_HEADS } from "./SyncMessage";
+import { MAX_FORK_AUTHORS, MAX_FORK_TIPS, MAX_HEADS } from "./SyncMessage";
 import type { CatchUpProgress, RendezvousSource, SyncStatus } from "./SyncStatus";
 
 export interface SyncServiceOptions {
@@ -165,7 +165,13 @@ export class SyncService implements PeerHost {
 
   syncMessage(): SyncMessageOf<"sync"> {
     // Heads beyond the cap are only a hint for `need`; the vector alone is complete for honest authors.
-    return { t: "sync", vec: [...this.replica.authorSeqs()], heads: [...this.replica.heads()].sort().slice(0, MAX_HEADS) };
+    const forks: [string, string[]][] = [];
+    for (const author of this.replica.equivocators().slice(0, MAX_FORK_AUTHORS)) {
+      const tips = this.replica.authorTips(author, MAX_FORK_TIPS);
+      if (tips) forks.push([author, tips]);
+    }
+    const message: SyncMessageOf<"sync"> = { t: "sync", vec: [...this.replica.authorSeqs()], heads: [...this.replica.heads()].sort().slice(0, MAX_HEADS) };
+    return forks.length > 0 ? { ...message, forks } : message;
   }
 
   receive(link: PeerLink, changes: Uint8Array[]): ReceiveResult[] {

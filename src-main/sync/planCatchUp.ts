@@ -10,10 +10,16 @@
  * missing), never the history.
  *
  * Equivocating authors (several changes at one seq, `changesBySeq`) break the
- * "one per seq" assumption: for them we send every change from the first
- * forked seq upward, whatever the peer's vector says (duplicates are ignored
- * by the receiver). Forks neither side knows of yet are healed by `need`
- * rounds (planNeed): the receiver asks for heads it was told of but lacks.
+ * "one per seq" assumption. A peer that knows author A forked says which of
+ * A's changes it holds by A's tips (`sync.forks`: every A-change it holds is
+ * a tip or in a tip's causal past). With tips we all hold, we send A's
+ * changes above the highest tip seq, and at each forked seq the changes the
+ * tips do not hold — so an equivocator's branches cross once, not on every
+ * reconnect. Without usable tips (the peer has not seen the fork, or names a
+ * tip we lack) we send every change from the first forked seq upward
+ * (duplicates are ignored by the receiver). Forks neither side knows of yet
+ * are healed by `need` rounds (planNeed): the receiver asks for heads it was
+ * told of but lacks.
  *
  * Order: by effective clock, then id. A change's effective clock exceeds
  * its deps' (`Hlc.ts`), so this is a topological order: the receiver can
@@ -43,14 +49,6 @@ export async function orderForDelivery(replica: Replica, ids: Iterable<string>, 
   return (await sortInSlices(keys, byClockThenId, slicer)).map((k) => k.id);
 }
 
-/** Lowest seq at which `author` has several changes, or undefined. O(author's history), local only. */
-async function forkSeq(replica: Replica, author: string, max: number, slicer: TimeSlicer): Promise<number | undefined> {
-  for (let s = 1; s <= max; s++) {
-    if (replica.changesBySeq(author, s).length > 1) return s;
-    if (slicer.due()) await slicer.pause();
-  }
-  return undefined;
-}
 
 export interface PlanOptions {
   /** Pauses the work between slices (and aborts it when the link closes). */
@@ -61,6 +59,8 @@ export interface PlanOptions {
    * changes and sends them after the catch-up (PeerLink.beginCatchUp).
    */
   upTo?: ReadonlyMap<string, number>;
+  /** The peer's tips of equivocating authors (`sync.forks`). */
+  peerForks?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** The ids a peer with vector `peerVec` lacks, in delivery order. */
@@ -70,7 +70,19 @@ export async function planCatchUp(replica: Replica, peerVec: ReadonlyMap<string,
   const equivocators = new Set(replica.equivocators());
   for (const [author, max] of options.upTo ?? replica.authorSeqs()) {
     let from = (peerVec.get(author) ?? 0) + 1;
-    if (equivocators.has(author)) from = Math.min(from, (await forkSeq(replica, author, max, slicer)) ?? from);
+    if (equivocators.has(author)) {
+      const forked = replica.forkedSeqs(author).filter((s) => s < from);
+      const tips = options.peerForks?.get(author);
+      if (tips && tips.every((t) => replica.hasChange(t))) {
+        // The peer holds its tips' pasts: at forked seqs it has seen, send only the branches they lack.
+        for (const s of forked) {
+          for (const id of replica.changesBySeq(author, s)) if (!replica.heldBy(tips, id)) ids.add(id);
+          if (slicer.due()) await slicer.pause();
+        }
+      } else {
+        from = Math.min(from, forked[0] ?? from);
+      }
+    }
     for (let s = from; s <= max; s++) {
       for (const id of replica.changesBySeq(author, s)) ids.add(id);
       if (slicer.due()) await slicer.pause();
