@@ -17,25 +17,27 @@ import { ApiFailure } from "../../src-shared/ApiError";
 import type { Board } from "../../src-shared/Board";
 import { STAGES, type StageId } from "../../src-shared/stages";
 import type { Story } from "../../src-shared/Story";
-import { sortStories } from "../../src-shared/sortStories";
 import type { Op } from "./Change";
 import { rankBetween } from "./rankBetween";
 import type { Replica } from "./Replica";
 import type { BoardModel, StoryPatch } from "./BoardModel";
-import { CLAIM_TTL_MS, claimState, isHidden, toStory, type StoryRecord } from "./StoryRecord";
+import { BoardView } from "./BoardView";
+import { CLAIM_TTL_MS, claimState, toStory, type StoryRecord } from "./StoryRecord";
 
 export class PipelineBoard implements BoardModel {
+  private readonly view: BoardView;
+
   constructor(
     readonly replica: Replica,
     private readonly newId: () => string = randomUUID,
-  ) {}
+  ) {
+    this.view = new BoardView(replica);
+  }
 
   board(opts: { includeHidden?: boolean } = {}): Board {
-    const stories = this.replica
-      .stories()
-      .filter((r) => r.deleted === null && (opts.includeHidden === true || !isHidden(r)))
-      .map(toStory);
-    return { stages: STAGES.map((s) => ({ id: s.id, name: s.name })), stories: sortStories(stories) };
+    const all = this.view.stories();
+    const stories = opts.includeHidden === true ? [...all] : all.filter((s) => !s.hidden);
+    return { stages: STAGES.map((s) => ({ id: s.id, name: s.name })), stories };
   }
 
   create(input: { name: string; stage: StageId; agent: string | null }): Story {
@@ -119,12 +121,8 @@ export class PipelineBoard implements BoardModel {
 
   /** The rank that puts a story at `index` among the other visible stories of `stage`. */
   private rankAt(stage: StageId, index: number | undefined, self: string): string {
-    // Only stage, rank and id matter for order: skip materializing whole stories.
-    const column = this.replica
-      .stories()
-      .filter((r) => r.place.value.stage === stage && r.id !== self && r.deleted === null && !isHidden(r))
-      .map((r) => ({ id: r.id, rank: r.place.value.rank }))
-      .sort((a, b) => (a.rank < b.rank ? -1 : a.rank > b.rank ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    // The view is already in board order (stage, rank, id).
+    const column = this.view.stories().filter((s) => s.stage === stage && s.id !== self && !s.hidden);
     const i = Math.min(index ?? column.length, column.length);
     return rankBetween(column[i - 1]?.rank ?? null, column[i]?.rank ?? null);
   }

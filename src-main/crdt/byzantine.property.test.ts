@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { STAGES } from "../../src-shared/stages";
 import type { Hlc } from "./Hlc";
 import { identityFromSeed } from "./Identity";
+import { PipelineBoard } from "./PipelineBoard";
 import { craftChange, testNode, type TestNode } from "./testKit";
 
 const IDS = Array.from({ length: 4 }, (_, i) => identityFromSeed(new Uint8Array(32).fill(0x60 + i)));
@@ -74,6 +75,8 @@ describe("Byzantine histories", () => {
         const after = everyone.map((n) => n.replica.canonicalState());
         for (const s of after) expect(s).toBe(after[0]);
         for (const node of everyone) expect(node.replica.pendingSize().count).toBe(0);
+        // The board view patched through the whole history equals one folded fresh from the records.
+        for (const node of honest) expect(node.board.board({ includeHidden: true })).toEqual(new PipelineBoard(node.replica).board({ includeHidden: true }));
       }),
       { numRuns: 150 },
     );
