@@ -14,8 +14,8 @@ describe("SyncFrame", () => {
     );
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 512 }), (tail) => {
-        decodeSyncFrame(Uint8Array.from([1, 1, ...tail]));
-        decodeSyncFrame(Uint8Array.from([1, 2, ...tail]));
+        decodeSyncFrame(Uint8Array.from([2, 1, ...tail]));
+        decodeSyncFrame(Uint8Array.from([2, 2, ...tail]));
       }),
       { numRuns: 2_000 },
     );
@@ -36,6 +36,15 @@ describe("SyncFrame", () => {
   });
 
   it("rejects an unknown envelope version with 4001", () => {
-    expect(decodeSyncFrame(Uint8Array.from([2, 1, 0x7b, 0x7d]))).toMatchObject({ ok: false, code: SyncCloseCode.unsupportedVersion });
+    expect(decodeSyncFrame(Uint8Array.from([3, 1, 0x7b, 0x7d]))).toMatchObject({ ok: false, code: SyncCloseCode.unsupportedVersion });
+  });
+
+  it("refuses a v1 peer's frame with a reason that says to upgrade it", () => {
+    const hello = Buffer.concat([Buffer.from([1, 1]), Buffer.from(JSON.stringify({ t: "hello", workspace: "w", node: "a".repeat(64), nonce: "b".repeat(64) }))]);
+    expect(decodeSyncFrame(hello)).toEqual({
+      ok: false,
+      code: SyncCloseCode.unsupportedVersion,
+      reason: "unsupported envelope version 1: this node speaks sync v2; upgrade the older node",
+    });
   });
 });

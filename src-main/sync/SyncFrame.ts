@@ -1,7 +1,8 @@
 /**
  * The envelope of every sync frame. All frames are binary WebSocket messages:
  *
- *   byte 0   envelope version (1)
+ *   byte 0   envelope version (2; v1 nodes ordered changes by claimed clocks
+ *            and cannot read merge changes, so the versions do not mix)
  *   byte 1   frame type: 0x01 control, 0x02 changes
  *   control  UTF-8 JSON of one SyncMessage
  *   changes  1..n × (u32 big-endian length ‖ change wire bytes, see changeCodec)
@@ -13,7 +14,7 @@
 import { SyncCloseCode } from "./SyncCloseCode";
 import { syncMessageSchema, type SyncMessage } from "./SyncMessage";
 
-export const ENVELOPE_VERSION = 1;
+export const ENVELOPE_VERSION = 2;
 export const FRAME_CONTROL = 0x01;
 export const FRAME_CHANGES = 0x02;
 const HEADER = 2;
@@ -74,7 +75,11 @@ export function packChanges(changes: readonly Uint8Array[], maxFrameBytes: numbe
 export function decodeSyncFrame(data: Uint8Array): SyncFrame {
   if (data.length < HEADER) return { ok: false, code: SyncCloseCode.badFrame, reason: "frame too short" };
   if (data[0] !== ENVELOPE_VERSION) {
-    return { ok: false, code: SyncCloseCode.unsupportedVersion, reason: `unsupported envelope version ${data[0]}` };
+    return {
+      ok: false,
+      code: SyncCloseCode.unsupportedVersion,
+      reason: `unsupported envelope version ${data[0]}: this node speaks sync v${ENVELOPE_VERSION}; upgrade the older node`,
+    };
   }
   const body = data.subarray(HEADER);
   if (data[1] === FRAME_CONTROL) {

@@ -8,7 +8,7 @@
  * (a reflected client proof is not a server proof), not in another workspace
  * or protocol version. Encoded as a JSON array: unambiguous field boundaries.
  */
-export const HANDSHAKE_LABEL = "musher-sync/1 handshake";
+export const HANDSHAKE_LABEL = "musher-sync/2 handshake";
 
 export interface HandshakeParams {
   workspace: string;
