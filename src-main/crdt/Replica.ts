@@ -151,12 +151,16 @@ export class Replica {
    * The maximal changes of an equivocating `author` held here: every change
    * of it is one of them or in their causal past. At an unforked seq the one
    * change is in the past of every later one (the seq rule), so only forked
-   * seqs need the causal index. null when there are more than `cap`.
+   * seqs need the causal index. null when there are more than `cap` tips or
+   * more than `cap` forked seqs: each forked seq may cost a walk of the
+   * history above it, so the work is bounded at cap × history (the caller
+   * then falls back to sending the author's changes from its first fork).
    */
   authorTips(author: string, cap: number): string[] | null {
     const max = this.store.authorSeqs().get(author) ?? 0;
     const tips = this.store.changesBySeq(author, max);
     const forked = this.store.forkedSeqs(author).filter((s) => s < max);
+    if (forked.length > cap) return null;
     for (let i = forked.length - 1; i >= 0; i--) {
       for (const x of this.store.changesBySeq(author, forked[i]!)) {
         if (!this.causal.heldBy(tips, x)) tips.push(x);

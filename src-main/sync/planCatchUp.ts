@@ -33,6 +33,7 @@
 import { decodeChange } from "../crdt/changeCodec";
 import type { Replica } from "../crdt/Replica";
 import { sortInSlices } from "./sortInSlices";
+import { MAX_FORK_TIPS } from "./SyncMessage";
 import { TimeSlicer } from "./TimeSlicer";
 
 type Key = { wall: number; logical: number; id: string };
@@ -73,7 +74,8 @@ export async function planCatchUp(replica: Replica, peerVec: ReadonlyMap<string,
     if (equivocators.has(author)) {
       const forked = replica.forkedSeqs(author).filter((s) => s < from);
       const tips = options.peerForks?.get(author);
-      if (tips && tips.every((t) => replica.hasChange(t))) {
+      // Each forked seq may cost a walk of the history above it: bounded like authorTips.
+      if (tips && forked.length <= MAX_FORK_TIPS && tips.every((t) => replica.hasChange(t))) {
         // The peer holds its tips' pasts: at forked seqs it has seen, send only the branches they lack.
         for (const s of forked) {
           for (const id of replica.changesBySeq(author, s)) if (!replica.heldBy(tips, id)) ids.add(id);
