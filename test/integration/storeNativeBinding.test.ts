@@ -5,7 +5,7 @@
  * openNodeStore → openDatabase path. Without a choice the node uses
  * better-sqlite3's own build (the Node one `npm ci` made).
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createNode } from "../../src-main/node/createNode";
 import { silentLogger } from "../../src-main/node/Logger";
 import { StoreError } from "../../src-main/store/StoreError";
+import { startServe } from "../support/startServe";
 
 const root = mkdtempSync(join(tmpdir(), "musher-native-binding-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -58,5 +59,26 @@ describe("createNode with a chosen SQLite native module", () => {
     expect((await refusedWith(missing, join(root, "also-never"))).message).toBe(`SQLite's native module ${missing} does not exist.`);
     expect((await refusedWith(missing, null)).message).toBe(`SQLite's native module ${missing} does not exist.`);
     expect(existsSync(join(root, "also-never"))).toBe(false);
+  });
+});
+
+describe("musher serve", () => {
+  it.skipIf(process.platform !== "linux")("runs on better-sqlite3's Node build, even with the desktop's variable set", async () => {
+    // Inherited by the child: the headless host must not read the Electron shell's choice.
+    process.env["MUSHER_SQLITE_BINDING"] = join(root, "x.node");
+    let serve;
+    try {
+      serve = await startServe();
+    } finally {
+      delete process.env["MUSHER_SQLITE_BINDING"];
+    }
+    try {
+      expect((await serve.call("story/create", { name: "on node" })).status).toBe(200);
+      const maps = readFileSync(`/proc/${serve.proc.pid}/maps`, "utf8");
+      expect(maps).toContain(realpathSync(nodeBuild));
+      expect(maps).not.toContain(".musher-electron");
+    } finally {
+      await serve.stop();
+    }
   });
 });
