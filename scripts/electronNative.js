@@ -78,9 +78,9 @@ export function electronNativeTarget(root, { platform = process.platform, arch =
   return { electronVersion, electronAbi, betterSqlite3Version, platform, arch, base, dir, file: join(dir, "better_sqlite3.node") };
 }
 
-/** Current = built for exactly these versions (the folder name says which). */
+/** Current = built for exactly these versions (the folder name says which) and registering Electron's ABI. */
 export function isElectronNativeCurrent(target) {
-  return existsSync(target.file);
+  return existsSync(target.file) && wrongAbi(target.file, target) === null;
 }
 
 /**

@@ -155,7 +155,13 @@ describe("ensureElectronNative", () => {
       ok: false,
       reason: `node-gyp: built for NODE_MODULE_VERSION ${process.versions.modules}, but Electron 45.4.1 needs 150`,
     });
-    expect(existsSync(electronNativeTarget(root).file)).toBe(false);
+    const target = electronNativeTarget(root);
+    expect(existsSync(target.file)).toBe(false);
+    // One put there by hand (or by an older script) is not current either: it gets rebuilt.
+    mkdirSync(target.dir, { recursive: true });
+    copyFileSync(nodeAbiBuild, target.file);
+    expect(isElectronNativeCurrent(target)).toBe(false);
+    rmSync(target.file);
     // The same file is accepted where it IS the runtime's ABI.
     writeFileSync(join(root, "node_modules", "electron", "abi_version"), process.versions.modules);
     expect(await ensureElectronNative(root, { builders: [copying("node-gyp")] })).toMatchObject({ ok: true, built: true });
