@@ -7,8 +7,11 @@
  * Runs only where Electron's binary is installed; elsewhere it is reported
  * as skipped with the reason. Each run gets its own userData directory
  * (MUSHER_USER_DATA), which also gives it its own single-instance lock.
+ * Like `npm start`, it first makes sure better-sqlite3 is built for
+ * Electron's ABI (scripts/electronNative.js; a build that cannot be made
+ * fails the run with the reason) and passes it as MUSHER_SQLITE_BINDING.
  */
-import { mkdtempSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, realpathSync, rmSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,6 +20,7 @@ import { boardSchema } from "../src-shared/Board";
 import { methodNames, type EventMessage } from "../src-shared/contract";
 import type { MusherBridge } from "../src-shared/MusherBridge";
 import { STAGES } from "../src-shared/stages";
+import { ensureElectronNative, SQLITE_BINDING_ENV } from "../scripts/electronNative.js";
 import { hasElectronBinary } from "./hasElectronBinary";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
@@ -38,16 +42,23 @@ type RendererGlobal = {
 let app: ElectronApplication;
 let page: Page;
 let userData: string;
+let electronSqlite: string;
 
 test.beforeAll(async () => {
   if (!binary.ok) return;
   if (!existsSync(join(repoRoot, "out", "main", "index.js"))) {
     throw new Error("out/main/index.js is missing: run `npm run build` before the Electron e2e");
   }
+  // A first build compiles SQLite from source: minutes, not the 60 s of a test.
+  test.setTimeout(20 * 60_000);
+  const native = await ensureElectronNative(repoRoot, { log: (line) => process.stdout.write(`electron e2e: ${line}\n`) });
+  if (!native.ok) throw new Error(`better-sqlite3 could not be built for Electron: ${native.reason} (then run \`npm run rebuild:electron\`)`);
+  electronSqlite = native.file;
   userData = mkdtempSync(join(tmpdir(), "musher-electron-e2e-"));
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== "ELECTRON_RUN_AS_NODE") env[k] = v;
   env["MUSHER_USER_DATA"] = userData;
+  env[SQLITE_BINDING_ENV] = electronSqlite;
   // Chromium refuses to start its OS sandbox as root (containers, CI).
   const args = process.getuid?.() === 0 ? ["--no-sandbox", repoRoot] : [repoRoot];
   app = await electron.launch({ executablePath: binary.executablePath, args, env, cwd: repoRoot });
@@ -63,6 +74,21 @@ test("shows the six columns of the board", async () => {
   for (const stage of STAGES) {
     await expect(page.getByTestId(`column-${stage.id}`)).toBeVisible();
   }
+});
+
+test("creates a story through the window and shows it in Backlog", async () => {
+  await page.getByTestId("new-story-input").fill("Desktop story");
+  await page.getByTestId("new-story-submit").click();
+  await expect(page.getByTestId("column-1_backlog")).toContainText("Desktop story");
+});
+
+test("runs SQLite from the Electron build of better-sqlite3, not the Node one", async () => {
+  test.skip(process.platform !== "linux", "reads the main process's /proc/<pid>/maps");
+  const pid = app.process().pid;
+  if (pid === undefined) throw new Error("the Electron main process has no pid");
+  const maps = readFileSync(`/proc/${pid}/maps`, "utf8");
+  expect(maps).toContain(realpathSync(electronSqlite));
+  expect(maps).not.toContain(join("better-sqlite3", "build", "Release", "better_sqlite3.node"));
 });
 
 test("exposes only window.musher to the renderer", async () => {

@@ -3,7 +3,7 @@
  * node_modules/electron/index.js resolves it (path.txt names the executable
  * under dist/, or under ELECTRON_OVERRIDE_DIST_PATH) — without requiring
  * that module, which would start a download when the binary is missing.
- * Mirrors `findElectronBinary` in scripts/start.js.
+ * Mirrors `findElectronBinary` in scripts/electronBinary.js.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";

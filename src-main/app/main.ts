@@ -4,16 +4,22 @@
  *
  * Order matters: userData is fixed before the single-instance lock (the lock
  * lives in it); security policy and IPC exist before the first window loads;
- * the node is closed before the process quits.
+ * the node is closed before the process quits. The store opens with the
+ * better-sqlite3 build for Electron's ABI (chooseSqliteBinding); any failure
+ * to start is ONE dialog (describeStartupFailure), then a non-zero exit —
+ * before any window exists, so never a blank one.
  */
 import { fileURLToPath } from "node:url";
 import { app, dialog, Menu, type BrowserWindow } from "electron";
 import { createNode, type MusherNode } from "../node/createNode";
 import { createLogger } from "../node/Logger";
 import { applySecurityPolicy } from "./applySecurityPolicy";
+import { chooseSqliteBinding, electronBuildPath, SQLITE_BINDING_ENV } from "./chooseSqliteBinding";
 import { closeNodeBeforeQuit } from "./closeNodeBeforeQuit";
 import { createAppMenu } from "./createAppMenu";
 import { createMainWindow } from "./createMainWindow";
+import { describeStartupFailure } from "./describeStartupFailure";
+import { readPackageVersion } from "./readPackageVersion";
 import { registerIpc } from "./registerIpc";
 import { resolveRendererSource } from "./resolveRendererSource";
 import { userDataOverride } from "./userDataOverride";
@@ -52,10 +58,32 @@ async function start(): Promise<void> {
   applySecurityPolicy(source, log);
   Menu.setApplicationMenu(createAppMenu(process.platform, app.isPackaged));
 
-  const node: MusherNode = await createNode({ dataDir: app.getPath("userData"), host: "electron", log });
+  const sqlite = chooseSqliteBinding({
+    isPackaged: app.isPackaged,
+    envPath: process.env[SQLITE_BINDING_ENV],
+    conventionalPath: () =>
+      electronBuildPath({
+        appPath: app.getAppPath(),
+        electronVersion: process.versions.electron,
+        betterSqlite3Version: readPackageVersion(app.getAppPath(), "better-sqlite3"),
+        platform: process.platform,
+        arch: process.arch,
+      }),
+  });
+  const node: MusherNode = await createNode({
+    dataDir: app.getPath("userData"),
+    host: "electron",
+    log,
+    ...(sqlite.kind === "file" ? { sqliteBinding: sqlite.path } : {}),
+  });
   closeNodeBeforeQuit(node);
   registerIpc({ node, source, windows: () => windows });
-  log.info("node started", { nodeId: node.info.nodeId, version: node.info.version, renderer: source.kind });
+  log.info("node started", {
+    nodeId: node.info.nodeId,
+    version: node.info.version,
+    renderer: source.kind,
+    sqlite: sqlite.kind === "file" ? { from: sqlite.from, path: sqlite.path } : "bundled",
+  });
 
   app.on("activate", () => {
     if (windows.size === 0) openWindow();
@@ -82,8 +110,9 @@ function main(): void {
 
   start().catch((err: unknown) => {
     log.error("Musher failed to start", { err });
-    const detail = err instanceof Error ? err.message : String(err);
-    if (app.isReady()) dialog.showErrorBox("Musher failed to start", detail);
+    const failure = describeStartupFailure(err, { isPackaged: app.isPackaged, electronVersion: process.versions.electron });
+    // Before "ready" Electron prints it to stderr instead (Linux) — still one message.
+    dialog.showErrorBox(failure.title, failure.message);
     app.exit(1);
   });
 }

@@ -46,6 +46,13 @@ export interface NodeOptions {
   rendezvous?: string[];
   /** Node keys (hex) allowed to sync with this node; none = open mesh (see README, Sync). */
   trustedKeys?: string[];
+  /**
+   * Absolute path of a better-sqlite3 native module built for the running
+   * runtime. The Electron shell passes its Electron-ABI build; `musher serve`
+   * and tests pass nothing and get better-sqlite3's own (Node) build. One
+   * that cannot load rejects with StoreError("native_binding").
+   */
+  sqliteBinding?: string;
 }
 
 export interface MusherNode {
@@ -66,7 +73,11 @@ export interface MusherNode {
 export async function createNode(options: NodeOptions): Promise<MusherNode> {
   const log = options.log ?? createLogger();
   const events = new Emitter<EventMessage>((err) => log.error("event listener failed", { err }));
-  const persisted = options.dataDir === null ? null : openNodeStore({ dataDir: options.dataDir, ...(options.workspaceId !== undefined ? { workspaceId: options.workspaceId } : {}) });
+  const binding = options.sqliteBinding !== undefined ? { nativeBinding: options.sqliteBinding } : {};
+  const persisted =
+    options.dataDir === null
+      ? null
+      : openNodeStore({ dataDir: options.dataDir, ...binding, ...(options.workspaceId !== undefined ? { workspaceId: options.workspaceId } : {}) });
   if (persisted) {
     try {
       rederiveAfterUpgrade(persisted, log);
@@ -79,7 +90,7 @@ export async function createNode(options: NodeOptions): Promise<MusherNode> {
   const workspaceId = persisted?.workspaceId ?? options.workspaceId ?? newWorkspaceId();
   // One SQLite database holds the log, the board and the memory tables, so
   // one transaction covers everything a change writes (in memory for tests).
-  const db = persisted?.db ?? openMemoryDatabase();
+  const db = persisted?.db ?? openMemoryDatabase(options.sqliteBinding);
   const tables = new SqliteMemoryTables(db);
   const memoryReducer = new MemoryReducer(tables);
   const replica = new Replica({

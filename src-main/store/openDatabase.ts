@@ -17,10 +17,15 @@
  *   an OS crash or power loss (NORMAL would survive only the former). The
  *   cost is one fsync per transaction: per local edit, and per ingest chunk
  *   (hundreds of changes), see docs/ARCHITECTURE.md "Storage".
+ * - Native module: every connection uses `nativeBinding` when given (checked
+ *   by loadSqliteBinding first, so a module that cannot load is a
+ *   StoreError("native_binding") before any file is touched), else
+ *   better-sqlite3's own build.
  */
 import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readSync, renameSync, rmSync, statSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { loadSqliteBinding } from "./loadSqliteBinding";
 import { migrate, MUSHER_APPLICATION_ID, SCHEMA_VERSION } from "./migrations";
 import { StoreError } from "./StoreError";
 
@@ -32,16 +37,19 @@ export interface OpenDatabaseOptions {
   create: boolean;
   /** Runs inside the creating transaction of a NEW database only. */
   init?: (db: Database.Database) => void;
+  /** Absolute path of a better_sqlite3.node built for the running runtime; absent = better-sqlite3's own build. */
+  nativeBinding?: string;
 }
 
 export function openDatabase(file: string, options: OpenDatabaseOptions): Database.Database {
+  const binding = bindingOptions(options.nativeBinding);
   if (!existsSync(file)) {
     if (!options.create) throw new StoreError("missing", `${file} does not exist: no Musher data there yet`);
-    createDatabase(file, options.init);
+    createDatabase(file, options.init, binding);
   } else {
-    inspect(file);
+    inspect(file, binding);
   }
-  const db = new Database(file, { fileMustExist: true });
+  const db = new Database(file, { ...binding, fileMustExist: true });
   try {
     configure(db);
     migrate(db);
@@ -53,11 +61,16 @@ export function openDatabase(file: string, options: OpenDatabaseOptions): Databa
 }
 
 /** A private in-memory database with the current schema (nodes with `dataDir: null`: tests). */
-export function openMemoryDatabase(): Database.Database {
-  const db = new Database(":memory:");
+export function openMemoryDatabase(nativeBinding?: string): Database.Database {
+  const db = new Database(":memory:", bindingOptions(nativeBinding));
   db.pragma(`application_id = ${MUSHER_APPLICATION_ID}`);
   migrate(db);
   return db;
+}
+
+/** better-sqlite3 options selecting the native module (none: its default build). */
+function bindingOptions(nativeBinding: string | undefined): Database.Options {
+  return nativeBinding === undefined ? {} : { nativeBinding: loadSqliteBinding(nativeBinding) };
 }
 
 function configure(db: Database.Database): void {
@@ -69,7 +82,7 @@ function configure(db: Database.Database): void {
 }
 
 /** Everything here reads; nothing writes to `file` or creates files beside it except SQLite's own -shm. */
-function inspect(file: string): void {
+function inspect(file: string, binding: Database.Options): void {
   if (statSync(file).size === 0) throw new StoreError("not_musher", `${file} is an empty file, not a Musher database. ${AWAY}.`);
   const header = Buffer.alloc(SQLITE_HEADER.length);
   const fd = openSync(file, "r");
@@ -81,7 +94,7 @@ function inspect(file: string): void {
   if (!header.equals(SQLITE_HEADER)) throw new StoreError("not_musher", `${file} is not a SQLite database, so not a Musher database. ${AWAY}.`);
   let db: Database.Database;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
+    db = new Database(file, { ...binding, readonly: true, fileMustExist: true });
   } catch (err) {
     throw corrupt(file, err);
   }
@@ -122,11 +135,11 @@ function corrupt(file: string, err: unknown): StoreError {
   );
 }
 
-function createDatabase(file: string, init: ((db: Database.Database) => void) | undefined): void {
+function createDatabase(file: string, init: ((db: Database.Database) => void) | undefined, binding: Database.Options): void {
   const tmp = `${file}.new`;
   // A leftover from a crash during an earlier creation: ours by name, never complete.
   for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`, `${tmp}-journal`]) rmSync(f, { force: true });
-  const db = new Database(tmp);
+  const db = new Database(tmp, binding);
   try {
     configure(db);
     db.pragma(`application_id = ${MUSHER_APPLICATION_ID}`);

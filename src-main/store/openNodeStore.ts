@@ -22,6 +22,7 @@ import { join } from "node:path";
 import type Database from "better-sqlite3";
 import { z } from "zod";
 import { generateIdentity, identityFromSeed, type Identity } from "../crdt/Identity";
+import { loadSqliteBinding } from "./loadSqliteBinding";
 import { openDatabase } from "./openDatabase";
 import { SqliteReplicaStore } from "./SqliteReplicaStore";
 import { StoreError } from "./StoreError";
@@ -39,6 +40,8 @@ export interface NodeStore {
   readonly store: SqliteReplicaStore;
   readonly identity: Identity;
   readonly workspaceId: string;
+  /** The better-sqlite3 build this store was opened with (scratch databases, e.g. rebuild's, must use it too). */
+  readonly nativeBinding?: string;
   close(): void;
 }
 
@@ -48,6 +51,8 @@ export interface OpenNodeStoreOptions {
   workspaceId?: string;
   /** false: a missing database is an error (export, rebuild). Default true. */
   create?: boolean;
+  /** Absolute path of a better_sqlite3.node built for the running runtime; absent = better-sqlite3's own build. */
+  nativeBinding?: string;
 }
 
 export function newWorkspaceId(): string {
@@ -56,10 +61,13 @@ export function newWorkspaceId(): string {
 
 export function openNodeStore(options: OpenNodeStoreOptions): NodeStore {
   const create = options.create ?? true;
+  // A native module that cannot load fails here, before the data dir is made.
+  if (options.nativeBinding !== undefined) loadSqliteBinding(options.nativeBinding);
   if (create) mkdirSync(options.dataDir, { recursive: true });
   const file = join(options.dataDir, DATABASE_FILE);
   const db = openDatabase(file, {
     create,
+    ...(options.nativeBinding !== undefined ? { nativeBinding: options.nativeBinding } : {}),
     init: (fresh) => {
       const put = fresh.prepare<[string, string]>("INSERT INTO meta (key, value) VALUES (?, ?)");
       put.run("node_seed", Buffer.from(generateIdentity().seed).toString("hex"));
@@ -81,7 +89,7 @@ export function openNodeStore(options: OpenNodeStoreOptions): NodeStore {
       );
     }
     const identity = identityFromSeed(Buffer.from(seed, "hex"));
-    return { file, db, store: new SqliteReplicaStore(db), identity, workspaceId, close: () => db.close() };
+    return { file, db, store: new SqliteReplicaStore(db), identity, workspaceId, ...(options.nativeBinding !== undefined ? { nativeBinding: options.nativeBinding } : {}), close: () => db.close() };
   } catch (err) {
     db.close();
     throw err;

@@ -67,7 +67,7 @@ export interface RebuildOptions {
 
 export function rebuildState(node: NodeStore, options: RebuildOptions): RebuildReport {
   // Replayed into a scratch in-memory database through the same reducers a node runs.
-  const scratch = openMemoryDatabase();
+  const scratch = openMemoryDatabase(node.nativeBinding);
   try {
     return replay(node, scratch, options);
   } finally {
