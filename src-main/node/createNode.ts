@@ -45,6 +45,8 @@ export interface NodeOptions {
   rendezvous?: string[];
   /** Node keys (hex) allowed to sync with this node; none = open mesh (see README, Sync). */
   trustedKeys?: string[];
+  /** Change-time silence after which another member takes over segmenting a session (default: env, then 30 min). */
+  segmenterTtlMs?: number;
 }
 
 export interface MusherNode {
@@ -90,6 +92,7 @@ export async function createNode(options: NodeOptions): Promise<MusherNode> {
       return rec !== undefined && rec.deleted === null;
     },
     logger: log.child({ svc: "memory" }),
+    segmenterTtlMs: options.segmenterTtlMs,
   });
   const sync = attachSync({
     replica,

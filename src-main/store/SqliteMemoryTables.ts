@@ -7,6 +7,11 @@
  * - `memory_docs` holds exactly the searchable documents — buffered messages
  *   and effective, visible memcells — and `memory_fts` indexes exactly those
  *   rows (external content, kept in step here, in the same transaction);
+ *   a memcell's document carries its messages' full text (`cellText`), so
+ *   every word ever said is findable exactly once: in its buffered message
+ *   or in the one effective memcell that holds it;
+ * - `session_activity` holds, per session and author, the latest change
+ *   time of their writes (max: commutative) — what the takeover rule reads;
  * - `messages.cell` / `memcells.effective` / `memcells.hidden` mirror the
  *   records, so listing and search filter with indexes, never JSON;
  * - reads decode fresh objects; prepared statements belong to the instance.
@@ -24,7 +29,9 @@ import {
   type MessageRecord,
   type SessionRecord,
 } from "../memory/MemoryTables";
-import { snippetOf } from "../memory/snippetOf";
+import { markedRanges, unusedMarkers } from "../memory/markedRanges";
+import type { SessionActivity } from "../memory/segmenterTakeover";
+import { snippetOf, type TextRange } from "../memory/snippetOf";
 import { tokenize } from "../memory/tokenize";
 
 interface MessageRow {
@@ -49,8 +56,15 @@ interface HitRow {
 
 interface DocRow {
   id: number;
+  ref: string;
   title: string;
   body: string;
+  text: string;
+}
+
+interface MarkedRow {
+  body: string;
+  text: string;
 }
 
 const MESSAGE_COLUMNS = "id, session, ts, sender, role, content, creators, cell";
@@ -79,17 +93,27 @@ function prepare(db: Database.Database) {
     effectiveCells: db.prepare<[string], { record: string; effective: number }>(
       "SELECT record, effective FROM memcells WHERE session = ? AND effective = 1 ORDER BY started_at, id",
     ),
-    docByRef: db.prepare<[string], DocRow>("SELECT id, title, body FROM memory_docs WHERE ref = ?"),
-    docInsert: db.prepare<[string, string, string, number, string, string]>(
-      "INSERT INTO memory_docs (kind, ref, session, ts, title, body) VALUES (?, ?, ?, ?, ?, ?)",
+    docByRef: db.prepare<[string], DocRow>("SELECT id, ref, title, body, text FROM memory_docs WHERE ref = ?"),
+    docInsert: db.prepare<[string, string, string, number, string, string, string]>(
+      "INSERT INTO memory_docs (kind, ref, session, ts, title, body, text) VALUES (?, ?, ?, ?, ?, ?, ?)",
     ),
     docDelete: db.prepare<[number]>("DELETE FROM memory_docs WHERE id = ?"),
-    ftsInsert: db.prepare<[number | bigint, string, string]>("INSERT INTO memory_fts (rowid, title, body) VALUES (?, ?, ?)"),
-    ftsDelete: db.prepare<[number, string, string]>("INSERT INTO memory_fts (memory_fts, rowid, title, body) VALUES ('delete', ?, ?, ?)"),
-    docText: db.prepare<[number], { title: string; body: string }>("SELECT title, body FROM memory_docs WHERE id = ?"),
+    ftsInsert: db.prepare<[number | bigint, string, string, string]>("INSERT INTO memory_fts (rowid, title, body, text) VALUES (?, ?, ?, ?)"),
+    ftsDelete: db.prepare<[number, string, string, string]>(
+      "INSERT INTO memory_fts (memory_fts, rowid, title, body, text) VALUES ('delete', ?, ?, ?, ?)",
+    ),
+    docById: db.prepare<[number], DocRow>("SELECT id, ref, title, body, text FROM memory_docs WHERE id = ?"),
+    // One document's columns with the matched tokens wrapped in markers (the hits shown only).
+    marked: db.prepare<[{ match: string; id: number; open: string; close: string }], MarkedRow>(
+      "SELECT highlight(memory_fts, 1, @open, @close) AS body, highlight(memory_fts, 2, @open, @close) AS text FROM memory_fts WHERE memory_fts MATCH @match AND rowid = @id",
+    ),
+    activity: db.prepare<[string], SessionActivity>("SELECT author, wrote, added FROM session_activity WHERE session = ? ORDER BY author"),
+    noteActivity: db.prepare<[string, string, number, number | null]>(`
+      INSERT INTO session_activity (session, author, wrote, added) VALUES (?, ?, ?, ?)
+      ON CONFLICT (session, author) DO UPDATE SET wrote = max(wrote, excluded.wrote), added = max(coalesce(added, excluded.added), coalesce(excluded.added, added))`),
     // Only ids and sort keys here: the texts of the few hits shown are read afterwards.
     search: db.prepare<[{ match: string; story: string | null; limit: number }], HitRow>(`
-      SELECT d.id AS id, d.kind AS kind, d.ref AS ref, d.session AS session, d.ts AS ts, -bm25(memory_fts, 3.0, 1.0) AS score
+      SELECT d.id AS id, d.kind AS kind, d.ref AS ref, d.session AS session, d.ts AS ts, -bm25(memory_fts, 3.0, 1.0, 1.0) AS score
       FROM memory_fts
       JOIN memory_docs d ON d.id = memory_fts.rowid
       JOIN sessions s ON s.id = d.session
@@ -164,11 +188,20 @@ export class SqliteMemoryTables implements MemoryTables {
     const hidden = isCellHidden(record);
     this.q.putCell.run(record.id, record.sessionId, record.effective ? 1 : 0, hidden ? 1 : 0, record.startedAt, record.endedAt, JSON.stringify(record));
     // Searchable while effective and visible; re-indexed when its text changes.
+    // (Its messages, hence its full text, are fixed by its id.)
     const doc = this.q.docByRef.get(record.id);
     const searchable = record.effective && !hidden;
     if (doc !== undefined && searchable && doc.title === record.title && doc.body === record.content) return;
     if (doc !== undefined) this.removeDoc(record.id);
-    if (searchable) this.addDoc("c", record.id, record.sessionId, record.endedAt, record.title, record.content);
+    if (searchable) this.addDoc("c", record.id, record.sessionId, record.endedAt, record.title, record.content, cellText(this.cellMessages(record)));
+  }
+
+  noteActivity(sessionId: string, author: string, at: number, added: boolean): void {
+    this.q.noteActivity.run(sessionId, author, at, added ? at : null);
+  }
+
+  sessionActivity(sessionId: string): SessionActivity[] {
+    return this.q.activity.all(sessionId);
   }
 
   sessionMemCells(sessionId: string): MemCellRecord[] {
@@ -182,41 +215,90 @@ export class SqliteMemoryTables implements MemoryTables {
   search(query: string, options: MemorySearchOptions): MemoryHit[] {
     const match = toFtsQuery(query);
     if (match === null) return [];
-    const terms = tokenize(query);
     return this.q.search.all({ match, story: options.storyId ?? null, limit: options.limit }).map((row) => {
       const session = this.getSession(row.session);
-      const text = this.q.docText.get(row.id);
       const message = row.kind === "m" ? this.getMessage(row.ref)?.message : undefined;
-      const body = message?.content ?? text?.body ?? "";
       const hit: MemoryHit = {
         kind: row.kind === "c" ? "memcell" : "message",
         id: row.ref,
         sessionId: row.session,
         sessionTitle: session?.title ?? "",
-        title: message === undefined ? (text?.title ?? "") : clip(`${message.senderId}: ${firstLine(message.content)}`, 80),
-        snippet: snippetOf(body, terms),
+        title: "",
+        snippet: "",
+        matches: [],
         score: Math.round(row.score * 1000) / 1000,
         timestamp: row.ts,
       };
+      Object.assign(hit, message === undefined ? this.cellExcerpt(match, row.id) : this.messageExcerpt(match, row.id, message));
       if (session !== undefined && session.storyId !== null) hit.storyId = session.storyId;
       return hit;
     });
   }
 
-  private addMessageDoc(m: Message): void {
-    this.addDoc("m", m.id, m.sessionId, m.timestamp, "", `${m.senderId} ${m.content}`);
+  /**
+   * A memcell hit: cut from its content where the words are there, else
+   * from the one message that holds them (named in `messageId`).
+   */
+  private cellExcerpt(match: string, docId: number): Pick<MemoryHit, "title" | "snippet" | "matches" | "messageId"> {
+    const doc = this.q.docById.get(docId);
+    if (doc === undefined) return { title: "", snippet: "", matches: [] };
+    const marked = this.markedDoc(match, doc);
+    if (marked.body.ranges.length > 0 || marked.text.ranges.length === 0) return { title: doc.title, ...snippetOf(doc.body, marked.body.ranges) };
+    const cell = this.getMemCell(doc.ref);
+    const first = marked.text.ranges[0]!.start;
+    // Walk the messages as `cellText` joined them, to the one holding the first match.
+    let offset = 0;
+    for (const m of cell === undefined ? [] : this.cellMessages(cell)) {
+      const line = messageLine(m);
+      const end = offset + line.length;
+      if (first < end) {
+        const inLine = marked.text.ranges.filter((r) => r.start >= offset && r.end <= end).map((r) => ({ start: r.start - offset, end: r.end - offset }));
+        return { title: doc.title, messageId: m.id, ...snippetOf(line, inLine) };
+      }
+      offset = end + 1;
+    }
+    return { title: doc.title, ...snippetOf(doc.body, []) };
   }
 
-  private addDoc(kind: "c" | "m", ref: string, session: string, ts: number, title: string, body: string): void {
-    const { lastInsertRowid } = this.q.docInsert.run(kind, ref, session, ts, title, body);
-    this.q.ftsInsert.run(lastInsertRowid, title, body);
+  /** A buffered message's hit: "sender: first line" as title, the snippet from its content. */
+  private messageExcerpt(match: string, docId: number, message: Message): Pick<MemoryHit, "title" | "snippet" | "matches"> {
+    const title = clip(`${message.senderId}: ${firstLine(message.content)}`, 80);
+    const doc = this.q.docById.get(docId);
+    if (doc === undefined) return { title, ...snippetOf(message.content, []) };
+    // The document body is "sender content": drop the sender prefix from the ranges.
+    const skip = message.senderId.length + 1;
+    const ranges = this.markedDoc(match, doc)
+      .body.ranges.filter((r) => r.start >= skip)
+      .map((r) => ({ start: r.start - skip, end: r.end - skip }));
+    return { title, ...snippetOf(message.content, ranges) };
+  }
+
+  /** The body's and text's match ranges, by FTS5 `highlight()` (none when no free markers exist). */
+  private markedDoc(match: string, doc: DocRow): { body: { ranges: TextRange[] }; text: { ranges: TextRange[] } } {
+    const markers = unusedMarkers([doc.body, doc.text]);
+    const row = markers === null ? undefined : this.q.marked.get({ match, id: doc.id, ...markers });
+    if (markers === null || row === undefined) return { body: { ranges: [] }, text: { ranges: [] } };
+    return { body: markedRanges(row.body, markers), text: markedRanges(row.text, markers) };
+  }
+
+  private cellMessages(record: MemCellRecord): Message[] {
+    return record.messageIds.map((id) => this.getMessage(id)?.message).filter((m): m is Message => m !== undefined);
+  }
+
+  private addMessageDoc(m: Message): void {
+    this.addDoc("m", m.id, m.sessionId, m.timestamp, "", `${m.senderId} ${m.content}`, "");
+  }
+
+  private addDoc(kind: "c" | "m", ref: string, session: string, ts: number, title: string, body: string, text: string): void {
+    const { lastInsertRowid } = this.q.docInsert.run(kind, ref, session, ts, title, body, text);
+    this.q.ftsInsert.run(lastInsertRowid, title, body, text);
   }
 
   /** External-content FTS5: a delete must name the indexed values. */
   private removeDoc(ref: string): void {
     const doc = this.q.docByRef.get(ref);
     if (doc === undefined) return;
-    this.q.ftsDelete.run(doc.id, doc.title, doc.body);
+    this.q.ftsDelete.run(doc.id, doc.title, doc.body, doc.text);
     this.q.docDelete.run(doc.id);
   }
 }
@@ -230,6 +312,19 @@ export function toFtsQuery(query: string): string | null {
   const terms = [...new Set(tokenize(query))];
   if (terms.length === 0) return null;
   return terms.map((t, i) => `"${t.replaceAll('"', '""')}"${i === terms.length - 1 ? "*" : ""}`).join(" OR ");
+}
+
+/**
+ * A memcell's searchable full text: one "sender: content" per message, in
+ * `messageIds` order, joined by "\n" — the same as the migration that
+ * back-filled it (store/migrations.ts), so old and new rows agree.
+ */
+export function cellText(messages: readonly Message[]): string {
+  return messages.map(messageLine).join("\n");
+}
+
+function messageLine(m: Message): string {
+  return `${m.senderId}: ${m.content}`;
 }
 
 function toMessageRecord(row: MessageRow): MessageRecord {

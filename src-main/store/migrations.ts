@@ -34,6 +34,21 @@
  *   message leaves the documents when a memcell takes it (and comes back if
  *   that memcell loses), a memcell when it is hidden or loses; so a common
  *   word matches only what can be shown, not the whole history.
+ *
+ * Layout (memory search v2 — appended, so it runs after whatever migration
+ * precedes it; it depends only on the v2 memory tables and `changes`):
+ * - `memory_docs.text`: a memcell document's FULL message text (its messages
+ *   in `messageIds` order, one `sender: content` per message, joined by
+ *   "\n"; '' for a buffered message's document). A memcell is still one
+ *   document, so a common word matches about one document per memcell, not
+ *   one per message; but no word of a memorized message is lost to the
+ *   digest's cuts;
+ * - `memory_fts` re-created with a third column over `text` and the
+ *   `porter unicode61 remove_diacritics 2` tokenizer (word forms: reconnect /
+ *   reconnecting / reconnected), re-indexed from the rows;
+ * - `session_activity`: per session and author, the latest change time
+ *   (`wrote`: any session/msg/cell/segmenter op; `added`: msg ops only) —
+ *   what the segmenter takeover rule reads. Back-filled from the log.
  */
 import type Database from "better-sqlite3";
 
@@ -108,7 +123,40 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
       CREATE VIRTUAL TABLE memory_fts USING fts5 (title, body, content = 'memory_docs', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2');
     `),
+  migrateMemorySearch,
 ];
+
+/** Memory search v2 (see the header): full message text, stemming, session activity. */
+function migrateMemorySearch(db: Database.Database): void {
+  db.exec(`
+    DROP TABLE memory_fts;
+    ALTER TABLE memory_docs ADD COLUMN text TEXT NOT NULL DEFAULT '';
+    UPDATE memory_docs SET text = (
+      SELECT coalesce(group_concat(m.sender || ': ' || m.content, char(10) ORDER BY j.key), '')
+      FROM memcells c, json_each(c.record, '$.messageIds') j JOIN messages m ON m.id = j.value
+      WHERE c.id = memory_docs.ref
+    ) WHERE kind = 'c';
+    CREATE VIRTUAL TABLE memory_fts USING fts5 (
+      title, body, text, content = 'memory_docs', content_rowid = 'id', tokenize = 'porter unicode61 remove_diacritics 2'
+    );
+    INSERT INTO memory_fts (memory_fts) VALUES ('rebuild');
+    CREATE TABLE session_activity (
+      session TEXT NOT NULL,
+      author TEXT NOT NULL,
+      wrote INTEGER NOT NULL,
+      added INTEGER,
+      PRIMARY KEY (session, author)
+    ) STRICT, WITHOUT ROWID;
+    -- A stored change is 0x01, a 64-byte signature, then its canonical JSON body.
+    INSERT INTO session_activity (session, author, wrote, added)
+      SELECT json_extract(o.value, '$.session'), c.author, max(c.clock_wall),
+             max(CASE WHEN json_extract(o.value, '$.t') = 'msg' THEN c.clock_wall END)
+      FROM changes c, json_each(CAST(substr(c.bytes, 66) AS TEXT), '$.ops') o
+      WHERE json_extract(o.value, '$.t') IN ('session', 'msg', 'cell', 'segmenter')
+        AND json_extract(o.value, '$.session') IN (SELECT id FROM sessions)
+      GROUP BY 1, 2;
+  `);
+}
 
 /** The schema version this build writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
