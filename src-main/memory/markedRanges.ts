@@ -13,8 +13,11 @@ import type { TextRange } from "./snippetOf";
 const PUA_FIRST = 0xe000;
 const PUA_LAST = 0xf8ff;
 
+const ANY_PUA = /[\ue000-\uf8ff]/;
+
 /** Two characters absent from every text given, or null (a text holding the whole PUA: no marks). */
 export function unusedMarkers(texts: readonly string[]): { open: string; close: string } | null {
+  if (!texts.some((t) => ANY_PUA.test(t))) return { open: String.fromCharCode(PUA_FIRST), close: String.fromCharCode(PUA_FIRST + 1) };
   const used = new Set<number>();
   for (const text of texts) {
     for (let i = 0; i < text.length; i++) {
@@ -27,17 +30,18 @@ export function unusedMarkers(texts: readonly string[]): { open: string; close: 
   return free.length === 2 ? { open: free[0]!, close: free[1]! } : null;
 }
 
-/** The text without the markers, and the ranges they enclosed (in the unmarked text). */
-export function markedRanges(marked: string, markers: { open: string; close: string }): { text: string; ranges: TextRange[] } {
-  let text = "";
+/** The ranges the markers enclosed, in the text without them. */
+export function markedRanges(marked: string, markers: { open: string; close: string }): TextRange[] {
   const ranges: TextRange[] = [];
-  let open = -1;
-  for (const ch of marked) {
-    if (ch === markers.open) open = text.length;
-    else if (ch === markers.close) {
-      if (open >= 0 && text.length > open) ranges.push({ start: open, end: text.length });
-      open = -1;
-    } else text += ch;
+  let seen = 0; // marker characters before the current position
+  for (let at = marked.indexOf(markers.open); at >= 0; at = marked.indexOf(markers.open, at + 1)) {
+    const close = marked.indexOf(markers.close, at + 1);
+    if (close < 0) break;
+    const start = at - seen;
+    const end = close - seen - 1;
+    if (end > start) ranges.push({ start, end });
+    seen += 2;
+    at = close;
   }
-  return { text, ranges };
+  return ranges;
 }

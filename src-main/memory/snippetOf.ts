@@ -13,7 +13,14 @@ export interface TextRange {
   end: number;
 }
 
-export function snippetOf(text: string, ranges: readonly TextRange[], chars = 160): { snippet: string; matches: TextRange[] } {
+export function snippetOf(whole: string, wholeRanges: readonly TextRange[], chars = 160): { snippet: string; matches: TextRange[] } {
+  // Only a window around the first match is looked at: a long text costs no more than a short one.
+  const from = Math.max(0, (wholeRanges[0]?.start ?? 0) - chars);
+  const to = Math.min(whole.length, from + 3 * chars);
+  const text = whole.slice(from, to);
+  const ranges = wholeRanges.filter((r) => r.start >= from && r.end <= to).map((r) => ({ start: r.start - from, end: r.end - from }));
+  const cutBefore = from > 0;
+  const cutAfter = to < whole.length;
   // Flatten whitespace, remembering where each input offset lands.
   const at = new Int32Array(text.length + 1);
   let flat = "";
@@ -35,13 +42,13 @@ export function snippetOf(text: string, ranges: readonly TextRange[], chars = 16
   const first = mapped[0]?.start ?? 0;
   let start = Math.max(0, first - chars / 4);
   // Start at a word, not inside one.
-  if (start > 0) {
+  if (start > 0 || cutBefore) {
     const gap = flat.indexOf(" ", start);
     start = gap >= 0 && gap < first ? gap + 1 : Math.min(start, first);
   }
   const end = Math.min(flat.length, start + chars);
-  const lead = start > 0 ? "…" : "";
-  const snippet = lead + flat.slice(start, end) + (end < flat.length ? "…" : "");
+  const lead = start > 0 || cutBefore ? "…" : "";
+  const snippet = lead + flat.slice(start, end) + (end < flat.length || cutAfter ? "…" : "");
   const matches = mapped
     .filter((r) => r.start < end && r.end > start)
     .map((r) => ({ start: Math.max(r.start, start) - start + lead.length, end: Math.min(r.end, end) - start + lead.length }));

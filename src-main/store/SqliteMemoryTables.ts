@@ -63,6 +63,7 @@ interface DocRow {
 }
 
 interface MarkedRow {
+  id: number;
   body: string;
   text: string;
 }
@@ -103,9 +104,12 @@ function prepare(db: Database.Database) {
       "INSERT INTO memory_fts (memory_fts, rowid, title, body, text) VALUES ('delete', ?, ?, ?, ?)",
     ),
     docById: db.prepare<[number], DocRow>("SELECT id, ref, title, body, text FROM memory_docs WHERE id = ?"),
-    // One document's columns with the matched tokens wrapped in markers (the hits shown only).
-    marked: db.prepare<[{ match: string; id: number; open: string; close: string }], MarkedRow>(
-      "SELECT highlight(memory_fts, 1, @open, @close) AS body, highlight(memory_fts, 2, @open, @close) AS text FROM memory_fts WHERE memory_fts MATCH @match AND rowid = @id",
+    // The hits' columns with the matched tokens wrapped in markers.
+    marked: db.prepare<[{ match: string; ids: string; open: string; close: string }], MarkedRow>(
+      "SELECT rowid AS id, highlight(memory_fts, 1, @open, @close) AS body, highlight(memory_fts, 2, @open, @close) AS text FROM memory_fts WHERE memory_fts MATCH @match AND +rowid IN (SELECT value FROM json_each(@ids))",
+    ),
+    messageLines: db.prepare<[string], { id: string; sender: string; content: string }>(
+      "SELECT m.id AS id, m.sender AS sender, m.content AS content FROM json_each(?) j JOIN messages m ON m.id = j.value ORDER BY j.key",
     ),
     activity: db.prepare<[string], SessionActivity>("SELECT author, wrote, added FROM session_activity WHERE session = ? ORDER BY author"),
     noteActivity: db.prepare<[string, string, number, number | null]>(`
@@ -193,7 +197,7 @@ export class SqliteMemoryTables implements MemoryTables {
     const searchable = record.effective && !hidden;
     if (doc !== undefined && searchable && doc.title === record.title && doc.body === record.content) return;
     if (doc !== undefined) this.removeDoc(record.id);
-    if (searchable) this.addDoc("c", record.id, record.sessionId, record.endedAt, record.title, record.content, cellText(this.cellMessages(record)));
+    if (searchable) this.addDoc("c", record.id, record.sessionId, record.endedAt, record.title, record.content, cellText(this.q.messageLines.all(JSON.stringify(record.messageIds))));
   }
 
   noteActivity(sessionId: string, author: string, at: number, added: boolean): void {
@@ -215,9 +219,18 @@ export class SqliteMemoryTables implements MemoryTables {
   search(query: string, options: MemorySearchOptions): MemoryHit[] {
     const match = toFtsQuery(query);
     if (match === null) return [];
-    return this.q.search.all({ match, story: options.storyId ?? null, limit: options.limit }).map((row) => {
+    const rows = this.q.search.all({ match, story: options.storyId ?? null, limit: options.limit });
+    const docs = new Map<number, DocRow>();
+    for (const row of rows) {
+      const doc = this.q.docById.get(row.id);
+      if (doc !== undefined) docs.set(row.id, doc);
+    }
+    const marked = this.matchRanges(match, [...docs.values()]);
+    return rows.map((row) => {
       const session = this.getSession(row.session);
       const message = row.kind === "m" ? this.getMessage(row.ref)?.message : undefined;
+      const doc = docs.get(row.id);
+      const ranges = marked.get(row.id) ?? { body: [], text: [] };
       const hit: MemoryHit = {
         kind: row.kind === "c" ? "memcell" : "message",
         id: row.ref,
@@ -229,7 +242,8 @@ export class SqliteMemoryTables implements MemoryTables {
         score: Math.round(row.score * 1000) / 1000,
         timestamp: row.ts,
       };
-      Object.assign(hit, message === undefined ? this.cellExcerpt(match, row.id) : this.messageExcerpt(match, row.id, message));
+      if (message !== undefined) Object.assign(hit, messageExcerpt(message, ranges.body));
+      else if (doc !== undefined) Object.assign(hit, this.cellExcerpt(doc, ranges));
       if (session !== undefined && session.storyId !== null) hit.storyId = session.storyId;
       return hit;
     });
@@ -239,20 +253,17 @@ export class SqliteMemoryTables implements MemoryTables {
    * A memcell hit: cut from its content where the words are there, else
    * from the one message that holds them (named in `messageId`).
    */
-  private cellExcerpt(match: string, docId: number): Pick<MemoryHit, "title" | "snippet" | "matches" | "messageId"> {
-    const doc = this.q.docById.get(docId);
-    if (doc === undefined) return { title: "", snippet: "", matches: [] };
-    const marked = this.markedDoc(match, doc);
-    if (marked.body.ranges.length > 0 || marked.text.ranges.length === 0) return { title: doc.title, ...snippetOf(doc.body, marked.body.ranges) };
-    const cell = this.getMemCell(doc.ref);
-    const first = marked.text.ranges[0]!.start;
+  private cellExcerpt(doc: DocRow, ranges: { body: TextRange[]; text: TextRange[] }): Pick<MemoryHit, "title" | "snippet" | "matches" | "messageId"> {
+    if (ranges.body.length > 0 || ranges.text.length === 0) return { title: doc.title, ...snippetOf(doc.body, ranges.body) };
+    const ids = this.getMemCell(doc.ref)?.messageIds ?? [];
+    const first = ranges.text[0]!.start;
     // Walk the messages as `cellText` joined them, to the one holding the first match.
     let offset = 0;
-    for (const m of cell === undefined ? [] : this.cellMessages(cell)) {
+    for (const m of this.q.messageLines.all(JSON.stringify(ids))) {
       const line = messageLine(m);
       const end = offset + line.length;
       if (first < end) {
-        const inLine = marked.text.ranges.filter((r) => r.start >= offset && r.end <= end).map((r) => ({ start: r.start - offset, end: r.end - offset }));
+        const inLine = ranges.text.filter((r) => r.start >= offset && r.end <= end).map((r) => ({ start: r.start - offset, end: r.end - offset }));
         return { title: doc.title, messageId: m.id, ...snippetOf(line, inLine) };
       }
       offset = end + 1;
@@ -260,29 +271,20 @@ export class SqliteMemoryTables implements MemoryTables {
     return { title: doc.title, ...snippetOf(doc.body, []) };
   }
 
-  /** A buffered message's hit: "sender: first line" as title, the snippet from its content. */
-  private messageExcerpt(match: string, docId: number, message: Message): Pick<MemoryHit, "title" | "snippet" | "matches"> {
-    const title = clip(`${message.senderId}: ${firstLine(message.content)}`, 80);
-    const doc = this.q.docById.get(docId);
-    if (doc === undefined) return { title, ...snippetOf(message.content, []) };
-    // The document body is "sender content": drop the sender prefix from the ranges.
-    const skip = message.senderId.length + 1;
-    const ranges = this.markedDoc(match, doc)
-      .body.ranges.filter((r) => r.start >= skip)
-      .map((r) => ({ start: r.start - skip, end: r.end - skip }));
-    return { title, ...snippetOf(message.content, ranges) };
-  }
-
-  /** The body's and text's match ranges, by FTS5 `highlight()` (none when no free markers exist). */
-  private markedDoc(match: string, doc: DocRow): { body: { ranges: TextRange[] }; text: { ranges: TextRange[] } } {
-    const markers = unusedMarkers([doc.body, doc.text]);
-    const row = markers === null ? undefined : this.q.marked.get({ match, id: doc.id, ...markers });
-    if (markers === null || row === undefined) return { body: { ranges: [] }, text: { ranges: [] } };
-    return { body: markedRanges(row.body, markers), text: markedRanges(row.text, markers) };
-  }
-
-  private cellMessages(record: MemCellRecord): Message[] {
-    return record.messageIds.map((id) => this.getMessage(id)?.message).filter((m): m is Message => m !== undefined);
+  /**
+   * Where the query matched in each document's body and text, by FTS5
+   * `highlight()` — ONE pass of the query for all hits shown (the `+rowid`
+   * keeps SQLite from re-running it once per id: a prefix term's expansion
+   * is the costly part). No ranges when no free markers exist.
+   */
+  private matchRanges(match: string, docs: readonly DocRow[]): Map<number, { body: TextRange[]; text: TextRange[] }> {
+    const out = new Map<number, { body: TextRange[]; text: TextRange[] }>();
+    const markers = unusedMarkers(docs.flatMap((d) => [d.body, d.text]));
+    if (markers === null || docs.length === 0) return out;
+    for (const row of this.q.marked.all({ match, ids: JSON.stringify(docs.map((d) => d.id)), ...markers })) {
+      out.set(row.id, { body: markedRanges(row.body, markers), text: markedRanges(row.text, markers) });
+    }
+    return out;
   }
 
   private addMessageDoc(m: Message): void {
@@ -319,12 +321,20 @@ export function toFtsQuery(query: string): string | null {
  * `messageIds` order, joined by "\n" — the same as the migration that
  * back-filled it (store/migrations.ts), so old and new rows agree.
  */
-export function cellText(messages: readonly Message[]): string {
+export function cellText(messages: readonly { sender: string; content: string }[]): string {
   return messages.map(messageLine).join("\n");
 }
 
-function messageLine(m: Message): string {
-  return `${m.senderId}: ${m.content}`;
+function messageLine(m: { sender: string; content: string }): string {
+  return `${m.sender}: ${m.content}`;
+}
+
+/** A buffered message's hit: "sender: first line" as title, the snippet from its content. */
+function messageExcerpt(message: Message, bodyRanges: readonly TextRange[]): Pick<MemoryHit, "title" | "snippet" | "matches"> {
+  // The document body is "sender content": drop the sender prefix from the ranges.
+  const skip = message.senderId.length + 1;
+  const ranges = bodyRanges.filter((r) => r.start >= skip).map((r) => ({ start: r.start - skip, end: r.end - skip }));
+  return { title: clip(`${message.senderId}: ${firstLine(message.content)}`, 80), ...snippetOf(message.content, ranges) };
 }
 
 function toMessageRecord(row: MessageRow): MessageRecord {

@@ -127,7 +127,7 @@ export const MIGRATIONS: readonly Migration[] = [
 ];
 
 /** Memory search v2 (see the header): full message text, stemming, session activity. */
-function migrateMemorySearch(db: Database.Database): void {
+export function migrateMemorySearch(db: Database.Database): void {
   db.exec(`
     DROP TABLE memory_fts;
     ALTER TABLE memory_docs ADD COLUMN text TEXT NOT NULL DEFAULT '';
