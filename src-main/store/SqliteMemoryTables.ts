@@ -64,8 +64,7 @@ interface DocRow {
 
 interface MarkedRow {
   id: number;
-  body: string;
-  text: string;
+  marked: string;
 }
 
 const MESSAGE_COLUMNS = "id, session, ts, sender, role, content, creators, cell";
@@ -104,9 +103,12 @@ function prepare(db: Database.Database) {
       "INSERT INTO memory_fts (memory_fts, rowid, title, body, text) VALUES ('delete', ?, ?, ?, ?)",
     ),
     docById: db.prepare<[number], DocRow>("SELECT id, ref, title, body, text FROM memory_docs WHERE id = ?"),
-    // The hits' columns with the matched tokens wrapped in markers.
-    marked: db.prepare<[{ match: string; ids: string; open: string; close: string }], MarkedRow>(
-      "SELECT rowid AS id, highlight(memory_fts, 1, @open, @close) AS body, highlight(memory_fts, 2, @open, @close) AS text FROM memory_fts WHERE memory_fts MATCH @match AND +rowid IN (SELECT value FROM json_each(@ids))",
+    // The hits' body (column 1) or text (column 2) with the matched tokens wrapped in markers.
+    markedBody: db.prepare<[{ match: string; ids: string; open: string; close: string }], MarkedRow>(
+      "SELECT rowid AS id, highlight(memory_fts, 1, @open, @close) AS marked FROM memory_fts WHERE memory_fts MATCH @match AND +rowid IN (SELECT value FROM json_each(@ids))",
+    ),
+    markedText: db.prepare<[{ match: string; ids: string; open: string; close: string }], MarkedRow>(
+      "SELECT rowid AS id, highlight(memory_fts, 2, @open, @close) AS marked FROM memory_fts WHERE memory_fts MATCH @match AND +rowid IN (SELECT value FROM json_each(@ids))",
     ),
     messageLines: db.prepare<[string], { id: string; sender: string; content: string }>(
       "SELECT m.id AS id, m.sender AS sender, m.content AS content FROM json_each(?) j JOIN messages m ON m.id = j.value ORDER BY j.key",
@@ -273,16 +275,25 @@ export class SqliteMemoryTables implements MemoryTables {
 
   /**
    * Where the query matched in each document's body and text, by FTS5
-   * `highlight()` — ONE pass of the query for all hits shown (the `+rowid`
+   * `highlight()` — one pass of the query over all hits shown (the `+rowid`
    * keeps SQLite from re-running it once per id: a prefix term's expansion
-   * is the costly part). No ranges when no free markers exist.
+   * is the costly part), and a second over `text` for the memcells whose
+   * body did not match (words beyond the digest) — highlighting means
+   * tokenizing, and a memcell's full text is its longest column. No ranges
+   * when no free markers exist.
    */
   private matchRanges(match: string, docs: readonly DocRow[]): Map<number, { body: TextRange[]; text: TextRange[] }> {
     const out = new Map<number, { body: TextRange[]; text: TextRange[] }>();
     const markers = unusedMarkers(docs.flatMap((d) => [d.body, d.text]));
     if (markers === null || docs.length === 0) return out;
-    for (const row of this.q.marked.all({ match, ids: JSON.stringify(docs.map((d) => d.id)), ...markers })) {
-      out.set(row.id, { body: markedRanges(row.body, markers), text: markedRanges(row.text, markers) });
+    for (const row of this.q.markedBody.all({ match, ids: JSON.stringify(docs.map((d) => d.id)), ...markers })) {
+      out.set(row.id, { body: markedRanges(row.marked, markers), text: [] });
+    }
+    const deep = docs.filter((d) => d.text !== "" && (out.get(d.id)?.body.length ?? 0) === 0).map((d) => d.id);
+    if (deep.length === 0) return out;
+    for (const row of this.q.markedText.all({ match, ids: JSON.stringify(deep), ...markers })) {
+      const ranges = out.get(row.id) ?? { body: [], text: [] };
+      out.set(row.id, { ...ranges, text: markedRanges(row.marked, markers) });
     }
     return out;
   }
