@@ -123,8 +123,28 @@ describe("memory search", () => {
     await call("session/flush", { sessionId });
     const [cell] = await search("flamingo landing");
     expect(cell!.kind).toBe("memcell");
-    expect(marked(cell!)).toEqual(["flamingo", "landed"]);
+    // The typed words where they occur as typed; word forms (through FTS5) where none does.
+    expect(marked(cell!)).toEqual(["flamingo"]);
     const [first] = cell!.matches!;
     expect(first!.start).toBeLessThan(cell!.snippet.length / 2); // cut around the match, not from the start
+    const [form] = await search("landing");
+    expect(marked(form!)).toEqual(["landed"]);
+    expect(form!.snippet).toContain("the Flamingo landed");
+  });
+
+  it("marks only real matches when the text holds the marker characters itself", async () => {
+    const { call, sessionId, search } = await freshNode();
+    const content = "forged \ue000fake\ue001 marks, then the real toucan";
+    await call("session/addMessages", { sessionId, messages: [{ senderId: "eve", role: "user", timestamp: T0, content }] });
+    const [hit] = await search("toucan");
+    expect(hit!.snippet).toBe(content);
+    expect(marked(hit!)).toEqual(["toucan"]);
+  });
+
+  it("marks the words the last term starts while typing", async () => {
+    const { call, sessionId, search } = await freshNode();
+    await call("session/addMessages", { sessionId, messages: [{ senderId: "ann", role: "user", timestamp: T0, content: "Flamingos and a flamenco" }] });
+    const [hit] = await search("flam");
+    expect(marked(hit!)).toEqual(["flamingos", "flamenco"]);
   });
 });

@@ -29,6 +29,7 @@ import {
   type MessageRecord,
   type SessionRecord,
 } from "../memory/MemoryTables";
+import { literalRanges } from "../memory/literalRanges";
 import { markedRanges, unusedMarkers } from "../memory/markedRanges";
 import type { SessionActivity } from "../memory/segmenterTakeover";
 import { snippetOf, type TextRange } from "../memory/snippetOf";
@@ -57,13 +58,14 @@ interface HitRow {
 interface DocRow {
   id: number;
   ref: string;
+  /** 1 when it may have a full text (a memcell's), in `docById` rows. */
+  long?: number;
   title: string;
   body: string;
   text: string;
 }
 
 interface MarkedRow {
-  id: number;
   marked: string;
 }
 
@@ -102,13 +104,15 @@ function prepare(db: Database.Database) {
     ftsDelete: db.prepare<[number, string, string, string]>(
       "INSERT INTO memory_fts (memory_fts, rowid, title, body, text) VALUES ('delete', ?, ?, ?, ?)",
     ),
-    docById: db.prepare<[number], DocRow>("SELECT id, ref, title, body, text FROM memory_docs WHERE id = ?"),
+    // A hit's document without its full text (read only when the body did not match).
+    docById: db.prepare<[number], DocRow>("SELECT id, ref, title, body, '' AS text, kind = 'c' AS long FROM memory_docs WHERE id = ?"),
+    docFullText: db.prepare<[number], { text: string }>("SELECT text FROM memory_docs WHERE id = ?"),
     // The hits' body (column 1) or text (column 2) with the matched tokens wrapped in markers.
-    markedBody: db.prepare<[{ match: string; ids: string; open: string; close: string }], MarkedRow>(
-      "SELECT rowid AS id, highlight(memory_fts, 1, @open, @close) AS marked FROM memory_fts WHERE memory_fts MATCH @match AND +rowid IN (SELECT value FROM json_each(@ids))",
+    markedBody: db.prepare<[{ match: string; id: number; open: string; close: string }], MarkedRow>(
+      "SELECT highlight(memory_fts, 1, @open, @close) AS marked FROM memory_fts WHERE memory_fts MATCH @match AND rowid = @id",
     ),
-    markedText: db.prepare<[{ match: string; ids: string; open: string; close: string }], MarkedRow>(
-      "SELECT rowid AS id, highlight(memory_fts, 2, @open, @close) AS marked FROM memory_fts WHERE memory_fts MATCH @match AND +rowid IN (SELECT value FROM json_each(@ids))",
+    markedText: db.prepare<[{ match: string; id: number; open: string; close: string }], MarkedRow>(
+      "SELECT highlight(memory_fts, 2, @open, @close) AS marked FROM memory_fts WHERE memory_fts MATCH @match AND rowid = @id",
     ),
     messageLines: db.prepare<[string], { id: string; sender: string; content: string }>(
       "SELECT m.id AS id, m.sender AS sender, m.content AS content FROM json_each(?) j JOIN messages m ON m.id = j.value ORDER BY j.key",
@@ -227,7 +231,7 @@ export class SqliteMemoryTables implements MemoryTables {
       const doc = this.q.docById.get(row.id);
       if (doc !== undefined) docs.set(row.id, doc);
     }
-    const marked = this.matchRanges(match, [...docs.values()]);
+    const marked = this.matchRanges(query, [...docs.values()]);
     return rows.map((row) => {
       const session = this.getSession(row.session);
       const message = row.kind === "m" ? this.getMessage(row.ref)?.message : undefined;
@@ -274,26 +278,31 @@ export class SqliteMemoryTables implements MemoryTables {
   }
 
   /**
-   * Where the query matched in each document's body and text, by FTS5
-   * `highlight()` — one pass of the query over all hits shown (the `+rowid`
-   * keeps SQLite from re-running it once per id: a prefix term's expansion
-   * is the costly part), and a second over `text` for the memcells whose
-   * body did not match (words beyond the digest) — highlighting means
-   * tokenizing, and a memcell's full text is its longest column. No ranges
-   * when no free markers exist.
+   * Where the query matched in each document's body and text, for the hits
+   * shown only. First literally (`literalRanges`: native `indexOf`, almost
+   * always enough); only where the typed words do not occur as such — a
+   * word form the stemmer related — FTS5 `highlight()`, run with the query
+   * WITHOUT its prefix star and one rowid seek per document (a prefix term
+   * would make FTS5 merge the doclists of every word it starts, on each
+   * call). The body first; a memcell's full text only when its body did not
+   * match. No FTS ranges when no free markers exist.
    */
-  private matchRanges(match: string, docs: readonly DocRow[]): Map<number, { body: TextRange[]; text: TextRange[] }> {
+  private matchRanges(query: string, docs: readonly DocRow[]): Map<number, { body: TextRange[]; text: TextRange[] }> {
     const out = new Map<number, { body: TextRange[]; text: TextRange[] }>();
-    const markers = unusedMarkers(docs.flatMap((d) => [d.body, d.text]));
-    if (markers === null || docs.length === 0) return out;
-    for (const row of this.q.markedBody.all({ match, ids: JSON.stringify(docs.map((d) => d.id)), ...markers })) {
-      out.set(row.id, { body: markedRanges(row.marked, markers), text: [] });
-    }
-    const deep = docs.filter((d) => d.text !== "" && (out.get(d.id)?.body.length ?? 0) === 0).map((d) => d.id);
-    if (deep.length === 0) return out;
-    for (const row of this.q.markedText.all({ match, ids: JSON.stringify(deep), ...markers })) {
-      const ranges = out.get(row.id) ?? { body: [], text: [] };
-      out.set(row.id, { ...ranges, text: markedRanges(row.marked, markers) });
+    const terms = [...new Set(tokenize(query))];
+    const whole = toFtsQuery(query, { prefix: false });
+    if (whole === null) return out;
+    const ranges = (column: "markedBody" | "markedText", doc: DocRow, text: string): TextRange[] => {
+      const literal = literalRanges(text, terms);
+      if (literal !== null && literal.length > 0) return literal;
+      const markers = unusedMarkers([text]);
+      const row = markers === null ? undefined : this.q[column].get({ match: whole, id: doc.id, ...markers });
+      return row === undefined || markers === null ? [] : markedRanges(row.marked, markers);
+    };
+    for (const doc of docs) {
+      const body = ranges("markedBody", doc, doc.body);
+      const text = body.length === 0 && doc.long === 1 ? (this.q.docFullText.get(doc.id)?.text ?? "") : "";
+      out.set(doc.id, { body, text: text === "" ? [] : ranges("markedText", doc, text) });
     }
     return out;
   }
@@ -319,12 +328,13 @@ export class SqliteMemoryTables implements MemoryTables {
 /**
  * The user's words as an FTS5 query: each term quoted (so no query syntax
  * can be injected), OR-ed (bm25 ranks documents matching more terms
- * higher), the last one as a prefix so results follow typing.
+ * higher), the last one as a prefix so results follow typing (unless
+ * `prefix: false`).
  */
-export function toFtsQuery(query: string): string | null {
+export function toFtsQuery(query: string, options: { prefix: boolean } = { prefix: true }): string | null {
   const terms = [...new Set(tokenize(query))];
   if (terms.length === 0) return null;
-  return terms.map((t, i) => `"${t.replaceAll('"', '""')}"${i === terms.length - 1 ? "*" : ""}`).join(" OR ");
+  return terms.map((t, i) => `"${t.replaceAll('"', '""')}"${options.prefix && i === terms.length - 1 ? "*" : ""}`).join(" OR ");
 }
 
 /**
