@@ -9,7 +9,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { MemoryHit } from "../../src-shared/MemoryHit";
 import { createNode, type MusherNode } from "../node/createNode";
 import { silentLogger } from "../node/Logger";
-import { toFtsQuery } from "./SqliteMemoryTables";
+import type { MemCellRecord } from "../memory/MemoryTables";
+import { openMemoryDatabase } from "./openDatabase";
+import { SqliteMemoryTables, toFtsQuery } from "./SqliteMemoryTables";
 
 const nodes: MusherNode[] = [];
 afterEach(async () => {
@@ -146,5 +148,32 @@ describe("memory search", () => {
     await call("session/addMessages", { sessionId, messages: [{ senderId: "ann", role: "user", timestamp: T0, content: "Flamingos and a flamenco" }] });
     const [hit] = await search("flam");
     expect(marked(hit!)).toEqual(["flamingos", "flamenco"]);
+  });
+
+  it("indexes an LLM's episode text (a memcell with a summary), not an extractive digest twice", () => {
+    const db = openMemoryDatabase();
+    try {
+      const tables = new SqliteMemoryTables(db);
+      const stamp = { wall: T0, logical: 0, author: "a" };
+      tables.putSession({ id: "ses_1", title: "s", storyId: null, createdAt: T0, creators: ["x"], stamp, segmenter: "a", segmenterStamp: stamp });
+      const message = { id: "m_1", sessionId: "ses_1", senderId: "ann", role: "user" as const, timestamp: T0, content: "we fixed the login" };
+      tables.insertMessage({ message, creators: ["x"], cell: null });
+      const cell = (id: string, summary: string | null, content: string): MemCellRecord => ({
+        id, sessionId: "ses_1", messageIds: ["m_1"], title: "Login", content, summary, senderIds: ["ann"],
+        startedAt: T0, endedAt: T0, creators: ["y"], stamp, hide: null, unhide: null, effective: true,
+      });
+      tables.putMemCell(cell("c_1", "The login works again.", "Ann repaired the authentication flow"));
+      tables.setMessageCell("m_1", "c_1");
+      const [llm] = tables.search("authentication", { limit: 5 });
+      expect(llm).toMatchObject({ kind: "memcell", id: "c_1", snippet: "Ann repaired the authentication flow" });
+      expect(llm!.messageId).toBeUndefined();
+      expect(tables.search("fixed", { limit: 5 }).map((h) => [h.id, h.messageId])).toEqual([["c_1", "m_1"]]);
+      // The same memcell as an extractive digest (no summary): only its title and messages are indexed.
+      tables.putMemCell(cell("c_1", null, "Ann repaired the authentication flow"));
+      expect(tables.search("authentication", { limit: 5 })).toEqual([]);
+      expect(tables.search("fixed", { limit: 5 }).map((h) => h.id)).toEqual(["c_1"]);
+    } finally {
+      db.close();
+    }
   });
 });

@@ -7,9 +7,10 @@
  * - `memory_docs` holds exactly the searchable documents — buffered messages
  *   and effective, visible memcells — and `memory_fts` indexes exactly those
  *   rows (external content, kept in step here, in the same transaction);
- *   a memcell's document carries its messages' full text (`cellText`), so
- *   every word ever said is findable exactly once: in its buffered message
- *   or in the one effective memcell that holds it;
+ *   a memcell's document carries its title, its messages' full text
+ *   (`cellText`) and an LLM's content (`indexedContent`), so every word
+ *   ever said is findable exactly once: in its buffered message or in the
+ *   one effective memcell that holds it;
  * - `session_activity` holds, per session and author, the latest change
  *   time of their writes (max: commutative) — what the takeover rule reads;
  * - `messages.cell` / `memcells.effective` / `memcells.hidden` mirror the
@@ -201,9 +202,12 @@ export class SqliteMemoryTables implements MemoryTables {
     // (Its messages, hence its full text, are fixed by its id.)
     const doc = this.q.docByRef.get(record.id);
     const searchable = record.effective && !hidden;
-    if (doc !== undefined && searchable && doc.title === record.title && doc.body === record.content) return;
+    if (doc !== undefined && searchable && doc.title === record.title && doc.body === indexedContent(record)) return;
     if (doc !== undefined) this.removeDoc(record.id);
-    if (searchable) this.addDoc("c", record.id, record.sessionId, record.endedAt, record.title, record.content, cellText(this.q.messageLines.all(JSON.stringify(record.messageIds))));
+    if (searchable) {
+      const text = cellText(this.q.messageLines.all(JSON.stringify(record.messageIds)));
+      this.addDoc("c", record.id, record.sessionId, record.endedAt, record.title, indexedContent(record), text);
+    }
   }
 
   noteActivity(sessionId: string, author: string, at: number, added: boolean): void {
@@ -260,8 +264,11 @@ export class SqliteMemoryTables implements MemoryTables {
    * from the one message that holds them (named in `messageId`).
    */
   private cellExcerpt(doc: DocRow, ranges: { body: TextRange[]; text: TextRange[] }): Pick<MemoryHit, "title" | "snippet" | "matches" | "messageId"> {
-    if (ranges.body.length > 0 || ranges.text.length === 0) return { title: doc.title, ...snippetOf(doc.body, ranges.body) };
-    const ids = this.getMemCell(doc.ref)?.messageIds ?? [];
+    if (ranges.body.length > 0) return { title: doc.title, ...snippetOf(doc.body, ranges.body) };
+    const cell = this.getMemCell(doc.ref);
+    // Matched in the title only: the start of what the memcell shows.
+    if (ranges.text.length === 0) return { title: doc.title, ...snippetOf(cell?.content ?? "", []) };
+    const ids = cell?.messageIds ?? [];
     const first = ranges.text[0]!.start;
     // Walk the messages as `cellText` joined them, to the one holding the first match.
     let offset = 0;
@@ -274,7 +281,7 @@ export class SqliteMemoryTables implements MemoryTables {
       }
       offset = end + 1;
     }
-    return { title: doc.title, ...snippetOf(doc.body, []) };
+    return { title: doc.title, ...snippetOf(cell?.content ?? "", []) };
   }
 
   /**
@@ -335,6 +342,17 @@ export function toFtsQuery(query: string, options: { prefix: boolean } = { prefi
   const terms = [...new Set(tokenize(query))];
   if (terms.length === 0) return null;
   return terms.map((t, i) => `"${t.replaceAll('"', '""')}"${options.prefix && i === terms.length - 1 ? "*" : ""}`).join(" OR ");
+}
+
+/**
+ * The content a memcell's document indexes (`memory_docs.body`): an LLM's
+ * episode text (the memcell has a summary) — words no message may hold —
+ * or nothing: an extractive digest (no summary) is cut from its messages'
+ * text, which `text` indexes whole, so indexing it too would count every
+ * word twice and double the index. The migration applies the same rule.
+ */
+export function indexedContent(record: Pick<MemCellRecord, "content" | "summary">): string {
+  return record.summary === null ? "" : record.content;
 }
 
 /**

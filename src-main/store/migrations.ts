@@ -42,7 +42,9 @@
  *   "\n"; '' for a buffered message's document). A memcell is still one
  *   document, so a common word matches about one document per memcell, not
  *   one per message; but no word of a memorized message is lost to the
- *   digest's cuts;
+ *   digest's cuts; `memory_docs.body` of a memcell becomes '' unless it has
+ *   a summary (an LLM's episode text): an extractive digest is a cut of the
+ *   same messages, indexing it too would count every word twice;
  * - `memory_fts` re-created with a third column over `text` and the
  *   `porter unicode61 remove_diacritics 2` tokenizer (word forms: reconnect /
  *   reconnecting / reconnected), re-indexed from the rows;
@@ -136,6 +138,8 @@ export function migrateMemorySearch(db: Database.Database): void {
       FROM memcells c, json_each(c.record, '$.messageIds') j JOIN messages m ON m.id = j.value
       WHERE c.id = memory_docs.ref
     ) WHERE kind = 'c';
+    -- An extractive digest (no summary) is indexed through the full text only (see indexedContent).
+    UPDATE memory_docs SET body = '' WHERE kind = 'c' AND ref IN (SELECT id FROM memcells WHERE json_extract(record, '$.summary') IS NULL);
     CREATE VIRTUAL TABLE memory_fts USING fts5 (
       title, body, text, content = 'memory_docs', content_rowid = 'id', tokenize = 'porter unicode61 remove_diacritics 2'
     );
