@@ -2,8 +2,8 @@
  * The memory search that shipped before full-text memcells and stemming,
  * rebuilt beside the current index in a copy of a bench database so both
  * can be timed in the same run on the same rows: `legacy_docs` holds what
- * the old index held (memcell title + digest, buffered messages as
- * "sender content" — the current `memory_docs` minus `text`), indexed by
+ * the old index held (memcell title + content, i.e. the digest; buffered
+ * messages as "sender content"), indexed by
  * `unicode61 remove_diacritics 2` without porter; the query, the joins, the
  * bm25 weights and the JS snippet are the old code's, copied.
  */
@@ -20,7 +20,9 @@ export interface LegacyHit {
 export function buildLegacyIndex(db: Database.Database): void {
   db.exec(`
     CREATE TABLE legacy_docs (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, ref TEXT NOT NULL UNIQUE, session TEXT NOT NULL, ts INTEGER NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL) STRICT;
-    INSERT INTO legacy_docs (id, kind, ref, session, ts, title, body) SELECT id, kind, ref, session, ts, title, body FROM memory_docs;
+    INSERT INTO legacy_docs (id, kind, ref, session, ts, title, body)
+      SELECT d.id, d.kind, d.ref, d.session, d.ts, d.title, CASE WHEN d.kind = 'c' THEN json_extract(c.record, '$.content') ELSE d.body END
+      FROM memory_docs d LEFT JOIN memcells c ON c.id = d.ref;
     CREATE VIRTUAL TABLE legacy_fts USING fts5 (title, body, content = 'legacy_docs', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2');
     INSERT INTO legacy_fts (legacy_fts) VALUES ('rebuild');
   `);

@@ -176,4 +176,19 @@ describe("memory search", () => {
       db.close();
     }
   });
+
+  it("names the message holding a deep match, whatever separator characters the messages contain", async () => {
+    const { call, sessionId, search } = await freshNode();
+    const messages = [
+      { senderId: "ann", role: "user", timestamp: T0, content: "odd \u001e record \u001e separators \u001e here" },
+      { senderId: "bob", role: "assistant", timestamp: T0 + 1, content: "the capybara is in the second message" },
+    ];
+    await call("session/addMessages", { sessionId, messages });
+    await call("session/flush", { sessionId });
+    const [cell] = await call<{ messageIds: string[] }[]>("session/memcells", { sessionId });
+    const [hit] = await search("capybara");
+    expect(hit!.messageId).toBe(cell!.messageIds[1]);
+    expect(hit!.snippet).toBe("bob: the capybara is in the second message");
+    expect(marked(hit!)).toEqual(["capybara"]);
+  });
 });

@@ -66,6 +66,13 @@ interface DocRow {
   text: string;
 }
 
+/** A hit document's match ranges: in its body, in its full text (read only when needed). */
+interface Ranges {
+  body: TextRange[];
+  text: TextRange[];
+  fullText: string;
+}
+
 interface MarkedRow {
   marked: string;
 }
@@ -115,6 +122,7 @@ function prepare(db: Database.Database) {
     markedText: db.prepare<[{ match: string; id: number; open: string; close: string }], MarkedRow>(
       "SELECT highlight(memory_fts, 2, @open, @close) AS marked FROM memory_fts WHERE memory_fts MATCH @match AND rowid = @id",
     ),
+    cellMessageAt: db.prepare<[string, string], { id: string | null }>("SELECT json_extract(record, ?) AS id FROM memcells WHERE id = ?"),
     messageLines: db.prepare<[string], { id: string; sender: string; content: string }>(
       "SELECT m.id AS id, m.sender AS sender, m.content AS content FROM json_each(?) j JOIN messages m ON m.id = j.value ORDER BY j.key",
     ),
@@ -240,7 +248,7 @@ export class SqliteMemoryTables implements MemoryTables {
       const session = this.getSession(row.session);
       const message = row.kind === "m" ? this.getMessage(row.ref)?.message : undefined;
       const doc = docs.get(row.id);
-      const ranges = marked.get(row.id) ?? { body: [], text: [] };
+      const ranges = marked.get(row.id) ?? { body: [], text: [], fullText: "" };
       const hit: MemoryHit = {
         kind: row.kind === "c" ? "memcell" : "message",
         id: row.ref,
@@ -260,28 +268,27 @@ export class SqliteMemoryTables implements MemoryTables {
   }
 
   /**
-   * A memcell hit: cut from its content where the words are there, else
-   * from the one message that holds them (named in `messageId`).
+   * A memcell hit: cut from its indexed content where the words are there,
+   * else from the one message that holds them (named in `messageId`).
    */
-  private cellExcerpt(doc: DocRow, ranges: { body: TextRange[]; text: TextRange[] }): Pick<MemoryHit, "title" | "snippet" | "matches" | "messageId"> {
+  private cellExcerpt(doc: DocRow, ranges: Ranges): Pick<MemoryHit, "title" | "snippet" | "matches" | "messageId"> {
     if (ranges.body.length > 0) return { title: doc.title, ...snippetOf(doc.body, ranges.body) };
-    const cell = this.getMemCell(doc.ref);
+    const first = ranges.text[0]?.start;
     // Matched in the title only: the start of what the memcell shows.
-    if (ranges.text.length === 0) return { title: doc.title, ...snippetOf(cell?.content ?? "", []) };
-    const ids = cell?.messageIds ?? [];
-    const first = ranges.text[0]!.start;
-    // Walk the messages as `cellText` joined them, to the one holding the first match.
-    let offset = 0;
-    for (const m of this.q.messageLines.all(JSON.stringify(ids))) {
-      const line = messageLine(m);
-      const end = offset + line.length;
-      if (first < end) {
-        const inLine = ranges.text.filter((r) => r.start >= offset && r.end <= end).map((r) => ({ start: r.start - offset, end: r.end - offset }));
-        return { title: doc.title, messageId: m.id, ...snippetOf(line, inLine) };
-      }
-      offset = end + 1;
+    if (first === undefined) return { title: doc.title, ...snippetOf(this.getMemCell(doc.ref)?.content ?? "", []) };
+    // `cellText` separates messages with one character no message holds: count to the one with the match.
+    let index = 0;
+    let start = 0;
+    for (let at = ranges.fullText.indexOf(MESSAGE_SEPARATOR); at >= 0 && at < first; at = ranges.fullText.indexOf(MESSAGE_SEPARATOR, at + 1)) {
+      index++;
+      start = at + 1;
     }
-    return { title: doc.title, ...snippetOf(cell?.content ?? "", []) };
+    const next = ranges.fullText.indexOf(MESSAGE_SEPARATOR, first);
+    const end = next < 0 ? ranges.fullText.length : next;
+    const inLine = ranges.text.filter((r) => r.start >= start && r.end <= end).map((r) => ({ start: r.start - start, end: r.end - start }));
+    const excerpt = { title: doc.title, ...snippetOf(ranges.fullText.slice(start, end), inLine) };
+    const messageId = this.q.cellMessageAt.get(`$.messageIds[${index}]`, doc.ref)?.id;
+    return messageId === undefined || messageId === null ? excerpt : { ...excerpt, messageId };
   }
 
   /**
@@ -294,12 +301,13 @@ export class SqliteMemoryTables implements MemoryTables {
    * call). The body first; a memcell's full text only when its body did not
    * match. No FTS ranges when no free markers exist.
    */
-  private matchRanges(query: string, docs: readonly DocRow[]): Map<number, { body: TextRange[]; text: TextRange[] }> {
-    const out = new Map<number, { body: TextRange[]; text: TextRange[] }>();
+  private matchRanges(query: string, docs: readonly DocRow[]): Map<number, Ranges> {
+    const out = new Map<number, Ranges>();
     const terms = [...new Set(tokenize(query))];
     const whole = toFtsQuery(query, { prefix: false });
     if (whole === null) return out;
     const ranges = (column: "markedBody" | "markedText", doc: DocRow, text: string): TextRange[] => {
+      if (text === "") return [];
       const literal = literalRanges(text, terms);
       if (literal !== null && literal.length > 0) return literal;
       const markers = unusedMarkers([text]);
@@ -309,7 +317,7 @@ export class SqliteMemoryTables implements MemoryTables {
     for (const doc of docs) {
       const body = ranges("markedBody", doc, doc.body);
       const text = body.length === 0 && doc.long === 1 ? (this.q.docFullText.get(doc.id)?.text ?? "") : "";
-      out.set(doc.id, { body, text: text === "" ? [] : ranges("markedText", doc, text) });
+      out.set(doc.id, { body, text: ranges("markedText", doc, text), fullText: text });
     }
     return out;
   }
@@ -355,17 +363,18 @@ export function indexedContent(record: Pick<MemCellRecord, "content" | "summary"
   return record.summary === null ? "" : record.content;
 }
 
+/** Between two messages in a memcell's full text; replaced by a space inside a message (one for one: offsets hold). */
+const MESSAGE_SEPARATOR = "\u001e";
+
 /**
  * A memcell's searchable full text: one "sender: content" per message, in
- * `messageIds` order, joined by "\n" — the same as the migration that
- * back-filled it (store/migrations.ts), so old and new rows agree.
+ * `messageIds` order, separated by U+001E (a record separator no message
+ * keeps, so a match's message is found by counting) — the same as the
+ * migration that back-filled it (store/migrations.ts), so old and new rows
+ * agree. The tokenizer treats the separator as it treats a space.
  */
 export function cellText(messages: readonly { sender: string; content: string }[]): string {
-  return messages.map(messageLine).join("\n");
-}
-
-function messageLine(m: { sender: string; content: string }): string {
-  return `${m.sender}: ${m.content}`;
+  return messages.map((m) => `${m.sender}: ${m.content}`.replaceAll(MESSAGE_SEPARATOR, " ")).join(MESSAGE_SEPARATOR);
 }
 
 /** A buffered message's hit: "sender: first line" as title, the snippet from its content. */

@@ -38,8 +38,9 @@
  * Layout (memory search v2 — appended, so it runs after whatever migration
  * precedes it; it depends only on the v2 memory tables and `changes`):
  * - `memory_docs.text`: a memcell document's FULL message text (its messages
- *   in `messageIds` order, one `sender: content` per message, joined by
- *   "\n"; '' for a buffered message's document). A memcell is still one
+ *   in `messageIds` order, one `sender: content` per message, separated by
+ *   U+001E, which is replaced by a space inside a message; '' for a
+ *   buffered message's document). A memcell is still one
  *   document, so a common word matches about one document per memcell, not
  *   one per message; but no word of a memorized message is lost to the
  *   digest's cuts; `memory_docs.body` of a memcell becomes '' unless it has
@@ -134,7 +135,7 @@ export function migrateMemorySearch(db: Database.Database): void {
     DROP TABLE memory_fts;
     ALTER TABLE memory_docs ADD COLUMN text TEXT NOT NULL DEFAULT '';
     UPDATE memory_docs SET text = (
-      SELECT coalesce(group_concat(m.sender || ': ' || m.content, char(10) ORDER BY j.key), '')
+      SELECT coalesce(group_concat(replace(m.sender || ': ' || m.content, char(30), ' '), char(30) ORDER BY j.key), '')
       FROM memcells c, json_each(c.record, '$.messageIds') j JOIN messages m ON m.id = j.value
       WHERE c.id = memory_docs.ref
     ) WHERE kind = 'c';
