@@ -2,8 +2,8 @@
  * The memory-search migration on a data dir written at the schema version
  * before it: a real node writes sessions, messages and memcells (real signed
  * changes), the file is taken back to the previous schema exactly as the
- * old code laid it out (digest-only documents, unicode61 index, no activity
- * table), then a node opens it. After the upgrade a word beyond the digest
+ * old code laid it out (documents of title + digest, unicode61 index, no
+ * activity table), then a node opens it. After the upgrade a word beyond the digest
  * is found, word forms match, the activity is back-filled from the log, and
  * the tables equal a replay of the log (`musher rebuild` finds nothing to fix).
  */
@@ -40,6 +40,7 @@ function downgrade(file: string): number {
     DROP TABLE session_activity;
     DROP TABLE memory_fts;
     ALTER TABLE memory_docs DROP COLUMN text;
+    UPDATE memory_docs SET body = (SELECT json_extract(record, '$.content') FROM memcells WHERE id = ref) WHERE kind = 'c';
     CREATE VIRTUAL TABLE memory_fts USING fts5 (title, body, content = 'memory_docs', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2');
     INSERT INTO memory_fts (memory_fts) VALUES ('rebuild');
   `);
@@ -74,6 +75,7 @@ describe("the memory-search migration", () => {
     const version = downgrade(join(dir, "musher.db"));
     const old = new Database(join(dir, "musher.db"), { readonly: true });
     expect(old.prepare("SELECT count(*) AS n FROM memory_fts WHERE memory_fts MATCH 'zeppelin'").get()).toEqual({ n: 0 });
+    expect(old.prepare("SELECT count(*) AS n FROM memory_fts WHERE memory_fts MATCH 'deploy'").get()).toEqual({ n: 1 }); // the digest, as the old code indexed it
     old.close();
 
     node = await createNode({ dataDir: dir, host: "embedded", log: silentLogger });
