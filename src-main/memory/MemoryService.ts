@@ -95,7 +95,7 @@ export class MemoryService {
     if (segment || !this.takeOverIfDue(sessionId)) return toWire(added);
     // These messages made the segmenter stale and this node its successor: memorize now.
     const cut = await this.memorizer.resegment(sessionId);
-    return toWire({ ...cut, status: cut.status, messageCount: added.messageCount });
+    return toWire({ ...cut, messageCount: added.messageCount });
   }
 
   async flush(sessionId: string): Promise<MemorizeResult> {
