@@ -15,6 +15,21 @@
  * session for the story filter, newest 20 — on a read-only connection to the
  * node's own database. ratio = FTS median ÷ scan median.
  *
+ * Against the index that shipped before (same run, same rows): a copy of the
+ * database gets the old index beside the new one (bench/support/
+ * legacyMemorySearch.ts: memcell digests + buffered messages, unicode61,
+ * no stemming); both are queried through the tables directly, interleaved
+ * → median/p99 and their ratios (medianVsLegacy, p99VsLegacy).
+ *
+ * Recall: `missedVsScan` (queries where search finds nothing but the scan
+ * over the whole message text finds a message; goal 0), and `rareRecall`:
+ * for the rare-word queries, the share of messages holding the word (as a
+ * whole word) reached by the first 100 hits — a buffered-message hit or a
+ * memcell hit that holds it. Precision of stemming, `stemPrecision`: the
+ * share of all hits whose whole text contains a query word as typed (the
+ * last one as a prefix): what an unstemmed index would have matched; the
+ * rest were found only through a word form.
+ *
  * Run: npm run bench memorySearch   (one JSON line)
  */
 import Database from "better-sqlite3";
@@ -24,7 +39,10 @@ import { join } from "node:path";
 import type { MessageInput } from "../src-main/memory/Message";
 import { createNode } from "../src-main/node/createNode";
 import { silentLogger } from "../src-main/node/Logger";
+import { tokenize } from "../src-main/memory/tokenize";
+import { SqliteMemoryTables } from "../src-main/store/SqliteMemoryTables";
 import { callOk } from "./support/callOk";
+import { buildLegacyIndex, legacySearch } from "./support/legacyMemorySearch";
 import { makeBatch, makeVocabulary, prng, timeline } from "./support/memoryWorkload";
 
 for (const key of ["MUSHER_LLM_BASE_URL", "MUSHER_LLM_MODEL", "MUSHER_LLM_API_KEY"]) delete process.env[key];
@@ -89,6 +107,14 @@ try {
     ORDER BY m.ts DESC LIMIT ${LIMIT}`;
   const scans = [db.prepare(scanSql(1)), db.prepare(scanSql(2))];
 
+  // A copy of the same rows with the old index beside the new one: both timed in this run.
+  const copyPath = join(dir, "compare.db");
+  db.exec(`VACUUM INTO '${copyPath}'`);
+  const copy = new Database(copyPath);
+  buildLegacyIndex(copy);
+  const current = new SqliteMemoryTables(copy);
+  const legacy = legacySearch(copy);
+
   const queries: Query[] = Array.from({ length: QUERIES }, (_, i): Query => {
     const kind = (["rare", "common", "twoTerm", "story"] as const)[i % 4]!;
     const single = (k: number): string[] => (k === 0 ? [pick(rare)] : k === 1 ? [pick(common)] : [pick(mid), pick(random() < 0.5 ? rare : mid)]);
@@ -96,46 +122,120 @@ try {
     return { kind, terms: single(i % 4) };
   });
   const fts = async (q: Query) => callOk(node, "memory/search", { query: q.terms.join(" "), limit: LIMIT, ...(q.storyId ? { storyId: q.storyId } : {}) });
+  const direct = (q: Query, limit = LIMIT) => current.search(q.terms.join(" "), q.storyId ? { storyId: q.storyId, limit } : { limit });
+  const old = (q: Query, limit = LIMIT) => legacy(q.terms.join(" "), q.storyId ?? null, limit);
   const scan = (q: Query) => scans[q.terms.length - 1]!.all(...q.terms.map((t) => `%${t}%`), { story: q.storyId ?? null });
 
   for (const q of queries) {
-    await fts(q); // warm: page cache and statement plans for both sides
+    await fts(q); // warm: page cache and statement plans for every side
+    direct(q);
+    old(q);
     scan(q);
   }
   const ftsMs: Record<Kind, number[]> = { rare: [], common: [], twoTerm: [], story: [] };
   const scanMs: number[] = [];
+  const directMs: number[] = [];
+  const legacyMs: number[] = [];
   let missed = 0; // the scan finds the term in a message, search finds nothing
+  let legacyMissed = 0;
   for (const q of queries) {
     let t = performance.now();
     const hits = await fts(q);
     ftsMs[q.kind].push(performance.now() - t);
     t = performance.now();
+    direct(q);
+    directMs.push(performance.now() - t);
+    t = performance.now();
+    const oldHits = old(q);
+    legacyMs.push(performance.now() - t);
+    t = performance.now();
     const rows = scan(q);
     scanMs.push(performance.now() - t);
     if (hits.length === 0 && rows.length > 0) missed++;
+    if (oldHits.length === 0 && rows.length > 0) legacyMissed++;
   }
+
+  // Precision of stemming: a hit is "as typed" when its whole text has a query
+  // word exactly (the last one as a prefix) — what the unstemmed index matched.
+  const docWords = copy.prepare<[string], { title: string; body: string; text: string }>("SELECT title, body, text FROM memory_docs WHERE ref = ?");
+  let hitsSeen = 0;
+  let asTyped = 0;
+  let stemOnly = 0;
+  for (const q of queries) {
+    for (const hit of direct(q)) {
+      const doc = docWords.get(hit.id);
+      const words = new Set(tokenize(doc === undefined ? "" : `${doc.title} ${doc.body} ${doc.text}`));
+      const last = q.terms[q.terms.length - 1]!;
+      const typed = q.terms.slice(0, -1).some((t) => words.has(t)) || [...words].some((w) => w.startsWith(last));
+      hitsSeen++;
+      if (typed) asTyped++;
+      else stemOnly++;
+    }
+  }
+
+  // Recall on rare words (3–30 messages each): every message whose text has
+  // the word must be reached — as a buffered-message hit or inside a memcell hit.
+  const withWord = copy.prepare<[string], { id: string; content: string }>("SELECT id, content FROM messages WHERE content LIKE ?");
+  const cellMessages = copy.prepare<[string], { record: string }>("SELECT record FROM memcells WHERE id = ?");
+  const reached = (kind: string, id: string): string[] =>
+    kind === "message" || kind === "m" ? [id] : (JSON.parse(cellMessages.get(id)?.record ?? '{"messageIds":[]}') as { messageIds: string[] }).messageIds;
+  let rareMessages = 0;
+  let rareFound = 0;
+  let rareFoundLegacy = 0;
+  for (const q of queries.filter((x) => x.kind === "rare")) {
+    const word = q.terms[0]!;
+    const expected = withWord.all(`%${word}%`).filter((m) => tokenize(m.content).includes(word)).map((m) => m.id);
+    const found = new Set(direct({ ...q }, 100).flatMap((h) => reached(h.kind, h.id)));
+    const foundLegacy = new Set(old({ ...q }, 100).flatMap((h) => reached(h.kind, h.ref)));
+    rareMessages += expected.length;
+    rareFound += expected.filter((id) => found.has(id)).length;
+    rareFoundLegacy += expected.filter((id) => foundLegacy.has(id)).length;
+  }
+  const indexBytes = (name: string) =>
+    (copy.prepare("SELECT sum(length(block)) AS n FROM " + name + "_data").get() as { n: number }).n;
+  const ftsBytes = indexBytes("memory_fts");
+  const legacyFtsBytes = indexBytes("legacy_fts");
+  copy.close();
   db.close();
   await node.close();
 
   const all = Object.values(ftsMs).flat();
   const ratio = median(all) / median(scanMs);
   const perKind = Object.fromEntries(Object.entries(ftsMs).map(([k, xs]) => [`${k}MedianMs`, Number(median(xs).toFixed(2))]));
+  const round = (x: number, d = 2) => Number(x.toFixed(d));
   console.log(`build: ${MESSAGES} messages (${SESSIONS} sessions, calls of ${PER_CALL}) in ${buildSeconds.toFixed(1)} s = ${(MESSAGES / buildSeconds).toFixed(0)} msg/s; ${memcells} memcells, ${stored.buffered} messages buffered`);
-  console.log(`search (${QUERIES} queries, limit ${LIMIT}): median ${median(all).toFixed(2)} ms, p99 ${quantile(all, 0.99).toFixed(2)} ms; per kind ${JSON.stringify(perKind)}`);
-  console.log(`naive LIKE scan: median ${median(scanMs).toFixed(2)} ms, p99 ${quantile(scanMs, 0.99).toFixed(2)} ms; ratio ${ratio.toFixed(3)}; ${missed} queries found nothing where the scan matched a message`);
+  console.log(`search (${QUERIES} queries, limit ${LIMIT}, node.call): median ${median(all).toFixed(2)} ms, p99 ${quantile(all, 0.99).toFixed(2)} ms; per kind ${JSON.stringify(perKind)}`);
+  console.log(
+    `same rows, tables direct: full text + porter median ${median(directMs).toFixed(2)} ms, p99 ${quantile(directMs, 0.99).toFixed(2)} ms; ` +
+      `legacy (digest + unicode61) median ${median(legacyMs).toFixed(2)} ms, p99 ${quantile(legacyMs, 0.99).toFixed(2)} ms; index ${(ftsBytes / 1e6).toFixed(1)} MB vs ${(legacyFtsBytes / 1e6).toFixed(1)} MB`,
+  );
+  console.log(`naive LIKE scan: median ${median(scanMs).toFixed(2)} ms, p99 ${quantile(scanMs, 0.99).toFixed(2)} ms; ratio ${ratio.toFixed(3)}; found nothing where the scan matched: ${missed} (legacy ${legacyMissed})`);
+  console.log(`rare words: ${rareFound}/${rareMessages} messages reached (legacy ${rareFoundLegacy}); stemming: ${asTyped}/${hitsSeen} hits contain a query word as typed, ${stemOnly} by word form only`);
   console.log(
     JSON.stringify({
       bench: "memory-search",
       messages: MESSAGES,
       memcells,
-      buildSeconds: Number(buildSeconds.toFixed(1)),
+      buildSeconds: round(buildSeconds, 1),
       queries: QUERIES,
-      medianMs: Number(median(all).toFixed(2)),
-      p99Ms: Number(quantile(all, 0.99).toFixed(2)),
+      medianMs: round(median(all)),
+      p99Ms: round(quantile(all, 0.99)),
       ...perKind,
-      scanMedianMs: Number(median(scanMs).toFixed(2)),
-      ratio: Number(ratio.toFixed(4)),
+      directMedianMs: round(median(directMs)),
+      directP99Ms: round(quantile(directMs, 0.99)),
+      legacyMedianMs: round(median(legacyMs)),
+      legacyP99Ms: round(quantile(legacyMs, 0.99)),
+      medianVsLegacy: round(median(directMs) / median(legacyMs), 3),
+      p99VsLegacy: round(quantile(directMs, 0.99) / quantile(legacyMs, 0.99), 3),
+      scanMedianMs: round(median(scanMs)),
+      ratio: round(ratio, 4),
       missedVsScan: missed,
+      legacyMissedVsScan: legacyMissed,
+      rareRecall: round(rareFound / rareMessages, 4),
+      legacyRareRecall: round(rareFoundLegacy / rareMessages, 4),
+      stemPrecision: round(asTyped / hitsSeen, 4),
+      indexMB: round(ftsBytes / 1e6, 1),
+      legacyIndexMB: round(legacyFtsBytes / 1e6, 1),
     }),
   );
 } finally {

@@ -17,6 +17,9 @@
  * - concurrent creates of one session or memcell id keep the fields of the
  *   earliest stamp;
  * - the segmenter is a LWW register (creation counts as a write);
+ * - session activity (per author: latest change time of their session, msg,
+ *   cell, segmenter ops; and of their msg ops) is a max per author — what the
+ *   takeover rule (`segmenterTakeover`) reads;
  * - hide/unhide keep their latest clocks; hidden = hide and no strictly
  *   later unhide;
  * - EFFECTIVE MEMCELLS: within a session, memcells are taken greedily in
@@ -34,6 +37,7 @@ import type { ChangeReducer } from "../crdt/ChangeReducer";
 import { memCellId } from "./MemCell";
 import { messageId } from "./Message";
 import type { MemCellRecord, MemoryTables } from "./MemoryTables";
+import { changeTime } from "./segmenterTakeover";
 
 /** What one applied batch touched (drained by the node after commit). */
 export interface MemoryTouched {
@@ -117,9 +121,13 @@ export class MemoryReducer implements ChangeReducer {
 
   apply(id: string, change: Change, clock: Hlc): void {
     const stamp: Stamp = { wall: clock.wall, logical: clock.logical, author: change.author, id };
+    const wrote = new Map<string, boolean>(); // session → carried a msg op
     for (const op of change.ops) {
-      if (!isStoryOp(op)) this.applyOp(id, stamp, op);
+      if (isStoryOp(op)) continue;
+      this.applyOp(id, stamp, op);
+      if (op.t !== "cellHide" && op.t !== "cellUnhide") wrote.set(op.session, (wrote.get(op.session) ?? false) || op.t === "msg");
     }
+    for (const [session, added] of wrote) this.tables.noteActivity(session, change.author, changeTime(stamp), added);
   }
 
   private applyOp(id: string, stamp: Stamp, op: MemoryOp): void {

@@ -8,8 +8,12 @@
  * over. Any node may add messages; on a node that is not the segmenter they
  * are stored and replicated but not cut, and the segmenter memorizes them
  * when they reach it (`onRemoteMessages`). `session/flush` on another node
- * is the takeover: it makes that node the segmenter (a LWW write, like a
- * story claim) and then flushes. If two nodes segment concurrently anyway
+ * is the manual takeover: it makes that node the segmenter (a LWW write, like
+ * a story claim) and then flushes. The automatic one: when the segmenter has
+ * written nothing to the session for `segmenterTtlMs` of change time while
+ * others added messages, the rule in `segmenterTakeover` names one successor,
+ * and that node writes the same op and memorizes (checked after each local
+ * add and each applied remote change). If two nodes segment concurrently anyway
  * (a takeover during a partition), `MemoryReducer`'s effective-memcell rule
  * keeps every replica's memcells disjoint and identical.
  *
@@ -34,6 +38,7 @@ import type { BoundaryDetector } from "./BoundaryDetector";
 import { Memorizer, type MemorizeResult as CoreResult } from "./Memorizer";
 import type { MemoryTables, SessionRecord } from "./MemoryTables";
 import { ReplicatedMemoryStore, toMemCell } from "./ReplicatedMemoryStore";
+import { SEGMENTER_TTL_MS, segmenterSuccessor } from "./segmenterTakeover";
 
 export interface MemoryServiceOptions {
   replica: Replica;
@@ -44,6 +49,8 @@ export interface MemoryServiceOptions {
   newSessionId?: () => string;
   now?: () => number;
   logger?: Logger;
+  /** Silence (in change time) after which another member takes over segmenting; default SEGMENTER_TTL_MS. */
+  segmenterTtlMs?: number;
 }
 
 export class MemoryService {
@@ -84,7 +91,11 @@ export class MemoryService {
   async addMessages(sessionId: string, messages: readonly MessageInput[]): Promise<MemorizeResult> {
     const session = this.requireRecord(sessionId);
     const segment = session.segmenter === this.replica.author;
-    return toWire(await this.memorizer.addMessages(sessionId, messages, { segment }));
+    const added = await this.memorizer.addMessages(sessionId, messages, { segment });
+    if (segment || !this.takeOverIfDue(sessionId)) return toWire(added);
+    // These messages made the segmenter stale and this node its successor: memorize now.
+    const cut = await this.memorizer.resegment(sessionId);
+    return toWire({ ...cut, messageCount: added.messageCount });
   }
 
   async flush(sessionId: string): Promise<MemorizeResult> {
@@ -103,11 +114,32 @@ export class MemoryService {
    */
   onRemoteMessages(sessionIds: Iterable<string>): void {
     for (const sessionId of sessionIds) {
-      if (this.tables.getSession(sessionId)?.segmenter !== this.replica.author) continue;
-      this.memorizer.resegment(sessionId).catch((err: unknown) => {
+      this.memorizeFromPeers(sessionId).catch((err: unknown) => {
         this.logger.warn("memorizing messages from peers failed; they stay buffered", { sessionId, err });
       });
     }
+  }
+
+  private async memorizeFromPeers(sessionId: string): Promise<void> {
+    // Out of the applied-listener first: a takeover commits a change of its own.
+    await Promise.resolve();
+    if (this.tables.getSession(sessionId)?.segmenter !== this.replica.author && !this.takeOverIfDue(sessionId)) return;
+    await this.memorizer.resegment(sessionId);
+  }
+
+  /**
+   * The automatic takeover (see the header and `segmenterTakeover`): when the
+   * rule names this node, write the `segmenter` op. Synchronous from check to
+   * commit, so one node never writes it twice for one staleness.
+   */
+  private takeOverIfDue(sessionId: string): boolean {
+    const session = this.tables.getSession(sessionId);
+    if (session === undefined || session.segmenter === this.replica.author) return false;
+    const successor = segmenterSuccessor(session, this.tables.sessionActivity(sessionId), this.options.segmenterTtlMs ?? SEGMENTER_TTL_MS);
+    if (successor !== this.replica.author) return false;
+    this.replica.commit([{ t: "segmenter", session: sessionId }]);
+    this.logger.info("took over segmenting a silent session", { sessionId, from: session.segmenter });
+    return true;
   }
 
   memcells(sessionId: string, includeHidden: boolean): MemCell[] {

@@ -13,6 +13,7 @@
 import type { MemoryHit } from "../../src-shared/MemoryHit";
 import type { Hlc, Stamp } from "../crdt/Hlc";
 import type { Message } from "./Message";
+import type { SessionActivity } from "./segmenterTakeover";
 
 export interface SessionRecord {
   id: string;
@@ -83,7 +84,12 @@ export interface MemoryTables {
   /** The session's effective memcells by (startedAt, id). */
   effectiveMemCells(sessionId: string): MemCellRecord[];
 
-  /** Ranked full-text search over effective visible memcells and buffered messages. */
+  /** Raises the author's latest write (and add, if `added`) time on the session: a max, so commutative. */
+  noteActivity(sessionId: string, author: string, at: number, added: boolean): void;
+  /** Every author's latest writes to the session, by author. */
+  sessionActivity(sessionId: string): SessionActivity[];
+
+  /** Ranked full-text search over effective visible memcells (with their messages' full text) and buffered messages. */
   search(query: string, options: MemorySearchOptions): MemoryHit[];
 }
 

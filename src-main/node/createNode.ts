@@ -53,6 +53,8 @@ export interface NodeOptions {
    * that cannot load rejects with StoreError("native_binding").
    */
   sqliteBinding?: string;
+  /** Change-time silence after which another member takes over segmenting a session (default: env, then 30 min). */
+  segmenterTtlMs?: number;
 }
 
 export interface MusherNode {
@@ -110,6 +112,7 @@ export async function createNode(options: NodeOptions): Promise<MusherNode> {
       return rec !== undefined && rec.deleted === null;
     },
     logger: log.child({ svc: "memory" }),
+    segmenterTtlMs: options.segmenterTtlMs,
   });
   const sync = attachSync({
     replica,

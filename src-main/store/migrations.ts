@@ -45,6 +45,23 @@
  *   migration sets `meta` key `rederive`: the node re-derives them from the
  *   log on its next open (`rederiveAfterUpgrade`) — a migration has no
  *   replica to replay with.
+ *
+ * v4 — memory search v2:
+ * - `memory_docs.text`: a memcell document's FULL message text (its messages
+ *   in `messageIds` order, one `sender: content` per message, separated by
+ *   U+001E, which is replaced by a space inside a message; '' for a
+ *   buffered message's document). A memcell is still one
+ *   document, so a common word matches about one document per memcell, not
+ *   one per message; but no word of a memorized message is lost to the
+ *   digest's cuts; `memory_docs.body` of a memcell becomes '' unless it has
+ *   a summary (an LLM's episode text): an extractive digest is a cut of the
+ *   same messages, indexing it too would count every word twice;
+ * - `memory_fts` re-created with a third column over `text` and the
+ *   `porter unicode61 remove_diacritics 2` tokenizer (word forms: reconnect /
+ *   reconnecting / reconnected), re-indexed from the rows;
+ * - `session_activity`: per session and author, the latest change time
+ *   (`wrote`: any session/msg/cell/segmenter op; `added`: msg ops only) —
+ *   what the segmenter takeover rule reads. Back-filled from the log.
  */
 import type Database from "better-sqlite3";
 import { effectiveClock, ZERO_HLC, type Hlc } from "../crdt/Hlc";
@@ -135,10 +152,45 @@ export const MIGRATIONS: readonly Migration[] = [
     db.exec(`DELETE FROM meta WHERE key = 'clock'`);
     if (clocks.size > 0) db.exec(`INSERT INTO meta (key, value) VALUES ('${REDERIVE_KEY}', '1') ON CONFLICT (key) DO UPDATE SET value = '1'`);
   },
+  migrateMemorySearch,
 ];
 
 /** `meta` key set when the derived tables must be rebuilt from the log on the next open. */
 export const REDERIVE_KEY = "rederive";
+
+/** Memory search v2 (see the header): full message text, stemming, session activity. */
+export function migrateMemorySearch(db: Database.Database): void {
+  db.exec(`
+    DROP TABLE memory_fts;
+    ALTER TABLE memory_docs ADD COLUMN text TEXT NOT NULL DEFAULT '';
+    UPDATE memory_docs SET text = (
+      SELECT coalesce(group_concat(replace(m.sender || ': ' || m.content, char(30), ' '), char(30) ORDER BY j.key), '')
+      FROM memcells c, json_each(c.record, '$.messageIds') j JOIN messages m ON m.id = j.value
+      WHERE c.id = memory_docs.ref
+    ) WHERE kind = 'c';
+    -- An extractive digest (no summary) is indexed through the full text only (see indexedContent).
+    UPDATE memory_docs SET body = '' WHERE kind = 'c' AND ref IN (SELECT id FROM memcells WHERE json_extract(record, '$.summary') IS NULL);
+    CREATE VIRTUAL TABLE memory_fts USING fts5 (
+      title, body, text, content = 'memory_docs', content_rowid = 'id', tokenize = 'porter unicode61 remove_diacritics 2'
+    );
+    INSERT INTO memory_fts (memory_fts) VALUES ('rebuild');
+    CREATE TABLE session_activity (
+      session TEXT NOT NULL,
+      author TEXT NOT NULL,
+      wrote INTEGER NOT NULL,
+      added INTEGER,
+      PRIMARY KEY (session, author)
+    ) STRICT, WITHOUT ROWID;
+    -- A stored change is 0x01, a 64-byte signature, then its canonical JSON body.
+    INSERT INTO session_activity (session, author, wrote, added)
+      SELECT json_extract(o.value, '$.session'), c.author, max(c.clock_wall),
+             max(CASE WHEN json_extract(o.value, '$.t') = 'msg' THEN c.clock_wall END)
+      FROM changes c, json_each(CAST(substr(c.bytes, 66) AS TEXT), '$.ops') o
+      WHERE json_extract(o.value, '$.t') IN ('session', 'msg', 'cell', 'segmenter')
+        AND json_extract(o.value, '$.session') IN (SELECT id FROM sessions)
+      GROUP BY 1, 2;
+  `);
+}
 
 /** The schema version this build writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

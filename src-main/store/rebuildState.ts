@@ -31,7 +31,8 @@ const MEMORY_TABLES = [
   { table: "messages", columns: "id, session, ts, sender, role, content, creators, cell", order: "id" },
   { table: "memcells", columns: "id, session, effective, hidden, started_at, ended_at, record", order: "id" },
   // Row ids are not content (copied on replace, then the FTS index is rebuilt from the rows).
-  { table: "memory_docs", columns: "kind, ref, session, ts, title, body", order: "ref" },
+  { table: "memory_docs", columns: "kind, ref, session, ts, title, body, text", order: "ref" },
+  { table: "session_activity", columns: "session, author, wrote, added", order: "session, author" },
 ] as const;
 
 const PAGE = 1_000;

@@ -17,6 +17,7 @@ import { ROOT, startServe, type ServeProcess } from "../support/startServe";
 import { apiOf } from "../support/apiOf";
 import { openNodeStore } from "../../src-main/store/openNodeStore";
 import { rebuildState } from "../../src-main/store/rebuildState";
+import { SCHEMA_VERSION } from "../../src-main/store/migrations";
 
 const FIXTURE = join(ROOT, "test/fixtures/v2-poisoned/musher.db");
 const A = "s_08bf15e41ef266d6";
@@ -67,7 +68,7 @@ describe("a v2 data dir a peer bricked", () => {
     // And the tables are exactly what replaying the log gives (what `musher rebuild --check` checks).
     const store = openNodeStore({ dataDir, create: false });
     try {
-      expect(store.db.pragma("user_version", { simple: true })).toBe(3);
+      expect(store.db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
       expect(store.db.prepare("SELECT count(*) AS n FROM meta WHERE key IN ('clock', 'rederive')").get()).toEqual({ n: 0 });
       const report = rebuildState(store, { replace: false });
       expect(report.notApplied).toBe(0);

@@ -1,10 +1,11 @@
 /**
  * The selected session: its pending buffer ("Not yet memorized (N)" with
  * Flush) and its memcells as a timeline, oldest first. Hidden memcells stay
- * on the timeline, greyed, so they can be unhidden.
+ * on the timeline, greyed, so they can be unhidden. An opened search hit's
+ * memcell or message is scrolled to and highlighted (`focus`).
  */
-import { formatInstant } from "../lib/formatSpan";
 import { useSessionsStore } from "../stores/useSessionsStore";
+import { BufferMessage } from "./BufferMessage";
 import { MemCellItem } from "./MemCellItem";
 
 export function SessionDetail() {
@@ -40,11 +41,7 @@ export function SessionDetail() {
         {buffer.length > 0 && (
           <ul className="buffer__list" role="list">
             {buffer.map((m) => (
-              <li key={m.id} className="buffer__message" data-testid={`message-${m.id}`}>
-                <span className="buffer__sender">{m.senderId}</span>
-                <span className="buffer__time">{formatInstant(m.timestamp)}</span>
-                <span className="buffer__text">{m.content}</span>
-              </li>
+              <BufferMessage key={m.id} message={m} />
             ))}
           </ul>
         )}

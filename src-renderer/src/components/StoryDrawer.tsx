@@ -1,12 +1,14 @@
 /**
  * A story's detail as a side drawer (opened by clicking a card): its fields
- * and its sessions; a session opens in the Sessions view. Escape closes it.
+ * a search over its memory, and its sessions; a session (or a search hit)
+ * opens in the Sessions view. Escape closes it.
  */
 import { useEffect } from "react";
 import { STAGES } from "../../../src-shared/stages";
 import { formatInstant } from "../lib/formatSpan";
 import { useBoardStore } from "../stores/useBoardStore";
 import { useSessionsStore } from "../stores/useSessionsStore";
+import { StoryMemorySearch } from "./StoryMemorySearch";
 
 export function StoryDrawer() {
   const storyId = useSessionsStore((s) => s.openStoryId);
@@ -53,6 +55,8 @@ export function StoryDrawer() {
           </div>
         ))}
       </dl>
+      <h3 className="drawer__section">Memory</h3>
+      <StoryMemorySearch key={storyId} storyId={storyId} />
       <h3 className="drawer__section">Sessions</h3>
       {sessions === null ? (
         <p className="muted">Loading…</p>

@@ -10,6 +10,8 @@
  *   refetches its own sessions. Every transition to "online" refetches all,
  *   because events may have been missed.
  * - A detail answer for a session that is no longer selected is dropped.
+ * - `focus` is the search hit last opened (its memcell or message is scrolled
+ *   to and highlighted); selecting another session clears it.
  * - Actions never throw: failures land in `error` (shown in the view).
  */
 import { useContext } from "react";
@@ -25,6 +27,18 @@ import { SessionsStoreContext } from "./SessionsStoreContext";
 
 export type View = "board" | "sessions";
 
+/** The search hit last opened: where the selected session is highlighted. */
+export interface SearchFocus {
+  sessionId: string;
+  kind: MemoryHit["kind"];
+  /** The memcell or message id. */
+  id: string;
+  snippet: string;
+  matches: NonNullable<MemoryHit["matches"]>;
+  /** Bumped on every opening, so opening the same hit again scrolls again. */
+  seq: number;
+}
+
 export interface SessionsState {
   view: View;
   /** Story filter of the sessions list; null = all sessions. */
@@ -39,6 +53,7 @@ export interface SessionsState {
   /** The story whose drawer is open, and its sessions once loaded. */
   openStoryId: string | null;
   storySessions: Session[] | null;
+  focus: SearchFocus | null;
   error: string | null;
   setView(view: View): void;
   setStoryFilter(storyId: string | null): Promise<void>;
@@ -52,6 +67,10 @@ export interface SessionsState {
   flush(): Promise<void>;
   setHidden(memCellId: string, hidden: boolean): Promise<void>;
   search(query: string): Promise<void>;
+  /** Opens a hit's session, scrolled to its memcell or message, highlighted. */
+  openHit(hit: MemoryHit): Promise<void>;
+  /** One story's memory (the drawer's search); [] and `error` set on failure. */
+  searchStory(storyId: string, query: string): Promise<MemoryHit[]>;
   openStory(storyId: string | null): Promise<void>;
   dismissError(): void;
 }
@@ -119,6 +138,7 @@ export function createSessionsStore(client: RendererClient): SessionsStore {
 
     const selectSession = async (id: string | null): Promise<void> => {
       set({ selectedId: id, memcells: null, buffer: null });
+      if (get().focus?.sessionId !== id) set({ focus: null });
       await refreshDetail();
     };
 
@@ -133,6 +153,7 @@ export function createSessionsStore(client: RendererClient): SessionsStore {
       hits: null,
       openStoryId: null,
       storySessions: null,
+      focus: null,
       error: null,
       setView: (view) => {
         set({ view });
@@ -191,6 +212,19 @@ export function createSessionsStore(client: RendererClient): SessionsStore {
       search: async (query) => {
         set({ query, hits: query.trim() === "" ? null : get().hits });
         await rerunSearch();
+      },
+      openHit: async (hit) => {
+        const seq = (get().focus?.seq ?? 0) + 1;
+        set({ focus: { sessionId: hit.sessionId, kind: hit.kind, id: hit.id, snippet: hit.snippet, matches: hit.matches ?? [], seq } });
+        await get().openSession(hit.sessionId);
+      },
+      searchStory: async (storyId, query) => {
+        try {
+          return await client.call("memory/search", { query, storyId });
+        } catch (err) {
+          fail(err);
+          return [];
+        }
       },
       openStory: async (storyId) => {
         set({ openStoryId: storyId, storySessions: null });
