@@ -33,7 +33,7 @@ import { effectiveClock, type Hlc } from "./Hlc";
 import type { Signer } from "./Identity";
 import { MemoryReplicaStore } from "./MemoryReplicaStore";
 import type { ReplicaStore } from "./ReplicaStore";
-import { toStory, type StoryRecord } from "./StoryRecord";
+import { isDeleted, toStory, type StoryRecord } from "./StoryRecord";
 import { validateChange } from "./validateChange";
 
 export type ReceiveStatus = "applied" | "duplicate" | "pending" | "rejected";
@@ -199,7 +199,7 @@ export class Replica {
   canonicalState(): string {
     const stories = this.store
       .allStories()
-      .map((rec) => ({ ...toStory(rec), deleted: rec.deleted !== null }))
+      .map((rec) => ({ ...toStory(rec), deleted: isDeleted(rec) }))
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return canonicalJson({ heads: this.heads(), stories });
   }
@@ -336,7 +336,7 @@ export class Replica {
       const reason = reducer.validate(id, change, past);
       if (reason !== null) return local ? { status: "rejected", id, reason } : this.reject(id, reason);
     }
-    const result = applyChange(id, change, valid.clock, (s) => this.store.getStory(s));
+    const result = applyChange(id, change, valid.clock, (s) => this.store.getStory(s), past);
     for (const rec of result.records) this.store.putStory(rec);
     for (const reducer of this.reducers) reducer.apply(id, change, valid.clock);
     if (this.store.changesBySeq(change.author, change.seq).length > 0) {

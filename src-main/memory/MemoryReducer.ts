@@ -29,7 +29,7 @@
  */
 import { compareHlc, compareStamp, type Hlc, type Stamp } from "../crdt/Hlc";
 import type { Change, MemoryOp } from "../crdt/Change";
-import { isStoryOp } from "../crdt/Change";
+import { isMemoryOp } from "../crdt/Change";
 import type { ChangeReducer } from "../crdt/ChangeReducer";
 import { memCellId } from "./MemCell";
 import { messageId } from "./Message";
@@ -68,7 +68,7 @@ export class MemoryReducer implements ChangeReducer {
     };
     for (let i = 0; i < change.ops.length; i++) {
       const op = change.ops[i]!;
-      if (isStoryOp(op)) continue;
+      if (!isMemoryOp(op)) continue;
       const fail = (why: string): string => `op ${i}: ${why}`;
       switch (op.t) {
         case "session":
@@ -118,7 +118,7 @@ export class MemoryReducer implements ChangeReducer {
   apply(id: string, change: Change, clock: Hlc): void {
     const stamp: Stamp = { wall: clock.wall, logical: clock.logical, author: change.author, id };
     for (const op of change.ops) {
-      if (!isStoryOp(op)) this.applyOp(id, stamp, op);
+      if (isMemoryOp(op)) this.applyOp(id, stamp, op);
     }
   }
 
