@@ -34,6 +34,7 @@ import type { Signer } from "./Identity";
 import { MemoryReplicaStore } from "./MemoryReplicaStore";
 import type { ReplicaStore } from "./ReplicaStore";
 import { isDeleted, toStory, type StoryRecord } from "./StoryRecord";
+import { conflictsOf } from "./storyConflicts";
 import { validateChange } from "./validateChange";
 
 export type ReceiveStatus = "applied" | "duplicate" | "pending" | "rejected";
@@ -195,11 +196,11 @@ export class Replica {
     return meta.clock;
   }
 
-  /** Canonical JSON of the whole document: byte-identical on converged replicas. */
+  /** Canonical JSON of the whole document (kept conflict values included): byte-identical on converged replicas. */
   canonicalState(): string {
     const stories = this.store
       .allStories()
-      .map((rec) => ({ ...toStory(rec), deleted: isDeleted(rec) }))
+      .map((rec) => ({ ...toStory(rec), deleted: isDeleted(rec), description: rec.desc?.value ?? "", conflicts: conflictsOf(rec) }))
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return canonicalJson({ heads: this.heads(), stories });
   }
