@@ -1,19 +1,18 @@
 /**
- * A story's detail as a side drawer (opened by clicking a card): its fields
- * and its sessions; a session opens in the Sessions view. Escape closes it.
+ * A story's side drawer (opened by clicking a card): the editor
+ * (`story/StoryPanel`) and the story's sessions; a session opens in the
+ * Sessions view. Escape closes it (an input being edited takes Escape first).
  */
 import { useEffect } from "react";
-import { STAGES } from "../../../src-shared/stages";
 import { formatInstant } from "../lib/formatSpan";
-import { useBoardStore } from "../stores/useBoardStore";
 import { useSessionsStore } from "../stores/useSessionsStore";
+import { StoryPanel } from "./story/StoryPanel";
 
 export function StoryDrawer() {
   const storyId = useSessionsStore((s) => s.openStoryId);
   const sessions = useSessionsStore((s) => s.storySessions);
   const openStory = useSessionsStore((s) => s.openStory);
   const openSession = useSessionsStore((s) => s.openSession);
-  const story = useBoardStore((s) => s.board?.stories.find((x) => x.id === storyId) ?? null);
 
   useEffect(() => {
     if (storyId === null) return;
@@ -25,34 +24,16 @@ export function StoryDrawer() {
   }, [storyId, openStory]);
 
   if (storyId === null) return null;
-  const stage = STAGES.find((s) => s.id === story?.stage)?.name ?? "—";
-  const fields: [string, string][] = story
-    ? [
-        ["Stage", stage],
-        ["Agent", story.agent ?? "—"],
-        ["Claimed by", story.claimedBy ?? "—"],
-        ["Retries", String(story.retryCount)],
-        ["Blocked", story.blocked ? "yes" : "no"],
-        ["Depends on", story.dependsOn.length > 0 ? story.dependsOn.join(", ") : "—"],
-      ]
-    : [];
   return (
     <aside className="drawer" data-testid="story-detail" aria-label="Story detail">
       <header className="drawer__header">
-        <h2 className="drawer__title">{story?.name ?? storyId}</h2>
+        <span className="drawer__kicker">Story</span>
         <button type="button" className="banner__close" data-testid="story-detail-close" aria-label="Close" onClick={() => void openStory(null)}>
           ×
         </button>
       </header>
-      <span className="drawer__id">{storyId}</span>
-      <dl className="drawer__fields">
-        {fields.map(([name, value]) => (
-          <div key={name} className="drawer__field">
-            <dt>{name}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <StoryPanel key={storyId} storyId={storyId} />
+      {/* Memory search for this story (issue 16) mounts here, above its sessions. */}
       <h3 className="drawer__section">Sessions</h3>
       {sessions === null ? (
         <p className="muted">Loading…</p>

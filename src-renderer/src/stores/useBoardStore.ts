@@ -28,7 +28,7 @@ import { createStore, type StoreApi } from "zustand/vanilla";
 import type { Board } from "../../../src-shared/Board";
 import type { Input, Method, Output } from "../../../src-shared/contract";
 import type { StageId } from "../../../src-shared/stages";
-import type { HistoryEntry, StoryDetail } from "../../../src-shared/Story";
+import type { HistoryEntry, Story, StoryDetail } from "../../../src-shared/Story";
 import { sortStories } from "../../../src-shared/sortStories";
 import { applyMove } from "../board/applyMove";
 import type { ConnectionState, RendererClient } from "../client/ConnectionSource";
@@ -70,6 +70,7 @@ export interface BoardState {
   /** Reads (never fail loudly: null when the node cannot answer). */
   loadStory(id: string): Promise<StoryDetail | null>;
   loadHistory(id: string): Promise<HistoryEntry[] | null>;
+  loadTrash(): Promise<Story[] | null>;
   dismissError(): void;
   dismissToast(): void;
 }
@@ -176,6 +177,7 @@ export function createBoardStore(client: RendererClient): BoardStore {
       undo: () => undoOrRedo("undo"),
       redo: () => undoOrRedo("redo"),
       loadStory: (id) => read(() => client.call("story/get", { id })),
+      loadTrash: async () => (await read(() => client.call("story/trash", {})))?.stories ?? null,
       loadHistory: async (id) => (await read(() => client.call("story/history", { id })))?.entries ?? null,
       createStory: async (name, stage = "1_backlog") => {
         const story = await mutate(null, () => client.call("story/create", { name: name.trim(), stage }), `create ${quote(name.trim())}`);
