@@ -172,6 +172,20 @@ export class Replica {
     return this.causal.heldBy(tips, x);
   }
 
+  /**
+   * The highest seq of this node's own changes that some other author's
+   * change has in its causal past: proof a peer held them (what "unsent"
+   * counts from after a restart, before any peer reports). O(authors).
+   */
+  ownSeqHeldByOthers(): number {
+    let held = 0;
+    for (const [author, seq] of this.store.authorSeqs()) {
+      if (author === this.author) continue;
+      for (const id of this.store.changesBySeq(author, seq)) held = Math.max(held, this.store.getChangeMeta(id)?.vec[this.author] ?? 0);
+    }
+    return held;
+  }
+
   pendingSize(): { count: number; bytes: number } {
     return this.store.pendingSize();
   }

@@ -79,6 +79,8 @@ export function attachSync(options: AttachSyncOptions): NodeSync {
     ...(options.trustedKeys ? { trustedKeys: options.trustedKeys } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
   });
+  // "Unsent" is not persisted by the sync layer: start it from what peers provably hold (their changes cite ours).
+  service.noteDelivered(options.replica.ownSeqHeldByOthers());
   const dialing = new Map<string, RendezvousHandle>();
   const redial = (chosen: readonly string[]): void => {
     const wanted = new Map<string, { url: string; source: RendezvousSource }>();
