@@ -108,6 +108,10 @@ export function attachSync(options: AttachSyncOptions): NodeSync {
       log.info("sync: rendezvous setting changed", { urls: unique });
       return service.status();
     },
+    retryNow: (url) => {
+      for (const handle of dialing.values()) if (handle.url === url && handle.retryNow()) log.info("sync: retrying a rendezvous now", { url });
+      return service.status();
+    },
     close: async () => {
       unsubscribe();
       push.cancel();

@@ -40,6 +40,7 @@ const methodSet: { readonly [M in Method]: true } = {
   "memcell/unhide": true,
   "sync/status": true,
   "sync/setRendezvous": true,
+  "sync/retryNow": true,
 };
 
 export const bridgeMethodNames: readonly Method[] = Object.freeze(Object.keys(methodSet) as Method[]);
