@@ -85,7 +85,7 @@ test("renames and describes a story in its panel (Enter saves, Escape cancels)",
   await panel.getByTestId("depends-on-input").press("Enter");
   await expect(panel).toContainText("Other story");
   await expect(card).toContainText("blocked");
-  await expect(card).toContainText("⛓ 1");
+  await expect(card).toContainText("1 dep");
   await expect(page.getByTestId("story-history")).toContainText("edited the description");
   await shoot(page, testInfo, "story-panel-edited");
 
@@ -164,4 +164,39 @@ test("a move made while the node is down is rolled back with a message naming it
   await shoot(page, testInfo, "move-rolled-back");
   const back = await serve([], a);
   await expect.poll(async () => boardSchema.parse((await back.call("board/get", {})).body).stories[0]?.stage).toBe("1_backlog");
+});
+
+test("cards show agent, claim, blocked, retries and dependencies; a column over its WIP limit is flagged; hidden and deleted stories can be found again", async ({ page }, testInfo) => {
+  const a = await serve();
+  const base = await create(a, "Set up CI");
+  const busy = storySchema.parse((await a.call("story/create", { name: "Build the importer", stage: "2_current", agent: "codex" })).body);
+  await a.call("story/claim", { id: busy.id, claimant: "ana" });
+  await a.call("story/retry", { id: busy.id });
+  await a.call("story/update", { id: busy.id, blocked: true, dependsOn: [base.id] });
+  await a.call("story/create", { name: "Second in Current", stage: "2_current" });
+  const hidden = await create(a, "Parked idea");
+  await a.call("story/hide", { id: hidden.id });
+  const gone = await create(a, "Thrown away");
+  await a.call("story/delete", { id: gone.id });
+  await open(page, a);
+
+  const card = page.getByTestId(`story-${busy.id}`);
+  for (const text of ["codex", "claimed · ana", "blocked", "↻ 1", "1 dep"]) await expect(card).toContainText(text);
+  await expect(card).toHaveAttribute("aria-label", /agent codex, claimed by ana, 1 retry, 1 dependency/);
+
+  // WIP limit from the column header: 2 cards, limit 1 → over.
+  await page.getByTestId("column-limit-2_current").click();
+  await page.getByTestId("column-limit-2_current-input").fill("1");
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("column-count-2_current")).toContainText("2 / 1");
+  await expect(page.getByTestId("column-count-2_current")).toHaveAttribute("data-over", "true");
+  expect(boardSchema.parse((await a.call("board/get", {})).body).stages[1]!.limit).toBe(1);
+
+  await page.getByTestId("show-hidden").check();
+  await expect(page.getByTestId("hidden-list")).toContainText("Parked idea");
+  await page.getByTestId("open-trash").click();
+  await expect(page.getByTestId("trash")).toContainText("Thrown away");
+  await shoot(page, testInfo, "cards-limits-hidden-trash");
+  await page.getByTestId(`restore-${gone.id}`).click();
+  await expect(page.getByTestId(`story-${gone.id}`)).toBeVisible();
 });

@@ -34,6 +34,7 @@ function HiddenList() {
   const hidden = (board?.stories ?? []).filter((s) => s.hidden);
   return (
     <section className="trash" data-testid="hidden-list" aria-label="Hidden stories">
+      <h2 className="trash__title">Hidden — open one to unhide it</h2>
       {hidden.length === 0 ? (
         <p className="muted">No hidden stories.</p>
       ) : (
@@ -65,6 +66,7 @@ function Trash() {
   }, [loadTrash, board]);
   return (
     <section className="trash" data-testid="trash" aria-label="Deleted stories">
+      <h2 className="trash__title">Trash</h2>
       {stories === null ? (
         <p className="muted">Loading…</p>
       ) : stories.length === 0 ? (

@@ -38,7 +38,7 @@ export function CardFacts({ story }: { story: Story }) {
       )}
       {claimedBy && (
         <span className="fact" title={`Claimed by ${story.claimedBy}`}>
-          ✋ {claimedBy}
+          claimed · {claimedBy}
         </span>
       )}
       {story.retryCount > 0 && (
@@ -48,7 +48,7 @@ export function CardFacts({ story }: { story: Story }) {
       )}
       {story.dependsOn.length > 0 && (
         <span className="fact" title={`Depends on ${story.dependsOn.length} ${story.dependsOn.length === 1 ? "story" : "stories"}`}>
-          ⛓ {story.dependsOn.length}
+          {story.dependsOn.length} {story.dependsOn.length === 1 ? "dep" : "deps"}
         </span>
       )}
     </div>

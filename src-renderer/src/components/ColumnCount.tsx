@@ -21,7 +21,7 @@ export function ColumnCount({ stage, name, count }: { stage: StageId; name: stri
         {count}
         {limit !== null && ` / ${limit}`}
       </span>
-      <EditableText label={`WIP limit of ${name}`} value={limit === null ? "" : String(limit)} placeholder="⚙" maxLength={6} testId={`column-limit-${stage}`} className="column__limit" onSave={save} />
+      <EditableText label={`WIP limit of ${name}`} value={limit === null ? "" : String(limit)} placeholder="none" display="⚙" maxLength={6} testId={`column-limit-${stage}`} className="column__limit" onSave={save} />
     </span>
   );
 }

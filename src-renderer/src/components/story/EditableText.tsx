@@ -14,10 +14,12 @@ interface Props {
   maxLength: number;
   testId: string;
   className?: string;
+  /** What the button shows instead of the value (e.g. an icon); its accessible name still says the value. */
+  display?: string;
   onSave(next: string): void;
 }
 
-export function EditableText({ label, value, placeholder, multiline = false, maxLength, testId, className, onSave }: Props) {
+export function EditableText({ label, value, placeholder, multiline = false, maxLength, testId, className, display, onSave }: Props) {
   const [draft, setDraft] = useState<string | null>(null);
   const field = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
   const editing = draft !== null;
@@ -50,7 +52,7 @@ export function EditableText({ label, value, placeholder, multiline = false, max
         aria-label={`${label}: ${value || placeholder}. Edit`}
         onClick={() => setDraft(value)}
       >
-        {value || placeholder}
+        {display ?? (value || placeholder)}
       </button>
     );
   }
