@@ -7,20 +7,29 @@ const SHOW_MS = 6_000;
 export function Toast() {
   const toast = useBoardStore((s) => s.toast);
   const dismiss = useBoardStore((s) => s.dismissToast);
-  const undo = useBoardStore((s) => s.undo);
+  const edit = useBoardStore((s) => s.edit);
   useEffect(() => {
     if (!toast) return;
     const timer = setTimeout(dismiss, SHOW_MS);
     return () => clearTimeout(timer);
   }, [toast, dismiss]);
   if (!toast) return null;
+  const restoreId = toast.restoreId;
   return (
     <div className="toast" role="status" data-testid="toast">
       <span>{toast.text}</span>
-      {toast.undo && (
+      {restoreId !== undefined && (
         <>
           <span aria-hidden="true">·</span>
-          <button type="button" className="toast__action" data-testid="toast-undo" onClick={() => void undo()}>
+          <button
+            type="button"
+            className="toast__action"
+            data-testid="toast-undo"
+            onClick={() => {
+              dismiss();
+              void edit("restore the deleted story", "story/restore", { id: restoreId });
+            }}
+          >
             Undo
           </button>
         </>

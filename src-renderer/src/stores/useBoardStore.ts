@@ -47,7 +47,7 @@ export interface BoardState {
   /** What `error` is about: a refresh error clears itself when a refresh works again. */
   errorKind: "action" | "refresh" | null;
   /** A short notice with an optional Undo (after a delete, an undo, a redo). */
-  toast: { text: string; undo: boolean } | null;
+  toast: { text: string; restoreId?: string } | null;
   /** Whether hidden stories are on the board (the "Hidden" filter). */
   showHidden: boolean;
   connection: ConnectionState;
@@ -139,7 +139,7 @@ export function createBoardStore(client: RendererClient): BoardStore {
       const out = await mutate(null, summary, which);
       if (!out) return;
       const text = out.text;
-      set({ toast: { text: text ?? (which === "undo" ? "Nothing to undo" : "Nothing to redo"), undo: false } });
+      set({ toast: { text: text ?? (which === "undo" ? "Nothing to undo" : "Nothing to redo") } });
     };
 
     return {
@@ -171,7 +171,7 @@ export function createBoardStore(client: RendererClient): BoardStore {
           };
         };
         const out = await mutate(optimistic, () => client.call("story/delete", { id }), `delete ${quote(name)}`);
-        if (out) set({ toast: { text: "Deleted", undo: true } });
+        if (out) set({ toast: { text: "Deleted", restoreId: id } });
         return out !== null;
       },
       undo: () => undoOrRedo("undo"),
