@@ -21,7 +21,8 @@ export function cardFactWords(story: Story): string[] {
 }
 
 export function CardFacts({ story }: { story: Story }) {
-  const claimedBy = story.claimedBy && story.claimedBy.length > 16 ? `${story.claimedBy.slice(0, 8)}…` : story.claimedBy;
+  // A node key (the default claimant) is shortened; a person's or agent's name is shown as is (CSS ellipsis).
+  const claimedBy = story.claimedBy && /^[0-9a-f]{64}$/.test(story.claimedBy) ? `${story.claimedBy.slice(0, 8)}…` : story.claimedBy;
   return (
     <div className="facts">
       {story.conflicted && (

@@ -13,6 +13,7 @@ import type { HistoryEntry, Story, StoryConflict, StoryDetail } from "../../../.
 import { useBoardStore } from "../../stores/useBoardStore";
 import { useSessionsStore } from "../../stores/useSessionsStore";
 import { useSyncStore } from "../../stores/useSyncStore";
+import { shortNodeId } from "../../sync/shortNodeId";
 import { ConflictList } from "./ConflictList";
 import { DependsOnPicker } from "./DependsOnPicker";
 import { EditableText } from "./EditableText";
@@ -119,7 +120,7 @@ export function StoryPanel({ storyId }: { storyId: string }) {
         <div className="panel__field">
           <dt>Claimed by</dt>
           <dd className="panel__inline">
-            <span>{story.claimedBy ?? "Nobody"}</span>
+            <span title={story.claimedBy ?? undefined}>{story.claimedBy === null ? "Nobody" : story.claimedBy === me ? "this device" : /^[0-9a-f]{64}$/.test(story.claimedBy) ? shortNodeId(story.claimedBy) : story.claimedBy}</span>
             {story.claimedBy === null ? (
               <button type="button" className="button button--small" data-testid="story-claim" onClick={() => void edit(`claim ${name}`, "story/claim", { id: story.id })}>
                 Claim
