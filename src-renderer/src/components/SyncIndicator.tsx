@@ -53,7 +53,7 @@ export function SyncIndicator() {
       <button
         ref={button}
         type="button"
-        className={`sync sync--${state}${stale ? " sync--stale" : ""}`}
+        className={`sync sync--${state}`}
         data-testid="sync-indicator"
         data-state={state}
         aria-haspopup="dialog"
