@@ -199,4 +199,9 @@ test("cards show agent, claim, blocked, retries and dependencies; a column over 
   await shoot(page, testInfo, "cards-limits-hidden-trash");
   await page.getByTestId(`restore-${gone.id}`).click();
   await expect(page.getByTestId(`story-${gone.id}`)).toBeVisible();
+  // A story can be added to any column.
+  await page.getByTestId("new-story-input").fill("Straight to QA");
+  await page.getByTestId("new-story-stage").selectOption("3_qa");
+  await page.getByTestId("new-story-submit").click();
+  await expect(page.getByTestId("column-3_qa")).toContainText("Straight to QA");
 });
