@@ -9,10 +9,10 @@
  * client check what it got back).
  */
 import { z } from "zod";
-import { boardSchema } from "./Board";
+import { boardSchema, stageSchema } from "./Board";
 import { memoryEvents, memoryMethods } from "./memoryMethods";
 import { stageIdSchema } from "./stages";
-import { storyIdSchema, storySchema } from "./Story";
+import { descriptionSchema, historyEntrySchema, storyDetailSchema, storyIdSchema, storySchema } from "./Story";
 import { syncEvents, syncMethods } from "./syncMethods";
 
 const storyName = z.string().trim().min(1, "a story needs a name").max(500);
@@ -59,6 +59,8 @@ export const methods = {
       .object({
         id: storyIdSchema,
         name: storyName.optional(),
+        /** Plain text, at most 64 KiB of UTF-8. */
+        description: descriptionSchema.optional(),
         agent: agentName.optional(),
         blocked: z.boolean().optional(),
         dependsOn: z.array(storyIdSchema).max(1000).optional(),
@@ -96,6 +98,22 @@ export const methods = {
   "story/hide": { input: byId, output: storySchema },
   "story/unhide": { input: byId, output: storySchema },
   "story/delete": { input: byId, output: z.object({ id: storyIdSchema }) },
+  /** The story with its description and open conflicts (winning value first). */
+  "story/get": { input: byId, output: storyDetailSchema },
+  /** What changed the story, newest first (the latest 64 changes). */
+  "story/history": { input: byId, output: z.object({ entries: z.array(historyEntrySchema) }) },
+  /** Deleted stories, latest delete first (at most 500), for the trash view. */
+  "story/trash": { input: z.object({}).strict(), output: z.object({ stories: z.array(storySchema) }) },
+  /** Brings a deleted story back (on every replica: a signed change). */
+  "story/restore": { input: byId, output: storySchema },
+  /** Undoes this node's last edit by writing its inverse; fields changed by others since are skipped (the summary says so). */
+  "edit/undo": { input: z.object({}).strict(), output: z.object({ undone: z.string().nullable() }) },
+  "edit/redo": { input: z.object({}).strict(), output: z.object({ redone: z.string().nullable() }) },
+  /** Sets a stage's WIP limit (null: none); replicated like any edit. */
+  "stage/setLimit": {
+    input: z.object({ stage: stageIdSchema, limit: z.number().int().min(1).max(100_000).nullable() }).strict(),
+    output: stageSchema,
+  },
   /** Sessions, memcells and memory search (see `memoryMethods.ts`). */
   ...memoryMethods,
   /** Sync status and the rendezvous setting (see `syncMethods.ts`). */

@@ -105,6 +105,11 @@ export const syncMethods = {
     input: z.object({ urls: z.array(rendezvousUrlSchema).max(MAX_RENDEZVOUS_URLS) }).strict(),
     output: syncStatusSchema,
   },
+  "sync/retryNow": {
+    /** Dials this rendezvous now instead of waiting out its backoff (no-op unless it is waiting). */
+    input: z.object({ url: z.string().max(2048) }).strict(),
+    output: syncStatusSchema,
+  },
 } as const;
 
 export const syncEvents = {

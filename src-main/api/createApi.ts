@@ -33,6 +33,13 @@ export function createApi({ info, board, memory, sync }: ApiDeps): Handlers {
     "story/hide": (input) => board.hide(input.id),
     "story/unhide": (input) => board.unhide(input.id),
     "story/delete": (input) => board.delete(input.id),
+    "story/get": (input) => board.get(input.id),
+    "story/history": (input) => board.history(input.id),
+    "story/trash": () => board.trash(),
+    "story/restore": (input) => board.restore(input.id),
+    "edit/undo": () => board.undo(),
+    "edit/redo": () => board.redo(),
+    "stage/setLimit": (input) => board.setLimit(input.stage, input.limit),
     ...createMemoryApi(memory),
     ...createSyncApi(sync),
   };

@@ -13,11 +13,14 @@ export interface SyncControl {
   status(): SyncStatus;
   /** Replaces the persisted rendezvous list and redials; returns the status after. */
   setRendezvous(urls: readonly string[]): SyncStatus;
+  /** Dials a backing-off rendezvous now; returns the status after. */
+  retryNow(url: string): SyncStatus;
 }
 
 export function createSyncApi(sync: SyncControl): SyncHandlers {
   return {
     "sync/status": () => sync.status(),
     "sync/setRendezvous": (input) => sync.setRendezvous(input.urls),
+    "sync/retryNow": (input) => sync.retryNow(input.url),
   };
 }

@@ -5,10 +5,11 @@
  */
 import type { Board } from "../../src-shared/Board";
 import type { StageId } from "../../src-shared/stages";
-import type { Story } from "../../src-shared/Story";
+import type { HistoryEntry, Story, StoryDetail } from "../../src-shared/Story";
 
 export interface StoryPatch {
   name?: string;
+  description?: string;
   agent?: string | null;
   blocked?: boolean;
   dependsOn?: string[];
@@ -25,4 +26,17 @@ export interface BoardModel {
   hide(id: string): Story;
   unhide(id: string): Story;
   delete(id: string): { id: string };
+  get(id: string): StoryDetail;
+  history(id: string): { entries: HistoryEntry[] };
+  setLimit(stage: StageId, limit: number | null): StageInfo;
+  trash(): { stories: Story[] };
+  restore(id: string): Story;
+  undo(): { undone: string | null };
+  redo(): { redone: string | null };
+}
+
+export interface StageInfo {
+  id: StageId;
+  name: string;
+  limit: number | null;
 }

@@ -15,7 +15,7 @@
 import type { Story } from "../../src-shared/Story";
 import { sortStories } from "../../src-shared/sortStories";
 import type { Replica } from "./Replica";
-import { toStory } from "./StoryRecord";
+import { isDeleted, toStory } from "./StoryRecord";
 
 export class BoardView {
   private byId: Map<string, Story> | null = null;
@@ -34,7 +34,7 @@ export class BoardView {
   private load(): Map<string, Story> {
     if (this.byId) return this.byId;
     const byId = new Map<string, Story>();
-    for (const rec of this.replica.stories()) if (rec.deleted === null) byId.set(rec.id, toStory(rec));
+    for (const rec of this.replica.stories()) if (!isDeleted(rec)) byId.set(rec.id, toStory(rec));
     this.byId = byId;
     return byId;
   }
@@ -43,7 +43,7 @@ export class BoardView {
     if (!this.byId || ids.length === 0) return;
     for (const id of ids) {
       const rec = this.replica.story(id);
-      if (rec && rec.deleted === null) this.byId.set(id, toStory(rec));
+      if (rec && !isDeleted(rec)) this.byId.set(id, toStory(rec));
       else this.byId.delete(id);
     }
     this.sorted = null;

@@ -22,7 +22,7 @@ import { messageIdSchema, messageRoleSchema } from "../../src-shared/Message";
 import { MAX_MESSAGE_CONTENT } from "../../src-shared/memoryMethods";
 import { sessionIdSchema } from "../../src-shared/Session";
 import { stageIdSchema } from "../../src-shared/stages";
-import { storyIdSchema } from "../../src-shared/Story";
+import { descriptionSchema, storyIdSchema } from "../../src-shared/Story";
 import { isRank } from "./rankBetween";
 
 export const MAX_OPS_PER_CHANGE = 20_000;
@@ -32,6 +32,8 @@ export const changeIdSchema = hexKeySchema;
 const rankSchema = z.string().refine(isRank, "not a rank");
 const nameSchema = z.string().max(500);
 const agentSchema = z.string().max(200).nullable();
+/** A stage's WIP limit: a positive count, or null for none. */
+export const stageLimitSchema = z.number().int().min(1).max(100_000).nullable();
 /** An add tag of the dependsOn set: `<change id>.<op index>`. */
 export const tagSchema = z.string().regex(/^[0-9a-f]{64}\.\d{1,5}$/);
 
@@ -91,16 +93,27 @@ export const opSchema = z.discriminatedUnion("t", [
   z.object({ t: z.literal("hide"), story }).strict(),
   z.object({ t: z.literal("unhide"), story }).strict(),
   z.object({ t: z.literal("delete"), story }).strict(),
+  /** A description write (LWW with kept concurrent values, like name). */
+  z.object({ t: z.literal("desc"), story, value: descriptionSchema }).strict(),
+  /** Restores a deleted story: deleted unless the latest restore is later than the latest delete. */
+  z.object({ t: z.literal("undelete"), story }).strict(),
+  /** A stage's WIP limit (a board setting; see `StageLimitReducer`). Names no story. */
+  z.object({ t: z.literal("limit"), stage: stageIdSchema, limit: stageLimitSchema }).strict(),
   ...memoryOps,
 ]);
 
 export type Op = z.infer<typeof opSchema>;
 /** An op of the pipeline board (every one names a `story`). */
 export type StoryOp = Extract<Op, { story: string }>;
-export type MemoryOp = Exclude<Op, StoryOp>;
+export type StageOp = Extract<Op, { t: "limit" }>;
+export type MemoryOp = Exclude<Op, StoryOp | StageOp>;
 
 export function isStoryOp(op: Op): op is StoryOp {
   return "story" in op;
+}
+
+export function isMemoryOp(op: Op): op is MemoryOp {
+  return !("story" in op) && op.t !== "limit";
 }
 
 export const MAX_DEPS = 256;

@@ -33,7 +33,8 @@ import { effectiveClock, type Hlc } from "./Hlc";
 import type { Signer } from "./Identity";
 import { MemoryReplicaStore } from "./MemoryReplicaStore";
 import type { ReplicaStore } from "./ReplicaStore";
-import { toStory, type StoryRecord } from "./StoryRecord";
+import { isDeleted, toStory, type StoryRecord } from "./StoryRecord";
+import { conflictsOf } from "./storyConflicts";
 import { validateChange } from "./validateChange";
 
 export type ReceiveStatus = "applied" | "duplicate" | "pending" | "rejected";
@@ -175,6 +176,20 @@ export class Replica {
     return this.causal.heldBy(tips, x);
   }
 
+  /**
+   * The highest seq of this node's own changes that some other author's
+   * change has in its causal past: proof a peer held them (what "unsent"
+   * counts from after a restart, before any peer reports). O(authors).
+   */
+  ownSeqHeldByOthers(): number {
+    let held = 0;
+    for (const [author, seq] of this.store.authorSeqs()) {
+      if (author === this.author) continue;
+      for (const id of this.store.changesBySeq(author, seq)) held = Math.max(held, this.store.getChangeMeta(id)?.vec[this.author] ?? 0);
+    }
+    return held;
+  }
+
   pendingSize(): { count: number; bytes: number } {
     return this.store.pendingSize();
   }
@@ -199,11 +214,11 @@ export class Replica {
     return meta.clock;
   }
 
-  /** Canonical JSON of the whole document: byte-identical on converged replicas. */
+  /** Canonical JSON of the whole document (kept conflict values included): byte-identical on converged replicas. */
   canonicalState(): string {
     const stories = this.store
       .allStories()
-      .map((rec) => ({ ...toStory(rec), deleted: rec.deleted !== null }))
+      .map((rec) => ({ ...toStory(rec), deleted: isDeleted(rec), description: rec.desc?.value ?? "", conflicts: conflictsOf(rec) }))
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return canonicalJson({ heads: this.heads(), stories });
   }
@@ -340,7 +355,7 @@ export class Replica {
       const reason = reducer.validate(id, change, past);
       if (reason !== null) return local ? { status: "rejected", id, reason } : this.reject(id, reason);
     }
-    const result = applyChange(id, change, valid.clock, (s) => this.store.getStory(s));
+    const result = applyChange(id, change, valid.clock, (s) => this.store.getStory(s), past);
     for (const rec of result.records) this.store.putStory(rec);
     for (const reducer of this.reducers) reducer.apply(id, change, valid.clock);
     if (this.store.changesBySeq(change.author, change.seq).length > 0) {

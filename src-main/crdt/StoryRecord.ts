@@ -4,9 +4,12 @@
  * reopen without replaying history.
  *
  * Merge rules (all commutative, so any causal delivery order converges):
- * - name, agent, blocked, placement `{ stage, rank }`: LWW registers; a write
- *   applies only if its stamp (clock, then author) is strictly greater.
- *   Placement is ONE register, so concurrent moves never duplicate a story.
+ * - name, description, agent, blocked, placement `{ stage, rank }`:
+ *   multi-value registers (`MvRegister`): the greatest stamp wins, and the
+ *   concurrent writes that lost are kept until a later write has them all in
+ *   its causal past (then the story is no longer `conflicted`). Placement is
+ *   ONE register, so concurrent moves never duplicate a story. `desc` is
+ *   absent until first written (""), so older records stay as they were.
  * - retries: PN-counter, per-author `[increments, decrements]`; every change
  *   is applied once (dedup by id), so concurrent increments all count.
  * - dependsOn: add-wins (OR-)set; each add gets a unique tag
@@ -16,20 +19,27 @@
  *   (`claimState`); the fold is a pure function of the event set.
  * - hidden: max hide clock vs max unhide clock; hidden unless unhide > hide
  *   (HLC only, equal → hidden).
- * - deleted: a tombstone; once deleted a story is never shown again.
+ * - deleted: `deleted` keeps the earliest delete stamp (as before),
+ *   `lastDelete` the latest, `undeleted` the latest restore; a story is
+ *   deleted unless its latest restore is later than its latest delete
+ *   (`isDeleted`) — so undo can bring a story back everywhere.
+ * - log: the stamps of the changes that touched the story, the greatest
+ *   LOG_LIMIT first — a top-k of a set, so the same on every replica.
  * Every array is kept sorted so the record itself is canonical.
  */
 import type { StageId } from "../../src-shared/stages";
 import type { Story } from "../../src-shared/Story";
+import { isConflicted } from "./storyConflicts";
 import { compareHlc, compareStamp, type Hlc, type Stamp } from "./Hlc";
+import type { Lww } from "./MvRegister";
+
+export type { Lww } from "./MvRegister";
 
 /** A claim not renewed for this long (judged by change clocks) may be taken over. */
 export const CLAIM_TTL_MS = 600_000;
 
-export interface Lww<T> {
-  value: T;
-  stamp: Stamp;
-}
+/** How many of a story's latest changes its record lists (`story/history`). */
+export const LOG_LIMIT = 64;
 
 export interface Placement {
   stage: StageId;
@@ -57,6 +67,29 @@ export interface StoryRecord {
   hide: Hlc | null;
   unhide: Hlc | null;
   deleted: Stamp | null;
+  /** Optional fields below: absent in records written by older builds. */
+  desc?: Lww<string>;
+  lastDelete?: Stamp;
+  undeleted?: Stamp;
+  /** Changes that touched this story, greatest stamp first, at most LOG_LIMIT. */
+  log?: Stamp[];
+}
+
+export function isDeleted(rec: Pick<StoryRecord, "deleted" | "lastDelete" | "undeleted">): boolean {
+  const last = rec.lastDelete ?? rec.deleted;
+  if (last === null) return false;
+  return !(rec.undeleted !== undefined && compareStamp(rec.undeleted, last) > 0);
+}
+
+/** Records that change `stamp` touched the story (idempotent; keeps the greatest LOG_LIMIT). */
+export function logTouch(rec: StoryRecord, stamp: Stamp): void {
+  const log = (rec.log ??= []);
+  if (log.some((s) => s.id === stamp.id)) return;
+  let i = 0;
+  while (i < log.length && compareStamp(log[i]!, stamp) > 0) i++;
+  if (i >= LOG_LIMIT) return;
+  log.splice(i, 0, stamp);
+  if (log.length > LOG_LIMIT) log.length = LOG_LIMIT;
 }
 
 export function newStoryRecord(id: string, creator: string, stamp: Stamp, init: { name: string; agent: string | null } & Placement): StoryRecord {
@@ -74,14 +107,6 @@ export function newStoryRecord(id: string, creator: string, stamp: Stamp, init: 
     unhide: null,
     deleted: null,
   };
-}
-
-/** LWW write: true when it took effect. */
-export function writeLww<T>(reg: Lww<T>, value: T, stamp: Stamp): boolean {
-  if (compareStamp(stamp, reg.stamp) <= 0) return false;
-  reg.value = value;
-  reg.stamp = stamp;
-  return true;
 }
 
 export function insertSorted(list: string[], item: string): void {
@@ -144,5 +169,6 @@ export function toStory(rec: StoryRecord): Story {
     claimedBy: claim.claimedBy,
     claimedAt: claim.claimedAt,
     hidden: isHidden(rec),
+    conflicted: isConflicted(rec),
   };
 }

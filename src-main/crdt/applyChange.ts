@@ -5,12 +5,15 @@
  * whose visible state changed. Never throws for a validated change.
  *
  * Every rule here is commutative for concurrent changes (see StoryRecord),
- * which is what makes delivery order irrelevant.
+ * which is what makes delivery order irrelevant. `past` answers "is this
+ * change in the causal past of the change being applied" (multi-value
+ * registers keep the writes it does not hold — see `MvRegister`).
  */
 import { isStoryOp, type Change } from "./Change";
 import type { Hlc, Stamp } from "./Hlc";
 import { compareHlc, compareStamp } from "./Hlc";
-import { addClaimEvent, insertSorted, newStoryRecord, writeLww, type StoryRecord } from "./StoryRecord";
+import { writeMv, writeOptionalMv } from "./MvRegister";
+import { addClaimEvent, insertSorted, logTouch, newStoryRecord, type StoryRecord } from "./StoryRecord";
 
 export interface ApplyResult {
   records: StoryRecord[];
@@ -18,7 +21,13 @@ export interface ApplyResult {
 }
 
 /** `clock` is the change's effective clock (validateChange), never its claimed one. */
-export function applyChange(id: string, change: Change, clock: Hlc, load: (story: string) => StoryRecord | undefined): ApplyResult {
+export function applyChange(
+  id: string,
+  change: Change,
+  clock: Hlc,
+  load: (story: string) => StoryRecord | undefined,
+  past: (changeId: string) => boolean,
+): ApplyResult {
   const stamp: Stamp = { wall: clock.wall, logical: clock.logical, author: change.author, id };
   const work = new Map<string, StoryRecord>();
   const changed = new Set<string>();
@@ -38,36 +47,46 @@ export function applyChange(id: string, change: Change, clock: Hlc, load: (story
     if (op.t === "create") {
       const existing = get(op.story);
       if (!existing) {
-        work.set(op.story, newStoryRecord(op.story, id, stamp, op));
+        const rec = newStoryRecord(op.story, id, stamp, op);
+        logTouch(rec, stamp);
+        work.set(op.story, rec);
         changed.add(op.story);
         return;
       }
       // A concurrent create of the same id: merge as writes of every field.
       insertSorted(existing.creators, id);
+      logTouch(existing, stamp);
       const hit = [
-        writeLww(existing.name, op.name, stamp),
-        writeLww(existing.agent, op.agent, stamp),
-        writeLww(existing.blocked, false, stamp),
-        writeLww(existing.place, { stage: op.stage, rank: op.rank }, stamp),
+        writeMv(existing.name, op.name, stamp, past),
+        writeMv(existing.agent, op.agent, stamp, past),
+        writeMv(existing.blocked, false, stamp, past),
+        writeMv(existing.place, { stage: op.stage, rank: op.rank }, stamp, past),
       ].some(Boolean);
       if (hit) changed.add(op.story);
       return;
     }
     const rec = get(op.story);
     if (!rec) return; // unreachable for a validated change
+    logTouch(rec, stamp);
     let hit = true;
     switch (op.t) {
       case "name":
-        hit = writeLww(rec.name, op.value, stamp);
+        hit = writeMv(rec.name, op.value, stamp, past);
         break;
+      case "desc": {
+        const next = writeOptionalMv(rec.desc, op.value, stamp, past);
+        rec.desc = next.reg;
+        hit = next.changed;
+        break;
+      }
       case "agent":
-        hit = writeLww(rec.agent, op.value, stamp);
+        hit = writeMv(rec.agent, op.value, stamp, past);
         break;
       case "blocked":
-        hit = writeLww(rec.blocked, op.value, stamp);
+        hit = writeMv(rec.blocked, op.value, stamp, past);
         break;
       case "place":
-        hit = writeLww(rec.place, { stage: op.stage, rank: op.rank }, stamp);
+        hit = writeMv(rec.place, { stage: op.stage, rank: op.rank }, stamp, past);
         break;
       case "count": {
         const pn = rec.retries[change.author] ?? [0, 0];
@@ -101,6 +120,10 @@ export function applyChange(id: string, change: Change, clock: Hlc, load: (story
         break;
       case "delete":
         if (rec.deleted === null || compareStamp(stamp, rec.deleted) < 0) rec.deleted = stamp;
+        if (rec.lastDelete === undefined || compareStamp(stamp, rec.lastDelete) > 0) rec.lastDelete = stamp;
+        break;
+      case "undelete":
+        if (rec.undeleted === undefined || compareStamp(stamp, rec.undeleted) > 0) rec.undeleted = stamp;
         break;
     }
     if (hit) changed.add(op.story);

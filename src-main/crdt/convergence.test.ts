@@ -9,12 +9,13 @@ import { describe, expect, it } from "vitest";
 import { ApiFailure } from "../../src-shared/ApiError";
 import { STAGES } from "../../src-shared/stages";
 import { identityFromSeed, type Identity } from "./Identity";
+import { isDeleted } from "./StoryRecord";
 import { testNode, type TestNode } from "./testKit";
 
 // Keys are made once: property runs must stay fast.
 const IDENTITIES: Identity[] = Array.from({ length: 5 }, (_, i) => identityFromSeed(new Uint8Array(32).fill(0x40 + i)));
 
-const KINDS = ["create", "name", "agent", "blocked", "deps", "move", "retry", "claim", "release", "hide", "unhide", "delete"] as const;
+const KINDS = ["create", "name", "desc", "agent", "blocked", "deps", "move", "retry", "claim", "release", "hide", "unhide", "delete", "restore", "undo", "redo"] as const;
 
 const stepArb = fc.oneof(
   {
@@ -35,9 +36,16 @@ const stepArb = fc.oneof(
 function runOp(node: TestNode, op: (typeof KINDS)[number], pick: number, arg: number): void {
   const live = node.replica
     .stories()
-    .filter((s) => s.deleted === null)
+    .filter((s) => !isDeleted(s))
     .map((s) => s.id)
     .sort();
+  if (op === "undo") return void node.board.undo();
+  if (op === "redo") return void node.board.redo();
+  if (op === "restore") {
+    const gone = node.replica.stories().filter(isDeleted);
+    if (gone.length > 0) node.board.restore(gone[pick % gone.length]!.id);
+    return;
+  }
   if (op === "create" || live.length === 0) {
     node.board.create({ name: `n${arg}`, stage: STAGES[arg % STAGES.length]!.id, agent: arg % 2 ? null : `a${arg % 3}` });
     return;
@@ -47,6 +55,9 @@ function runOp(node: TestNode, op: (typeof KINDS)[number], pick: number, arg: nu
     switch (op) {
       case "name":
         node.board.update(id, { name: `name${arg}` });
+        break;
+      case "desc":
+        node.board.update(id, { description: `d${arg % 5}` });
         break;
       case "agent":
         node.board.update(id, { agent: arg % 3 === 0 ? null : `agent${arg % 4}` });

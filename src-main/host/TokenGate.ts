@@ -3,11 +3,20 @@
  * `Authorization: Bearer T` (agents, curl) or as the cookie set when the
  * printed `?token=` link is opened (the browser UI). Comparison is
  * constant-time so the token cannot be guessed byte by byte.
+ *
+ * The cookie's name is unique per node (`tokenCookieName`): browsers share
+ * cookies across the ports of one host, so two nodes on 127.0.0.1 with one
+ * name would log each other's tabs out.
  */
 import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 
 export const TOKEN_COOKIE = "musher_token";
+
+/** `musher_token_<first 16 hex chars of the node key>`. */
+export function tokenCookieName(nodeId: string): string {
+  return `${TOKEN_COOKIE}_${nodeId.replace(/[^0-9a-f]/gi, "").slice(0, 16)}`;
+}
 
 function parseCookies(header: string | undefined): Map<string, string> {
   const out = new Map<string, string>();
@@ -28,7 +37,10 @@ function parseCookies(header: string | undefined): Map<string, string> {
 export class TokenGate {
   private readonly expected: Buffer;
 
-  constructor(token: string) {
+  constructor(
+    token: string,
+    readonly cookieName: string = TOKEN_COOKIE,
+  ) {
     this.expected = Buffer.from(token, "utf8");
   }
 
@@ -42,11 +54,11 @@ export class TokenGate {
   check(req: IncomingMessage): "bearer" | "cookie" | null {
     const auth = req.headers.authorization;
     if (auth?.startsWith("Bearer ") && this.matches(auth.slice(7).trim())) return "bearer";
-    if (this.matches(parseCookies(req.headers.cookie).get(TOKEN_COOKIE))) return "cookie";
+    if (this.matches(parseCookies(req.headers.cookie).get(this.cookieName))) return "cookie";
     return null;
   }
 
   cookieHeader(): string {
-    return `${TOKEN_COOKIE}=${encodeURIComponent(this.expected.toString("utf8"))}; Path=/; HttpOnly; SameSite=Strict`;
+    return `${this.cookieName}=${encodeURIComponent(this.expected.toString("utf8"))}; Path=/; HttpOnly; SameSite=Strict`;
   }
 }

@@ -17,7 +17,7 @@ import { createEventSocket } from "./createEventSocket";
 import { httpStatusFor } from "./httpStatusFor";
 import { readJsonBody } from "./readJsonBody";
 import { SECURITY_HEADERS, serveStatic } from "./serveStatic";
-import { TokenGate } from "./TokenGate";
+import { TokenGate, tokenCookieName } from "./TokenGate";
 
 const MAX_BODY = 1024 * 1024;
 
@@ -65,7 +65,7 @@ function sameOrigin(req: IncomingMessage): boolean {
 
 export function createHttpHost(options: HttpHostOptions): HttpHost {
   const { node, staticDir, log } = options;
-  const gate = new TokenGate(options.token);
+  const gate = new TokenGate(options.token, tokenCookieName(node.info.nodeId));
   const events = createEventSocket(node, log);
   const upgrades = options.upgrades ?? new Map<string, UpgradeHandler>();
 

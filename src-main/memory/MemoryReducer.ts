@@ -32,7 +32,7 @@
  */
 import { compareHlc, compareStamp, type Hlc, type Stamp } from "../crdt/Hlc";
 import type { Change, MemoryOp } from "../crdt/Change";
-import { isStoryOp } from "../crdt/Change";
+import { isMemoryOp } from "../crdt/Change";
 import type { ChangeReducer } from "../crdt/ChangeReducer";
 import { memCellId } from "./MemCell";
 import { messageId } from "./Message";
@@ -72,7 +72,7 @@ export class MemoryReducer implements ChangeReducer {
     };
     for (let i = 0; i < change.ops.length; i++) {
       const op = change.ops[i]!;
-      if (isStoryOp(op)) continue;
+      if (!isMemoryOp(op)) continue;
       const fail = (why: string): string => `op ${i}: ${why}`;
       switch (op.t) {
         case "session":
@@ -123,7 +123,7 @@ export class MemoryReducer implements ChangeReducer {
     const stamp: Stamp = { wall: clock.wall, logical: clock.logical, author: change.author, id };
     const wrote = new Map<string, boolean>(); // session → carried a msg op
     for (const op of change.ops) {
-      if (isStoryOp(op)) continue;
+      if (!isMemoryOp(op)) continue;
       this.applyOp(id, stamp, op);
       if (op.t !== "cellHide" && op.t !== "cellUnhide") wrote.set(op.session, (wrote.get(op.session) ?? false) || op.t === "msg");
     }

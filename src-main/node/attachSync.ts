@@ -79,6 +79,8 @@ export function attachSync(options: AttachSyncOptions): NodeSync {
     ...(options.trustedKeys ? { trustedKeys: options.trustedKeys } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
   });
+  // "Unsent" is not persisted by the sync layer: start it from what peers provably hold (their changes cite ours).
+  service.noteDelivered(options.replica.ownSeqHeldByOthers());
   const dialing = new Map<string, RendezvousHandle>();
   const redial = (chosen: readonly string[]): void => {
     const wanted = new Map<string, { url: string; source: RendezvousSource }>();
@@ -104,6 +106,10 @@ export function attachSync(options: AttachSyncOptions): NodeSync {
       options.setting.write(unique);
       redial(unique);
       log.info("sync: rendezvous setting changed", { urls: unique });
+      return service.status();
+    },
+    retryNow: (url) => {
+      for (const handle of dialing.values()) if (handle.url === url && handle.retryNow()) log.info("sync: retrying a rendezvous now", { url });
       return service.status();
     },
     close: async () => {

@@ -19,6 +19,9 @@ import { ingestInChunks, type IngestReport } from "../store/ingestInChunks";
 import { newWorkspaceId, openNodeStore } from "../store/openNodeStore";
 import { PipelineBoard } from "../crdt/PipelineBoard";
 import { Replica } from "../crdt/Replica";
+import { StageLimits } from "../crdt/StageLimits";
+import { metaKeyValueTable } from "../store/metaKeyValueTable";
+import { isDeleted } from "../crdt/StoryRecord";
 import { createMemoryService } from "../memory/createMemoryService";
 import { MemoryReducer } from "../memory/MemoryReducer";
 import { openMemoryDatabase } from "../store/openDatabase";
@@ -95,21 +98,22 @@ export async function createNode(options: NodeOptions): Promise<MusherNode> {
   const db = persisted?.db ?? openMemoryDatabase(options.sqliteBinding);
   const tables = new SqliteMemoryTables(db);
   const memoryReducer = new MemoryReducer(tables);
+  const stageLimits = new StageLimits(metaKeyValueTable(db));
   const replica = new Replica({
     workspace: workspaceId,
     signer: identity,
     logger: log.child({ svc: "crdt" }),
     store: persisted?.store ?? new SqliteReplicaStore(db),
-    reducers: [memoryReducer],
+    reducers: [memoryReducer, stageLimits],
   });
   const info: NodeInfo = { nodeId: identity.publicKey, workspaceId, version: MUSHER_VERSION, host: options.host };
-  const board = new PipelineBoard(replica, () => `s_${randomBytes(8).toString("hex")}`);
+  const board = new PipelineBoard(replica, () => `s_${randomBytes(8).toString("hex")}`, stageLimits);
   const memory = createMemoryService({
     replica,
     tables,
     storyExists: (id) => {
       const rec = replica.story(id);
-      return rec !== undefined && rec.deleted === null;
+      return rec !== undefined && !isDeleted(rec);
     },
     logger: log.child({ svc: "memory" }),
     segmenterTtlMs: options.segmenterTtlMs,
@@ -126,7 +130,7 @@ export async function createNode(options: NodeOptions): Promise<MusherNode> {
   const handlers = createApi({ info, board, memory, sync });
   // Announce after commit, for local edits and received changes alike.
   replica.onApplied((e) => {
-    if (e.storyIds.length > 0) events.emit({ event: "board/changed", payload: { storyIds: e.storyIds } });
+    if (e.storyIds.length > 0 || stageLimits.drainTouched()) events.emit({ event: "board/changed", payload: { storyIds: e.storyIds } });
     const touched = memoryReducer.drain();
     for (const sessionId of [...touched.sessions].sort()) events.emit({ event: "session/changed", payload: { sessionId } });
     if (!e.local) memory.onRemoteMessages(touched.newMessages);

@@ -22,6 +22,13 @@ const methodSet: { readonly [M in Method]: true } = {
   "story/hide": true,
   "story/unhide": true,
   "story/delete": true,
+  "story/get": true,
+  "story/history": true,
+  "story/trash": true,
+  "story/restore": true,
+  "edit/undo": true,
+  "edit/redo": true,
+  "stage/setLimit": true,
   "session/create": true,
   "session/list": true,
   "session/addMessages": true,
@@ -33,6 +40,7 @@ const methodSet: { readonly [M in Method]: true } = {
   "memcell/unhide": true,
   "sync/status": true,
   "sync/setRendezvous": true,
+  "sync/retryNow": true,
 };
 
 export const bridgeMethodNames: readonly Method[] = Object.freeze(Object.keys(methodSet) as Method[]);

@@ -54,6 +54,14 @@ export class RendezvousClient {
     this.link = null;
   }
 
+  /** Dials now instead of waiting out the backoff (a person pressed "Retry now"); true if it was waiting. */
+  retryNow(): boolean {
+    if (this.stopped || this.state !== "waiting") return false;
+    clearTimeout(this.timer);
+    this.attempt();
+    return true;
+  }
+
   status(): RendezvousStatus {
     return { url: this.url, source: this.source, state: this.state, failures: this.failures, nextAttemptAt: this.nextAttemptAt };
   }

@@ -42,6 +42,8 @@ export interface SyncServiceOptions {
 export interface RendezvousHandle {
   readonly url: string;
   stop(): void;
+  /** Skips the backoff wait: dials now. False when it was not waiting. */
+  retryNow(): boolean;
 }
 
 export class SyncService implements PeerHost {
@@ -104,6 +106,7 @@ export class SyncService implements PeerHost {
     if (!this.closed) client.start();
     return {
       url,
+      retryNow: () => client.retryNow(),
       stop: () => {
         client.stop();
         this.clients.delete(client);

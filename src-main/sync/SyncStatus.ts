@@ -7,7 +7,8 @@
  * own seqs above the highest one that was either written to an
  * authenticated peer's socket or reported in a peer's `sync` vector. (A
  * node's own changes form a chain 1..n, so one number says it.) Not
- * persisted: after a restart it counts from 0 until a peer connects.
+ * persisted: after a restart the node starts it from the highest own seq
+ * another author's change has in its causal past (`attachSync`).
  */
 import type { SyncPeerStatus } from "../../src-shared/syncMethods";
 

@@ -17,6 +17,7 @@ import "./styles.css";
 import "./sessions.css";
 import "./sessionDetail.css";
 import "./sync.css";
+import "./story.css";
 
 const container = document.getElementById("root");
 if (!container) throw new Error("index.html has no #root element");

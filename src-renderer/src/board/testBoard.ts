@@ -19,10 +19,11 @@ export function testBoard(layout: Partial<Record<StageId, string[]>>, hidden: st
         claimedBy: null,
         claimedAt: null,
         hidden: hidden.includes(id),
+        conflicted: false,
       });
     }
   }
-  return { stages: STAGES.map((s) => ({ id: s.id, name: s.name })), stories };
+  return { stages: STAGES.map((s) => ({ id: s.id, name: s.name, limit: null })), stories };
 }
 
 /** `stage: [ids]` for the non-empty visible columns, for compact assertions. */

@@ -13,7 +13,7 @@ function fakeFetch(status: number, body: string, seen: Seen[] = []): FetchLike {
   };
 }
 
-const board = { stages: STAGES.map((s) => ({ id: s.id, name: s.name })), stories: [] };
+const board = { stages: STAGES.map((s) => ({ id: s.id, name: s.name, limit: null })), stories: [] };
 
 async function failure(promise: Promise<unknown>): Promise<ApiFailure> {
   try {

@@ -8,6 +8,7 @@ import type { Story } from "../../../src-shared/Story";
 import type { Column as ColumnModel } from "../board/columnsOf";
 import { dropIndex } from "../board/dropIndex";
 import type { MoveKey } from "../board/keyboardMoveTarget";
+import { ColumnCount } from "./ColumnCount";
 import { StoryCard } from "./StoryCard";
 
 interface Props {
@@ -84,9 +85,7 @@ export function Column({ column, draggingId, hoverIndex, onHover, onDrop, onMove
       <h2 className="column__header" id={`column-title-${column.id}`}>
         <span className="column__accent" aria-hidden="true" />
         <span className="column__name">{column.name}</span>
-        <span className="column__count" aria-label={`${column.stories.length} stories`}>
-          {column.stories.length}
-        </span>
+        <ColumnCount stage={column.id} name={column.name} count={column.stories.length} />
       </h2>
       <ul className="column__list" role="list" aria-label={`${column.name} stories`}>
         {items}

@@ -1,9 +1,7 @@
 /**
- * App name, the view tabs, the new-story form, the keyboard hint, the sync
- * indicator (this node and its peers) and the connection state (this window
- * and its node).
+ * App name, the view tabs, the new-story form, the keyboard hint and the one
+ * status control (`SyncIndicator`: this window's node, and its peers).
  */
-import { ConnectionStatus } from "./ConnectionStatus";
 import { KEYBOARD_HINT } from "./keyboardHint";
 import { NewStoryForm } from "./NewStoryForm";
 import { SyncIndicator } from "./SyncIndicator";
@@ -27,7 +25,6 @@ export function Header() {
         </span>
       </p>
       <SyncIndicator />
-      <ConnectionStatus />
     </header>
   );
 }

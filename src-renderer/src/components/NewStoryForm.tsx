@@ -1,17 +1,19 @@
-/** Name + button; Enter submits. The text is kept if the call fails, so nothing typed is lost. */
+/** Name + stage + button; Enter submits. The text is kept if the call fails, so nothing typed is lost. */
 import { useState, type FormEvent } from "react";
+import { STAGES, type StageId } from "../../../src-shared/stages";
 import { useBoardStore } from "../stores/useBoardStore";
 
 export function NewStoryForm() {
   const createStory = useBoardStore((s) => s.createStory);
   const [name, setName] = useState("");
   const [busy, setBusy] = useState(false);
+  const [stage, setStage] = useState<StageId>("1_backlog");
 
   const submit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     if (!name.trim() || busy) return;
     setBusy(true);
-    const ok = await createStory(name);
+    const ok = await createStory(name, stage);
     setBusy(false);
     if (ok) setName("");
   };
@@ -27,6 +29,13 @@ export function NewStoryForm() {
         value={name}
         onChange={(e) => setName(e.target.value)}
       />
+      <select className="new-story__stage" data-testid="new-story-stage" aria-label="Stage of the new story" value={stage} onChange={(e) => setStage(e.target.value as StageId)}>
+        {STAGES.map((s) => (
+          <option key={s.id} value={s.id}>
+            {s.name}
+          </option>
+        ))}
+      </select>
       <button
         className="button button--primary"
         type="submit"

@@ -7,6 +7,7 @@
  */
 import type { RendezvousStatus } from "../../../src-shared/syncMethods";
 import { formatRelative } from "../lib/formatRelative";
+import { useSyncStore } from "../stores/useSyncStore";
 
 const STATES: Readonly<Record<RendezvousStatus["state"], string>> = {
   connecting: "Connecting…",
@@ -20,6 +21,7 @@ interface Props {
 }
 
 export function RendezvousList({ entries, now }: Props) {
+  const retryNow = useSyncStore((s) => s.retryNow);
   if (entries.length === 0) {
     return <p className="empty">No rendezvous: this device syncs only with peers that connect to it.</p>;
   }
@@ -49,6 +51,11 @@ export function RendezvousList({ entries, now }: Props) {
               {entry.failures > 0 && entry.nextAttemptAt !== null && " · "}
               {entry.nextAttemptAt !== null && `next ${formatRelative(entry.nextAttemptAt, now)}`}
             </span>
+          )}
+          {entry.state === "waiting" && (
+            <button type="button" className="button button--small" data-testid="rendezvous-retry-now" onClick={() => void retryNow(entry.url)}>
+              Retry now
+            </button>
           )}
         </li>
       ))}

@@ -8,6 +8,7 @@ import type { DragEvent, KeyboardEvent } from "react";
 import type { Story } from "../../../src-shared/Story";
 import { isMoveKey, type MoveKey } from "../board/keyboardMoveTarget";
 import { useSessionsStore } from "../stores/useSessionsStore";
+import { CardFacts, cardFactWords } from "./CardFacts";
 import { KEYBOARD_HINT } from "./keyboardHint";
 
 export const STORY_DRAG_TYPE = "application/x-musher-story";
@@ -42,19 +43,11 @@ export function StoryCard({ story, stageName, position, total, dragging, onMoveK
     e.dataTransfer.setData("text/plain", story.name);
     onDragStart(story);
   };
-  const label = [
-    story.name,
-    `${stageName}, ${position} of ${total}`,
-    story.agent ? `agent ${story.agent}` : null,
-    story.retryCount > 0 ? `${story.retryCount} ${story.retryCount === 1 ? "retry" : "retries"}` : null,
-    story.blocked ? "blocked" : null,
-  ]
-    .filter(Boolean)
-    .join(", ");
+  const label = [story.name, `${stageName}, ${position} of ${total}`, ...cardFactWords(story)].join(", ");
 
   return (
     <li
-      className={`card${story.blocked ? " card--blocked" : ""}${dragging ? " card--dragging" : ""}`}
+      className={`card${story.blocked ? " card--blocked" : ""}${story.conflicted ? " card--conflict" : ""}${dragging ? " card--dragging" : ""}`}
       data-testid={`story-${story.id}`}
       data-story-id={story.id}
       tabIndex={0}
@@ -70,20 +63,7 @@ export function StoryCard({ story, stageName, position, total, dragging, onMoveK
       onClick={() => void openStory(story.id)}
     >
       <div className="card__name">{story.name}</div>
-      <div className="card__meta">
-        <span className="card__id">{story.id}</span>
-        {story.agent && (
-          <span className="chip chip--agent" title={`Agent: ${story.agent}`}>
-            {story.agent}
-          </span>
-        )}
-        {story.retryCount > 0 && (
-          <span className="chip chip--retry" title={`${story.retryCount} retries`}>
-            ↻ {story.retryCount}
-          </span>
-        )}
-        {story.blocked && <span className="chip chip--blocked">blocked</span>}
-      </div>
+      <CardFacts story={story} />
     </li>
   );
 }

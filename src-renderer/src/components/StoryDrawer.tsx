@@ -1,21 +1,20 @@
 /**
- * A story's detail as a side drawer (opened by clicking a card): its fields
- * a search over its memory, and its sessions; a session (or a search hit)
- * opens in the Sessions view. Escape closes it.
+ * A story's side drawer (opened by clicking a card): the editor
+ * (`story/StoryPanel`), a search over the story's memory, and its sessions;
+ * a session (or a search hit) opens in the Sessions view. Escape closes it
+ * (an input being edited takes Escape first).
  */
 import { useEffect } from "react";
-import { STAGES } from "../../../src-shared/stages";
 import { formatInstant } from "../lib/formatSpan";
-import { useBoardStore } from "../stores/useBoardStore";
 import { useSessionsStore } from "../stores/useSessionsStore";
 import { StoryMemorySearch } from "./StoryMemorySearch";
+import { StoryPanel } from "./story/StoryPanel";
 
 export function StoryDrawer() {
   const storyId = useSessionsStore((s) => s.openStoryId);
   const sessions = useSessionsStore((s) => s.storySessions);
   const openStory = useSessionsStore((s) => s.openStory);
   const openSession = useSessionsStore((s) => s.openSession);
-  const story = useBoardStore((s) => s.board?.stories.find((x) => x.id === storyId) ?? null);
 
   useEffect(() => {
     if (storyId === null) return;
@@ -27,36 +26,17 @@ export function StoryDrawer() {
   }, [storyId, openStory]);
 
   if (storyId === null) return null;
-  const stage = STAGES.find((s) => s.id === story?.stage)?.name ?? "—";
-  const fields: [string, string][] = story
-    ? [
-        ["Stage", stage],
-        ["Agent", story.agent ?? "—"],
-        ["Claimed by", story.claimedBy ?? "—"],
-        ["Retries", String(story.retryCount)],
-        ["Blocked", story.blocked ? "yes" : "no"],
-        ["Depends on", story.dependsOn.length > 0 ? story.dependsOn.join(", ") : "—"],
-      ]
-    : [];
   return (
     <aside className="drawer" data-testid="story-detail" aria-label="Story detail">
       <header className="drawer__header">
-        <h2 className="drawer__title">{story?.name ?? storyId}</h2>
+        <span className="drawer__kicker">Story</span>
         <button type="button" className="banner__close" data-testid="story-detail-close" aria-label="Close" onClick={() => void openStory(null)}>
           ×
         </button>
       </header>
-      <span className="drawer__id">{storyId}</span>
-      <dl className="drawer__fields">
-        {fields.map(([name, value]) => (
-          <div key={name} className="drawer__field">
-            <dt>{name}</dt>
-            <dd>{value}</dd>
-          </div>
-        ))}
-      </dl>
+      <StoryPanel key={storyId} storyId={storyId} />
       <h3 className="drawer__section">Memory</h3>
-      <StoryMemorySearch key={storyId} storyId={storyId} />
+      <StoryMemorySearch key={`memory-${storyId}`} storyId={storyId} />
       <h3 className="drawer__section">Sessions</h3>
       {sessions === null ? (
         <p className="muted">Loading…</p>

@@ -1,7 +1,10 @@
 /**
- * The header's sync pill: Online / Offline / Local only, the peer count,
- * unsent changes and, during a catch-up, its progress. It is a button that
- * opens the sync panel; closing the panel returns focus here.
+ * The header's ONE status control: Online / Offline / Local only, the peer
+ * count, unsent changes and, during a catch-up, its progress — or, when this
+ * window cannot reach its node, "Node unreachable" (and nothing about peers:
+ * that would be stale). "Unsent" shows only when peers are configured: on a
+ * device working alone it means nothing. It is a button that opens the sync
+ * panel; closing the panel returns focus here.
  */
 import { useCallback, useRef, useState } from "react";
 import { useSyncStore } from "../stores/useSyncStore";
@@ -28,30 +31,35 @@ export function SyncIndicator() {
     button.current?.focus();
   }, []);
 
-  const summary: SyncSummary | null = status ? syncSummary(status) : null;
-  const state = summary?.state ?? (loadError ? "unavailable" : "loading");
-  const label = summary ? SYNC_STATE_LABELS[summary.state] : loadError ? "Sync unavailable" : "Sync…";
+  const summary: SyncSummary | null = status && !stale ? syncSummary(status) : null;
+  const state = stale ? "unreachable" : (summary?.state ?? (loadError ? "unavailable" : "loading"));
+  const label = stale ? "Node unreachable" : summary ? SYNC_STATE_LABELS[summary.state] : loadError ? "Sync unavailable" : "Sync…";
   const showPeers = summary !== null && summary.state !== "local";
+  const unsent = showPeers ? summary.unsent : 0;
   const parts = [
     label,
     showPeers ? plural(summary.peerCount, "peer", "peers") : null,
-    summary && summary.unsent > 0 ? `${summary.unsent.toLocaleString()} unsent` : null,
+    unsent > 0 ? `${unsent.toLocaleString()} unsent` : null,
     summary?.catchUp ? "catching up" : null,
   ].filter((p): p is string => p !== null);
-  const title = summary ? TITLES[summary.state] : (loadError ?? "Loading the sync status");
+  const title = stale
+    ? "This window lost its connection to the Musher node; retrying. Edits made now fail and are rolled back"
+    : summary
+      ? TITLES[summary.state]
+      : (loadError ?? "Loading the sync status");
 
   return (
     <>
       <button
         ref={button}
         type="button"
-        className={`sync sync--${state}${stale ? " sync--stale" : ""}`}
+        className={`sync sync--${state}`}
         data-testid="sync-indicator"
         data-state={state}
         aria-haspopup="dialog"
         aria-expanded={open}
-        aria-label={`Sync: ${parts.join(", ")}${stale ? " (last known)" : ""}. Open the sync panel`}
-        title={stale ? `${title} (last known: the connection to the node is down)` : title}
+        aria-label={`Sync: ${parts.join(", ")}. Open the sync panel`}
+        title={title}
         onClick={() => setOpen(true)}
       >
         <span className="sync__dot" aria-hidden="true" />
@@ -63,9 +71,9 @@ export function SyncIndicator() {
             {plural(summary.peerCount, "peer", "peers")}
           </span>
         )}
-        {summary && summary.unsent > 0 && (
-          <span className="sync__unsent" data-testid="sync-unsent" data-count={summary.unsent}>
-            {summary.unsent.toLocaleString()} unsent
+        {unsent > 0 && (
+          <span className="sync__unsent" data-testid="sync-unsent" data-count={unsent}>
+            {unsent.toLocaleString()} unsent
           </span>
         )}
         {summary?.catchUp && <CatchUpBar progress={summary.catchUp} testId="sync-progress" />}

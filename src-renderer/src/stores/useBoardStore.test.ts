@@ -97,9 +97,44 @@ describe("createBoardStore", () => {
     expect(await second).toBe(false);
     expect(f.server.moves).toEqual(["a->2_current@0", "b->2_current@1"]);
     await settle();
-    expect(store.getState().error).toBe("nope");
+    expect(store.getState().error).toBe("Could not move 'b': nope");
     expect(layoutOf(store.getState().board!)).toEqual({ "1_backlog": ["a", "b"] });
     store.getState().dismissError();
+    expect(store.getState().error).toBeNull();
+  });
+
+  it("rolls a failed move back at once even when the node stays unreachable, naming it", async () => {
+    const f = fakeClient(testBoard({ "1_backlog": ["a", "b"] }));
+    const store = createBoardStore(f.client);
+    await settle();
+    const down = f.client.call;
+    f.client.call = (async () => {
+      await Promise.resolve();
+      throw new TypeError("Failed to fetch");
+    }) as RendererClient["call"];
+    expect(await store.getState().moveStory("a", "3_qa", 0)).toBe(false);
+    expect(layoutOf(store.getState().board!)).toEqual({ "1_backlog": ["a", "b"] });
+    expect(store.getState().error).toBe("Could not move 'a': node unreachable");
+    await settle();
+    f.client.call = down;
+    // The failed refresh did not replace the action's message; a later success clears it.
+    expect(store.getState().error).toBe("Could not move 'a': node unreachable");
+    expect(await store.getState().moveStory("b", "2_current", 0)).toBe(true);
+    expect(store.getState().error).toBeNull();
+  });
+
+  it("a refresh error clears itself once a refresh works again", async () => {
+    const f = fakeClient(testBoard({ "1_backlog": ["a"] }));
+    const store = createBoardStore(f.client);
+    await settle();
+    const up = f.client.call;
+    f.client.call = (async () => {
+      throw new TypeError("Failed to fetch");
+    }) as RendererClient["call"];
+    await store.getState().refresh();
+    expect(store.getState().error).toMatch(/Could not refresh/);
+    f.client.call = up;
+    await store.getState().refresh();
     expect(store.getState().error).toBeNull();
   });
 });

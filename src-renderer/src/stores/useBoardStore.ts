@@ -12,7 +12,12 @@
  * - Events may be missed while the push channel is down, so every transition
  *   to "online" refetches.
  * - Mutations reach the client one at a time, in the order they were made.
- * - Actions never throw: failures land in `error` for the banner.
+ * - Actions never throw: failures land in `error` for the banner, named
+ *   ("Could not move 'X': …"), and an optimistic change is rolled back at
+ *   once (the board as it was before it), not left on screen until a
+ *   refetch that may itself fail.
+ * - A banner about a failed refresh clears itself when a refresh succeeds
+ *   or the connection comes back: banners never outlive their cause.
  *
  * `createBoardStore` is called once per client by the app root; nothing here
  * is module-level, so tests can build as many stores as they like.
@@ -21,7 +26,10 @@ import { useContext } from "react";
 import { useStore } from "zustand";
 import { createStore, type StoreApi } from "zustand/vanilla";
 import type { Board } from "../../../src-shared/Board";
+import type { Input, Method, Output } from "../../../src-shared/contract";
 import type { StageId } from "../../../src-shared/stages";
+import type { HistoryEntry, Story, StoryDetail } from "../../../src-shared/Story";
+import { sortStories } from "../../../src-shared/sortStories";
 import { applyMove } from "../board/applyMove";
 import type { ConnectionState, RendererClient } from "../client/ConnectionSource";
 import { coalesce } from "../lib/coalesce";
@@ -36,14 +44,35 @@ export interface BoardState {
   loadError: string | null;
   /** The latest failed action, for the dismissible banner. */
   error: string | null;
+  /** What `error` is about: a refresh error clears itself when a refresh works again. */
+  errorKind: "action" | "refresh" | null;
+  /** A short notice with an optional Undo (after a delete, an undo, a redo). */
+  toast: { text: string; restoreId?: string } | null;
+  /** Whether hidden stories are on the board (the "Hidden" filter). */
+  showHidden: boolean;
   connection: ConnectionState;
   /** Refetches the board (coalesced); resolves when a fresh board was applied or failed. */
   refresh(): Promise<void>;
-  /** Creates a story in Backlog; resolves true on success. */
-  createStory(name: string): Promise<boolean>;
+  /** Creates a story (default: in Backlog); resolves true on success. */
+  createStory(name: string, stage?: StageId): Promise<boolean>;
   /** Moves a story to `index` among the other visible stories of `stage`. */
   moveStory(id: string, stage: StageId, index: number): Promise<boolean>;
+  /**
+   * Any story edit by name: `label` names it in the failure message ("rename 'X'").
+   * Resolves the result, or null after showing the failure.
+   */
+  edit<M extends Method>(label: string, method: M, input: Input<M>): Promise<Output<M> | null>;
+  /** Deletes and offers "Deleted · Undo". */
+  deleteStory(id: string, name: string): Promise<boolean>;
+  undo(): Promise<void>;
+  redo(): Promise<void>;
+  setShowHidden(show: boolean): void;
+  /** Reads (never fail loudly: null when the node cannot answer). */
+  loadStory(id: string): Promise<StoryDetail | null>;
+  loadHistory(id: string): Promise<HistoryEntry[] | null>;
+  loadTrash(): Promise<Story[] | null>;
   dismissError(): void;
+  dismissToast(): void;
 }
 
 export type BoardStore = StoreApi<BoardState> & { dispose(): void };
@@ -57,12 +86,12 @@ export function createBoardStore(client: RendererClient): BoardStore {
     const fetchBoard = async (): Promise<void> => {
       const epoch = mutationEpoch;
       try {
-        const board = await client.call("board/get", {});
+        const board = await client.call("board/get", { includeHidden: get().showHidden });
         if (epoch !== mutationEpoch || mutationsInFlight > 0) return; // the mutation's own refetch follows
-        set({ board, loading: false, loadError: null });
+        set({ board, loading: false, loadError: null, ...(get().errorKind === "refresh" ? { error: null, errorKind: null } : {}) });
       } catch (err) {
         if (get().board === null) set({ loading: false, loadError: describeError(err) });
-        else set({ error: `Could not refresh the board: ${describeError(err)}` });
+        else if (get().errorKind !== "action") set({ error: `Could not refresh the board: ${describeError(err)}`, errorKind: "refresh" });
       }
     };
     const refresh = coalesce(fetchBoard);
@@ -70,15 +99,20 @@ export function createBoardStore(client: RendererClient): BoardStore {
     // Calls run one after another, in the order the user made them: two
     // quick keyboard moves sent concurrently could reach the host reordered.
     let queue: Promise<unknown> = Promise.resolve();
-    const mutate = <T>(optimistic: (() => void) | null, call: () => Promise<T>): Promise<T | null> => {
+    /** `optimistic` changes the shown board and returns how to put that one story back. */
+    const mutate = <T>(optimistic: (() => (() => void) | null) | null, call: () => Promise<T>, label?: string): Promise<T | null> => {
       mutationEpoch += 1;
       mutationsInFlight += 1;
-      optimistic?.();
+      const rollback = optimistic?.() ?? null;
       const run = async (): Promise<T | null> => {
         try {
-          return await call();
+          const out = await call();
+          if (get().errorKind === "action") set({ error: null, errorKind: null });
+          return out;
         } catch (err) {
-          set({ error: describeError(err) });
+          // Roll back now: the refetch below may fail too (the node may be unreachable).
+          rollback?.();
+          set({ error: label ? `Could not ${label}: ${reason(err)}` : describeError(err), errorKind: "action" });
           return null;
         } finally {
           mutationsInFlight -= 1;
@@ -91,16 +125,62 @@ export function createBoardStore(client: RendererClient): BoardStore {
       return result;
     };
 
+    const nameOf = (id: string): string => quote(get().board?.stories.find((x) => x.id === id)?.name ?? "the story");
+    const read = async <T>(call: () => Promise<T>): Promise<T | null> => {
+      try {
+        return await call();
+      } catch {
+        return null;
+      }
+    };
+    const undoOrRedo = async (which: "undo" | "redo"): Promise<void> => {
+      const summary = async (): Promise<{ text: string | null }> =>
+        which === "undo" ? { text: (await client.call("edit/undo", {})).undone } : { text: (await client.call("edit/redo", {})).redone };
+      const out = await mutate(null, summary, which);
+      if (!out) return;
+      const text = out.text;
+      set({ toast: { text: text ?? (which === "undo" ? "Nothing to undo" : "Nothing to redo") } });
+    };
+
     return {
       board: null,
       loading: true,
       loadError: null,
       error: null,
+      errorKind: null,
+      toast: null,
+      showHidden: false,
       connection: client.connection.get(),
       refresh,
-      dismissError: () => set({ error: null }),
-      createStory: async (name) => {
-        const story = await mutate(null, () => client.call("story/create", { name: name.trim(), stage: "1_backlog" }));
+      dismissError: () => set({ error: null, errorKind: null }),
+      dismissToast: () => set({ toast: null }),
+      setShowHidden: (show) => {
+        set({ showHidden: show });
+        void refresh();
+      },
+      edit: (label, method, input) => mutate(null, () => client.call(method, input), label),
+      deleteStory: async (id, name) => {
+        const optimistic = () => {
+          const board = get().board;
+          const story = board?.stories.find((s) => s.id === id);
+          if (!board || !story) return null;
+          set({ board: { ...board, stories: board.stories.filter((s) => s.id !== id) } });
+          return () => {
+            const now = get().board;
+            if (now && !now.stories.some((s) => s.id === id)) set({ board: { ...now, stories: sortStories([...now.stories, story]) } });
+          };
+        };
+        const out = await mutate(optimistic, () => client.call("story/delete", { id }), `delete ${quote(name)}`);
+        if (out) set({ toast: { text: "Deleted", restoreId: id } });
+        return out !== null;
+      },
+      undo: () => undoOrRedo("undo"),
+      redo: () => undoOrRedo("redo"),
+      loadStory: (id) => read(() => client.call("story/get", { id })),
+      loadTrash: async () => (await read(() => client.call("story/trash", {})))?.stories ?? null,
+      loadHistory: async (id) => (await read(() => client.call("story/history", { id })))?.entries ?? null,
+      createStory: async (name, stage = "1_backlog") => {
+        const story = await mutate(null, () => client.call("story/create", { name: name.trim(), stage }), `create ${quote(name.trim())}`);
         const board = get().board;
         if (story && board && !board.stories.some((s) => s.id === story.id)) {
           // Show it now, last in its stage, as the server placed it; the refetch confirms.
@@ -112,9 +192,17 @@ export function createBoardStore(client: RendererClient): BoardStore {
       moveStory: async (id, stage, index) => {
         const optimistic = () => {
           const board = get().board;
-          if (board) set({ board: applyMove(board, id, stage, index) });
+          const story = board?.stories.find((s) => s.id === id);
+          if (!board || !story) return null;
+          const column = board.stories.filter((s) => s.stage === story.stage && !s.hidden);
+          const from = { stage: story.stage, index: Math.max(0, column.findIndex((s) => s.id === id)) };
+          set({ board: applyMove(board, id, stage, index) });
+          return () => {
+            const now = get().board;
+            if (now) set({ board: applyMove(now, id, from.stage, from.index) });
+          };
         };
-        const moved = await mutate(optimistic, () => client.call("story/move", { id, stage, index }));
+        const moved = await mutate(optimistic, () => client.call("story/move", { id, stage, index }), `move ${nameOf(id)}`);
         return moved !== null;
       },
     };
@@ -126,7 +214,10 @@ export function createBoardStore(client: RendererClient): BoardStore {
   const offConnection = client.connection.subscribe((connection) => {
     const was = store.getState().connection;
     store.setState({ connection });
-    if (connection === "online" && was !== "online") void store.getState().refresh();
+    if (connection === "online" && was !== "online") {
+      if (store.getState().errorKind === "refresh") store.setState({ error: null, errorKind: null });
+      void store.getState().refresh();
+    }
   });
   void store.getState().refresh();
 
@@ -137,6 +228,14 @@ export function createBoardStore(client: RendererClient): BoardStore {
       offConnection();
     },
   };
+}
+
+const quote = (s: string): string => `'${s.length > 40 ? `${s.slice(0, 37)}…` : s}'`;
+
+/** Why a call failed, in words a person can act on ("node unreachable" for a network failure). */
+function reason(err: unknown): string {
+  const text = describeError(err);
+  return err instanceof TypeError || /fetch|network|ECONNREFUSED|unreachable/i.test(text) ? "node unreachable" : text;
 }
 
 /** Reads a slice of the board store provided by `BoardStoreContext`. */

@@ -36,6 +36,8 @@ export interface SyncStoreState {
   refresh(): Promise<void>;
   /** Replaces the rendezvous list; resolves null on success, else why the node refused. */
   setRendezvous(urls: string[]): Promise<string | null>;
+  /** Dials a backing-off rendezvous now; resolves an error message or null. */
+  retryNow(url: string): Promise<string | null>;
 }
 
 export type SyncStore = StoreApi<SyncStoreState> & { dispose(): void };
@@ -62,6 +64,16 @@ export function createSyncStore(client: RendererClient): SyncStore {
       loadError: null,
       stale: false,
       refresh: coalesce(fetchStatus),
+      retryNow: async (url) => {
+        const epoch = eventEpoch;
+        try {
+          const status = await client.call("sync/retryNow", { url });
+          if (epoch === eventEpoch) apply(status);
+          return null;
+        } catch (err) {
+          return describeError(err);
+        }
+      },
       setRendezvous: async (urls) => {
         const epoch = eventEpoch;
         try {
