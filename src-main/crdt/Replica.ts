@@ -166,10 +166,16 @@ export class Replica {
     return this.receiveBatch([input])[0]!;
   }
 
-  /** Receives many changes in one transaction and one listener event. */
-  receiveBatch(inputs: readonly (Uint8Array | SignedChange)[]): ReceiveResult[] {
+  /**
+   * Receives many changes in one transaction and one listener event.
+   * `quiet`: the caller accounts for the rejections it gets back (sync counts
+   * and rate-limits them per link), so they are not logged here one by one;
+   * dependents released from the pending queue are still logged.
+   */
+  receiveBatch(inputs: readonly (Uint8Array | SignedChange)[], options: { quiet?: boolean } = {}): ReceiveResult[] {
     const batch = newBatch();
-    const results = this.store.transaction(() => inputs.map((input) => this.receiveOne(input, batch)));
+    const quiet = options.quiet ?? false;
+    const results = this.store.transaction(() => inputs.map((input) => this.receiveOne(input, batch, quiet)));
     this.emit(batch, false);
     return results;
   }
@@ -212,10 +218,10 @@ export class Replica {
     return made;
   }
 
-  private receiveOne(input: Uint8Array | SignedChange, batch: Batch): ReceiveResult {
+  private receiveOne(input: Uint8Array | SignedChange, batch: Batch, quiet: boolean): ReceiveResult {
     const before = batch.applied.length;
     const storiesBefore = batch.storyIds.length;
-    const result = this.receiveInner(input, batch);
+    const result = this.receiveInner(input, batch, quiet);
     return {
       ...result,
       applied: batch.applied.slice(before),
@@ -223,24 +229,24 @@ export class Replica {
     };
   }
 
-  private receiveInner(input: Uint8Array | SignedChange, batch: Batch): Omit<ReceiveResult, "applied" | "storyIds"> {
+  private receiveInner(input: Uint8Array | SignedChange, batch: Batch, quiet: boolean): Omit<ReceiveResult, "applied" | "storyIds"> {
     const decoded = input instanceof Uint8Array ? decodeChange(input) : fromObject(input);
-    if (!decoded.ok) return this.reject(undefined, decoded.reason);
+    if (!decoded.ok) return this.reject(undefined, decoded.reason, quiet);
     const signed = decoded.value;
     if (this.store.hasChange(signed.id)) return { status: "duplicate", id: signed.id, reason: "already applied" };
     if (this.store.hasPending(signed.id)) return { status: "duplicate", id: signed.id, reason: "already pending" };
-    if (signed.change.workspace !== this.workspace) return this.reject(signed.id, "wrong workspace");
+    if (signed.change.workspace !== this.workspace) return this.reject(signed.id, "wrong workspace", quiet);
     if (!this.verifier.verify(signed.sig, Buffer.from(signed.id, "hex"), signed.change.author)) {
-      return this.reject(signed.id, "bad signature");
+      return this.reject(signed.id, "bad signature", quiet);
     }
     const missing = signed.change.deps.filter((d) => !this.store.hasChange(d));
     if (missing.length > 0) return this.enqueue(signed, missing);
-    return this.integrate(signed, batch, false);
+    return this.integrate(signed, batch, false, quiet);
   }
 
   /** Validates and applies a change whose deps are all applied, then releases its dependents. */
-  private integrate(first: SignedChange, batch: Batch, local: boolean): { status: ReceiveStatus; id: string; reason?: string } {
-    const outcome = this.applyOne(first, batch, local);
+  private integrate(first: SignedChange, batch: Batch, local: boolean, quiet = false): { status: ReceiveStatus; id: string; reason?: string } {
+    const outcome = this.applyOne(first, batch, local, quiet);
     if (outcome.status !== "applied") return outcome;
     const ready = [first.id];
     while (ready.length > 0) {
@@ -261,10 +267,10 @@ export class Replica {
     return outcome;
   }
 
-  private applyOne(signed: SignedChange, batch: Batch, local: boolean): { status: ReceiveStatus; id: string; reason?: string } {
+  private applyOne(signed: SignedChange, batch: Batch, local: boolean, quiet = false): { status: ReceiveStatus; id: string; reason?: string } {
     const { id, change } = signed;
     const valid = validateChange(this.store, id, change);
-    if (!valid.ok) return local ? { status: "rejected", id, reason: valid.reason } : this.reject(id, valid.reason);
+    if (!valid.ok) return local ? { status: "rejected", id, reason: valid.reason } : this.reject(id, valid.reason, quiet);
     // valid.vec already counts this change; its own author's chain below it is the past.
     const past = (x: string): boolean => {
       const meta = this.store.getChangeMeta(x);
@@ -273,7 +279,7 @@ export class Replica {
     };
     for (const reducer of this.reducers) {
       const reason = reducer.validate(id, change, past);
-      if (reason !== null) return local ? { status: "rejected", id, reason } : this.reject(id, reason);
+      if (reason !== null) return local ? { status: "rejected", id, reason } : this.reject(id, reason, quiet);
     }
     const result = applyChange(id, change, (s) => this.store.getStory(s));
     for (const rec of result.records) this.store.putStory(rec);
@@ -311,10 +317,10 @@ export class Replica {
     return { status: "pending", id: signed.id, reason: `waiting for ${missing.length} dep(s)` };
   }
 
-  private reject(id: string, reason: string): { status: ReceiveStatus; id: string; reason: string };
-  private reject(id: string | undefined, reason: string): { status: ReceiveStatus; id?: string; reason: string };
-  private reject(id: string | undefined, reason: string): { status: ReceiveStatus; id?: string; reason: string } {
-    this.logger.warn("crdt: change rejected", { id, reason });
+  private reject(id: string, reason: string, quiet?: boolean): { status: ReceiveStatus; id: string; reason: string };
+  private reject(id: string | undefined, reason: string, quiet?: boolean): { status: ReceiveStatus; id?: string; reason: string };
+  private reject(id: string | undefined, reason: string, quiet = false): { status: ReceiveStatus; id?: string; reason: string } {
+    if (!quiet) this.logger.warn("crdt: change rejected", { id, reason });
     return id === undefined ? { status: "rejected", reason } : { status: "rejected", id, reason };
   }
 
