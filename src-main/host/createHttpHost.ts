@@ -7,6 +7,8 @@
  * plus any WebSocket routes registered by other subsystems (sync).
  * Every request is authenticated before anything else looks at it, and every
  * failure is a typed JSON error; nothing a client sends can crash the host.
+ * A response sent before the request body was read to its end (401, 413,
+ * 405, ...) closes the connection: the rest of the body is never read.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
@@ -40,6 +42,8 @@ export interface HttpHost {
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
+  // Refused before its body was read: say so, and `closeUnread` drops the socket once this is sent.
+  if (!res.req.complete) res.setHeader("connection", "close");
   res.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
     "cache-control": "no-store",
@@ -61,6 +65,16 @@ function sameOrigin(req: IncomingMessage): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Node would otherwise read (and discard) the rest of a refused request's
+ * body to keep the connection alive — however long it is.
+ */
+function closeUnread(req: IncomingMessage, res: ServerResponse): void {
+  res.once("finish", () => {
+    if (!req.complete) req.socket.destroy();
+  });
 }
 
 export function createHttpHost(options: HttpHostOptions): HttpHost {
@@ -122,6 +136,7 @@ export function createHttpHost(options: HttpHostOptions): HttpHost {
   };
 
   const server = createServer((req, res) => {
+    closeUnread(req, res);
     handle(req, res).catch((err: unknown) => {
       if (err instanceof ApiFailure) {
         if (!res.headersSent) sendError(res, err.toJSON());
