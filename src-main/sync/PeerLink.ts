@@ -193,6 +193,9 @@ export class PeerLink {
       // a refusal like ours, so it is logged like ours.
       const code = wsCode === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH" ? SyncCloseCode.tooBig : SyncCloseCode.protocolError;
       this.log.warn("sync: closing link", { peer: this.remoteKey, code, reason: err.message });
+      // ws already wrote its close frame and would read (and discard) the rest of the frame until the peer
+      // answers; a peer that proved nothing gets no graceful close: stop reading now.
+      if (this.state === "handshake") this.ws.terminate();
       return;
     }
     this.log.debug("sync: socket error", { err });
