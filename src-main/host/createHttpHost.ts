@@ -42,8 +42,6 @@ export interface HttpHost {
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  // Refused before its body was read: say so, and `closeUnread` drops the socket once this is sent.
-  if (!res.req.complete) res.setHeader("connection", "close");
   res.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
     "cache-control": "no-store",
@@ -67,13 +65,24 @@ function sameOrigin(req: IncomingMessage): boolean {
   }
 }
 
+/** How long a refused request's unread body may keep arriving after our response (then the socket is destroyed). */
+const LINGER_MS = 500;
+
 /**
  * Node would otherwise read (and discard) the rest of a refused request's
- * body to keep the connection alive — however long it is.
+ * body to keep the connection alive — however long it is. We end our side
+ * after the response and destroy the socket shortly after: destroying it at
+ * once, with the client's bytes still unread, makes the kernel answer with a
+ * reset that can reach the client before it read our 413/401. (So no
+ * `Connection: close` header either: with it Node destroys the socket as
+ * soon as the response is written — the same reset.)
  */
 function closeUnread(req: IncomingMessage, res: ServerResponse): void {
   res.once("finish", () => {
-    if (!req.complete) req.socket.destroy();
+    if (req.complete) return;
+    const socket = req.socket;
+    socket.end();
+    setTimeout(() => socket.destroy(), LINGER_MS).unref();
   });
 }
 
