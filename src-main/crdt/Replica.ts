@@ -74,10 +74,14 @@ interface Batch {
   changes: Uint8Array[];
   /** Story ids touched, in order, with repeats (a slice per receive is O(its own work)). */
   storyIds: string[];
+  /** Pending changes dropped for room (logged once per batch: a flood of orphans is not a flood of lines). */
+  dropped: number;
 }
 
-const newBatch = (): Batch => ({ applied: [], changes: [], storyIds: [] });
+const newBatch = (): Batch => ({ applied: [], changes: [], storyIds: [], dropped: 0 });
 const uniqueSorted = (ids: readonly string[]): string[] => [...new Set(ids)].sort();
+
+const DROP_REPORT_MS = 10_000;
 
 export const DEFAULT_PENDING_LIMITS: PendingLimits = { maxCount: 10_000, maxBytes: 64 * 1024 * 1024 };
 
@@ -92,6 +96,8 @@ export class Replica {
   private readonly verifier = new Ed25519Verifier();
   private readonly listeners = new Set<(event: AppliedEvent) => void>();
   private readonly reducers: readonly ChangeReducer[];
+  private droppedUnreported = 0;
+  private droppedReportedAt = -Infinity;
 
   constructor(options: ReplicaOptions) {
     this.workspace = options.workspace;
@@ -176,6 +182,7 @@ export class Replica {
     const batch = newBatch();
     const quiet = options.quiet ?? false;
     const results = this.store.transaction(() => inputs.map((input) => this.receiveOne(input, batch, quiet)));
+    this.reportDropped(batch.dropped);
     this.emit(batch, false);
     return results;
   }
@@ -240,7 +247,7 @@ export class Replica {
       return this.reject(signed.id, "bad signature", quiet);
     }
     const missing = signed.change.deps.filter((d) => !this.store.hasChange(d));
-    if (missing.length > 0) return this.enqueue(signed, missing);
+    if (missing.length > 0) return this.enqueue(signed, missing, batch);
     return this.integrate(signed, batch, false, quiet);
   }
 
@@ -302,7 +309,7 @@ export class Replica {
     return { status: "applied", id };
   }
 
-  private enqueue(signed: SignedChange, missing: string[]): { status: ReceiveStatus; id: string; reason?: string } {
+  private enqueue(signed: SignedChange, missing: string[], batch: Batch): { status: ReceiveStatus; id: string; reason?: string } {
     const size = signed.bytes.length;
     if (size > this.limits.maxBytes) return this.reject(signed.id, "larger than the pending queue");
     for (;;) {
@@ -311,10 +318,26 @@ export class Replica {
       const oldest = this.store.oldestPending();
       if (!oldest) break;
       this.store.deletePending(oldest.id);
-      this.logger.warn("crdt: pending change dropped", { id: oldest.id, reason: "pending queue full", count, bytes });
+      batch.dropped++;
     }
     this.store.putPending({ id: signed.id, bytes: signed.bytes, missing });
     return { status: "pending", id: signed.id, reason: `waiting for ${missing.length} dep(s)` };
+  }
+
+  /**
+   * Pending changes dropped for room are logged at most every 10 s, with the
+   * count since the last line: a peer flooding orphans (changes whose deps
+   * never come) must not flood the log. Drops after the last line are
+   * counted into the next one.
+   */
+  private reportDropped(dropped: number): void {
+    if (dropped === 0) return;
+    this.droppedUnreported += dropped;
+    const now = this.now();
+    if (now - this.droppedReportedAt < DROP_REPORT_MS) return;
+    this.logger.warn("crdt: pending change dropped", { dropped: this.droppedUnreported, reason: "pending queue full", ...this.limits });
+    this.droppedUnreported = 0;
+    this.droppedReportedAt = now;
   }
 
   private reject(id: string, reason: string, quiet?: boolean): { status: ReceiveStatus; id: string; reason: string };

@@ -102,7 +102,8 @@ export class PeerLink {
     );
     this.handshakeTimer.unref();
     if (this.direction === "in") {
-      this.log.info("sync: peer connected", { remote: "unauthenticated" });
+      // Debug: every connection that proves nothing would otherwise be a line; `handshake ok` says who connected.
+      this.log.debug("sync: peer connected", { remote: "unauthenticated" });
       this.control({ t: "hello", workspace: this.host.replica.workspace, node: this.host.identity.publicKey, nonce: this.nonce });
     }
   }

@@ -72,6 +72,24 @@ describe("an authenticated peer attacks /sync", { timeout: 90_000 }, () => {
     await stillHealthy(node, fleet, { logFrom: from, maxLogLines: 20 });
   });
 
+  it("changes whose deps never come fill the bounded pending queue without a log line per dropped change", async () => {
+    const from = node.stderr.length;
+    const peer = await ProtocolPeer.connect(apiOf(node).syncUrl);
+    await peer.caughtUp();
+    const missing = "f".repeat(64);
+    const orphans = Array.from({ length: 10_600 }, (_, i) => peer.makeChange({ seq: 2, deps: [missing], ops: [createOp(`orphan-${i}`, "o")] }));
+    for (let i = 0; i < orphans.length; i += 2_000) peer.sendChanges(orphans.slice(i, i + 2_000));
+    await waitFor(async () => ((await apiOf(node).status()).peers.find((p) => p.nodeId === peer.key.publicKey)?.changesIn ?? 0) >= orphans.length, "all orphans received", 60_000);
+    // Pending is not invalid: the link stays; the queue keeps its bound (10,000) and says so in a few lines.
+    expect(peer.ws.readyState).toBe(peer.ws.OPEN);
+    const drops = node.logs().filter((l) => l.msg.startsWith("crdt: pending change") && l.level === "warn");
+    expect(drops.length).toBeGreaterThan(0);
+    expect(drops.length).toBeLessThanOrEqual(10);
+    peer.close();
+    await peer.closed;
+    await stillHealthy(node, fleet, { logFrom: from, maxLogLines: 25, join: false });
+  });
+
   it("duplicates are not invalid: re-sending the catch-up many times keeps the link", async () => {
     const from = node.stderr.length;
     const peer = await ProtocolPeer.connect(apiOf(node).syncUrl);
