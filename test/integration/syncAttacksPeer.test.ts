@@ -31,8 +31,9 @@ describe("an authenticated peer attacks /sync", { timeout: 90_000 }, () => {
     await peer.caughtUp();
     const names = peer.received.flatMap((c) => (c.body["ops"] as { t: string; name?: string }[]).map((o) => o.name));
     expect(names).toEqual(expect.arrayContaining(["existing 0", "existing 1", "existing 2"]));
-    const heads = (await apiOf(node).status()).heads;
-    const mine = peer.makeChange({ seq: 1, deps: [...heads].sort(), ops: [createOp("peer-story-1", "from the protocol peer")] });
+    const heads = peer.serverHeads();
+    expect(heads).toEqual((await apiOf(node).status()).heads);
+    const mine = peer.makeChange({ seq: 1, deps: heads, ops: [createOp("peer-story-1", "from the protocol peer")] });
     peer.sendChanges([mine]);
     await waitFor(async () => (await apiOf(node).board()).stories.some((s) => s.id === "peer-story-1"), "the peer's story on the node");
     expect((await apiOf(node).status()).heads).toContain(mine.id);

@@ -10,6 +10,7 @@
  *     // hello → auth + sync{vec: [], heads: []} → welcome (verified);
  *     // options: { key?: PeerKey, handshake?: false, headers?, vec?, heads? }
  *   await peer.caughtUp();              // the server's first `ready`: peer.received holds its catch-up
+ *   peer.serverHeads();                 // heads from the server's `sync` (sorted): deps for a valid change
  *   const c = peer.makeChange({ seq: 1, deps: [], ops: [createOp("s1", "name")] });
  *     // → { id, bytes, body }: body is { v: 1, workspace, author, seq, deps, clock, ops },
  *     //   clock defaults to { wall: Date.now(), logical: 0 }, deps are sent as given
@@ -168,6 +169,12 @@ export class ProtocolPeer {
   /** Resolves at the server's first `ready` (its catch-up is in `received`). */
   async caughtUp(timeoutMs = 10_000): Promise<void> {
     await this.waitControl("ready", timeoutMs);
+  }
+
+  /** The heads the server announced in its `sync` (sorted; [] before it arrived). */
+  serverHeads(): string[] {
+    const sync = this.controls.find((c) => c.t === "sync");
+    return Array.isArray(sync?.["heads"]) ? (sync["heads"] as string[]).slice().sort() : [];
   }
 
   async waitControl(t: string, timeoutMs = 5_000): Promise<Control> {
