@@ -76,9 +76,11 @@ interface Batch {
   storyIds: string[];
   /** Pending changes dropped for room (logged once per batch: a flood of orphans is not a flood of lines). */
   dropped: number;
+  /** Quiet batches: released dependents that proved invalid (one line per batch; nobody else counts them). */
+  releasedRejected: number;
 }
 
-const newBatch = (): Batch => ({ applied: [], changes: [], storyIds: [], dropped: 0 });
+const newBatch = (): Batch => ({ applied: [], changes: [], storyIds: [], dropped: 0, releasedRejected: 0 });
 const uniqueSorted = (ids: readonly string[]): string[] => [...new Set(ids)].sort();
 
 const DROP_REPORT_MS = 10_000;
@@ -176,13 +178,15 @@ export class Replica {
    * Receives many changes in one transaction and one listener event.
    * `quiet`: the caller accounts for the rejections it gets back (sync counts
    * and rate-limits them per link), so they are not logged here one by one;
-   * dependents released from the pending queue are still logged.
+   * dependents released from the pending queue that prove invalid (sent
+   * earlier, maybe by someone else) are summed in one line per batch.
    */
   receiveBatch(inputs: readonly (Uint8Array | SignedChange)[], options: { quiet?: boolean } = {}): ReceiveResult[] {
     const batch = newBatch();
     const quiet = options.quiet ?? false;
     const results = this.store.transaction(() => inputs.map((input) => this.receiveOne(input, batch, quiet)));
     this.reportDropped(batch.dropped);
+    if (batch.releasedRejected > 0) this.logger.warn("crdt: changes released from the pending queue rejected", { count: batch.releasedRejected });
     this.emit(batch, false);
     return results;
   }
@@ -268,7 +272,9 @@ export class Replica {
         }
         if (!decoded.value.change.deps.every((d) => this.store.hasChange(d))) continue;
         this.store.deletePending(waiting);
-        if (this.applyOne(decoded.value, batch, false).status === "applied") ready.push(waiting);
+        const released = this.applyOne(decoded.value, batch, false, quiet);
+        if (released.status === "applied") ready.push(waiting);
+        else if (quiet) batch.releasedRejected++;
       }
     }
     return outcome;

@@ -91,6 +91,29 @@ describe("an authenticated peer attacks /sync", { timeout: 90_000 }, () => {
     await stillHealthy(node, fleet, { logFrom: from, maxLogLines: 25, join: false });
   });
 
+  it("invalid changes parked behind a withheld dep are summed in one line when the dep releases them", async () => {
+    const from = node.stderr.length;
+    const logFrom = node.logs().length;
+    const peer = await ProtocolPeer.connect(apiOf(node).syncUrl);
+    await peer.caughtUp();
+    const dep = peer.makeChange({ seq: 1, deps: peer.serverHeads(), ops: [createOp("released-dep", "withheld, then sent")] });
+    // seq 7 where the causal past implies 2: invalid, but only decidable once `dep` is there.
+    const parked = Array.from({ length: 3_000 }, (_, i) => peer.makeChange({ seq: 7, deps: [dep.id], ops: [createOp(`parked-${i}`, "p")] }));
+    for (let i = 0; i < parked.length; i += 1_000) peer.sendChanges(parked.slice(i, i + 1_000)); // frames ≤ 1 MiB
+    peer.sendChanges([dep]);
+    await waitFor(async () => (await apiOf(node).board()).stories.some((s) => s.id === "released-dep"), "the dep applied");
+    await waitFor(() => logsSince(logFrom).some((l) => l.msg === "crdt: changes released from the pending queue rejected"), "the summary line");
+    const logs = logsSince(logFrom);
+    const summaries = logs.filter((l) => l.msg === "crdt: changes released from the pending queue rejected");
+    expect(summaries.reduce((n, l) => n + Number(l["count"]), 0)).toBe(parked.length);
+    expect(summaries.length).toBeLessThanOrEqual(2);
+    expect(logs.filter((l) => l.msg === "crdt: change rejected")).toHaveLength(0);
+    expect((await apiOf(node).board()).stories.some((s) => s.id.startsWith("parked-"))).toBe(false);
+    peer.close();
+    await peer.closed;
+    await stillHealthy(node, fleet, { logFrom: from, maxLogLines: 20, join: false });
+  });
+
   it("duplicates are not invalid: re-sending the catch-up many times keeps the link", async () => {
     const from = node.stderr.length;
     const peer = await ProtocolPeer.connect(apiOf(node).syncUrl);
