@@ -13,7 +13,7 @@
  * is checked to exist and hold a number; when it does not (a `ws` upgrade
  * renamed it) this returns false and the caller still enforces the limit on
  * the delivered frame (PeerLink) — only the buffering bound is lost, and
- * `test/integration/syncPreAuth.test.ts` fails to say so.
+ * `test/integration/syncAttacksPreAuth.test.ts` fails to say so.
  *
  * Frames are parsed one after another and the next frame's header is read
  * only after the previous message was emitted (synchronously with
