@@ -79,10 +79,16 @@ interface Batch {
   changes: Uint8Array[];
   /** Story ids touched, in order, with repeats (a slice per receive is O(its own work)). */
   storyIds: string[];
+  /** Pending changes dropped for room (logged once per batch: a flood of orphans is not a flood of lines). */
+  dropped: number;
+  /** Quiet batches: released dependents that proved invalid (one line per batch; nobody else counts them). */
+  releasedRejected: number;
 }
 
-const newBatch = (): Batch => ({ applied: [], changes: [], storyIds: [] });
+const newBatch = (): Batch => ({ applied: [], changes: [], storyIds: [], dropped: 0, releasedRejected: 0 });
 const uniqueSorted = (ids: readonly string[]): string[] => [...new Set(ids)].sort();
+
+const DROP_REPORT_MS = 10_000;
 
 export const DEFAULT_PENDING_LIMITS: PendingLimits = { maxCount: 10_000, maxBytes: 64 * 1024 * 1024 };
 
@@ -98,6 +104,8 @@ export class Replica {
   private readonly listeners = new Set<(event: AppliedEvent) => void>();
   private readonly reducers: readonly ChangeReducer[];
   private readonly causal: CausalPast;
+  private droppedUnreported = 0;
+  private droppedReportedAt = -Infinity;
 
   constructor(options: ReplicaOptions) {
     this.workspace = options.workspace;
@@ -227,10 +235,19 @@ export class Replica {
     return this.receiveBatch([input])[0]!;
   }
 
-  /** Receives many changes in one transaction and one listener event. */
-  receiveBatch(inputs: readonly (Uint8Array | SignedChange)[]): ReceiveResult[] {
+  /**
+   * Receives many changes in one transaction and one listener event.
+   * `quiet`: the caller accounts for the rejections it gets back (sync counts
+   * and rate-limits them per link), so they are not logged here one by one;
+   * dependents released from the pending queue that prove invalid (sent
+   * earlier, maybe by someone else) are summed in one line per batch.
+   */
+  receiveBatch(inputs: readonly (Uint8Array | SignedChange)[], options: { quiet?: boolean } = {}): ReceiveResult[] {
     const batch = newBatch();
-    const results = this.store.transaction(() => inputs.map((input) => this.receiveOne(input, batch)));
+    const quiet = options.quiet ?? false;
+    const results = this.store.transaction(() => inputs.map((input) => this.receiveOne(input, batch, quiet)));
+    this.reportDropped(batch.dropped);
+    if (batch.releasedRejected > 0) this.logger.warn("crdt: changes released from the pending queue rejected", { count: batch.releasedRejected });
     this.emit(batch, false);
     return results;
   }
@@ -292,10 +309,10 @@ export class Replica {
     return made;
   }
 
-  private receiveOne(input: Uint8Array | SignedChange, batch: Batch): ReceiveResult {
+  private receiveOne(input: Uint8Array | SignedChange, batch: Batch, quiet: boolean): ReceiveResult {
     const before = batch.applied.length;
     const storiesBefore = batch.storyIds.length;
-    const result = this.receiveInner(input, batch);
+    const result = this.receiveInner(input, batch, quiet);
     return {
       ...result,
       applied: batch.applied.slice(before),
@@ -303,24 +320,24 @@ export class Replica {
     };
   }
 
-  private receiveInner(input: Uint8Array | SignedChange, batch: Batch): Omit<ReceiveResult, "applied" | "storyIds"> {
+  private receiveInner(input: Uint8Array | SignedChange, batch: Batch, quiet: boolean): Omit<ReceiveResult, "applied" | "storyIds"> {
     const decoded = input instanceof Uint8Array ? decodeChange(input) : fromObject(input);
-    if (!decoded.ok) return this.reject(undefined, decoded.reason);
+    if (!decoded.ok) return this.reject(undefined, decoded.reason, quiet);
     const signed = decoded.value;
     if (this.store.hasChange(signed.id)) return { status: "duplicate", id: signed.id, reason: "already applied" };
     if (this.store.hasPending(signed.id)) return { status: "duplicate", id: signed.id, reason: "already pending" };
-    if (signed.change.workspace !== this.workspace) return this.reject(signed.id, "wrong workspace");
+    if (signed.change.workspace !== this.workspace) return this.reject(signed.id, "wrong workspace", quiet);
     if (!this.verifier.verify(signed.sig, Buffer.from(signed.id, "hex"), signed.change.author)) {
-      return this.reject(signed.id, "bad signature");
+      return this.reject(signed.id, "bad signature", quiet);
     }
     const missing = signed.change.deps.filter((d) => !this.store.hasChange(d));
-    if (missing.length > 0) return this.enqueue(signed, missing);
-    return this.integrate(signed, batch, false);
+    if (missing.length > 0) return this.enqueue(signed, missing, batch);
+    return this.integrate(signed, batch, false, quiet);
   }
 
   /** Validates and applies a change whose deps are all applied, then releases its dependents. */
-  private integrate(first: SignedChange, batch: Batch, local: boolean): { status: ReceiveStatus; id: string; reason?: string } {
-    const outcome = this.applyOne(first, batch, local);
+  private integrate(first: SignedChange, batch: Batch, local: boolean, quiet = false): { status: ReceiveStatus; id: string; reason?: string } {
+    const outcome = this.applyOne(first, batch, local, quiet);
     if (outcome.status !== "applied") return outcome;
     const ready = [first.id];
     while (ready.length > 0) {
@@ -335,16 +352,18 @@ export class Replica {
         }
         if (!decoded.value.change.deps.every((d) => this.store.hasChange(d))) continue;
         this.store.deletePending(waiting);
-        if (this.applyOne(decoded.value, batch, false).status === "applied") ready.push(waiting);
+        const released = this.applyOne(decoded.value, batch, false, quiet);
+        if (released.status === "applied") ready.push(waiting);
+        else if (quiet) batch.releasedRejected++;
       }
     }
     return outcome;
   }
 
-  private applyOne(signed: SignedChange, batch: Batch, local: boolean): { status: ReceiveStatus; id: string; reason?: string } {
+  private applyOne(signed: SignedChange, batch: Batch, local: boolean, quiet = false): { status: ReceiveStatus; id: string; reason?: string } {
     const { id, change } = signed;
     const valid = validateChange(this.store, this.causal, change);
-    if (!valid.ok) return local ? { status: "rejected", id, reason: valid.reason } : this.reject(id, valid.reason);
+    if (!valid.ok) return local ? { status: "rejected", id, reason: valid.reason } : this.reject(id, valid.reason, quiet);
     // valid.vec already counts this change; its own author's chain below it is the past.
     const past = (x: string): boolean => {
       const meta = this.store.getChangeMeta(x);
@@ -353,7 +372,7 @@ export class Replica {
     };
     for (const reducer of this.reducers) {
       const reason = reducer.validate(id, change, past);
-      if (reason !== null) return local ? { status: "rejected", id, reason } : this.reject(id, reason);
+      if (reason !== null) return local ? { status: "rejected", id, reason } : this.reject(id, reason, quiet);
     }
     const result = applyChange(id, change, valid.clock, (s) => this.store.getStory(s), past);
     for (const rec of result.records) this.store.putStory(rec);
@@ -375,7 +394,7 @@ export class Replica {
     return { status: "applied", id };
   }
 
-  private enqueue(signed: SignedChange, missing: string[]): { status: ReceiveStatus; id: string; reason?: string } {
+  private enqueue(signed: SignedChange, missing: string[], batch: Batch): { status: ReceiveStatus; id: string; reason?: string } {
     const size = signed.bytes.length;
     if (size > this.limits.maxBytes) return this.reject(signed.id, "larger than the pending queue");
     for (;;) {
@@ -384,16 +403,32 @@ export class Replica {
       const oldest = this.store.oldestPending();
       if (!oldest) break;
       this.store.deletePending(oldest.id);
-      this.logger.warn("crdt: pending change dropped", { id: oldest.id, reason: "pending queue full", count, bytes });
+      batch.dropped++;
     }
     this.store.putPending({ id: signed.id, bytes: signed.bytes, missing });
     return { status: "pending", id: signed.id, reason: `waiting for ${missing.length} dep(s)` };
   }
 
-  private reject(id: string, reason: string): { status: ReceiveStatus; id: string; reason: string };
-  private reject(id: string | undefined, reason: string): { status: ReceiveStatus; id?: string; reason: string };
-  private reject(id: string | undefined, reason: string): { status: ReceiveStatus; id?: string; reason: string } {
-    this.logger.warn("crdt: change rejected", { id, reason });
+  /**
+   * Pending changes dropped for room are logged at most every 10 s, with the
+   * count since the last line: a peer flooding orphans (changes whose deps
+   * never come) must not flood the log. Drops after the last line are
+   * counted into the next one.
+   */
+  private reportDropped(dropped: number): void {
+    if (dropped === 0) return;
+    this.droppedUnreported += dropped;
+    const now = this.now();
+    if (now - this.droppedReportedAt < DROP_REPORT_MS) return;
+    this.logger.warn("crdt: pending change dropped", { dropped: this.droppedUnreported, reason: "pending queue full", ...this.limits });
+    this.droppedUnreported = 0;
+    this.droppedReportedAt = now;
+  }
+
+  private reject(id: string, reason: string, quiet?: boolean): { status: ReceiveStatus; id: string; reason: string };
+  private reject(id: string | undefined, reason: string, quiet?: boolean): { status: ReceiveStatus; id?: string; reason: string };
+  private reject(id: string | undefined, reason: string, quiet = false): { status: ReceiveStatus; id?: string; reason: string } {
+    if (!quiet) this.logger.warn("crdt: change rejected", { id, reason });
     return id === undefined ? { status: "rejected", reason } : { status: "rejected", id, reason };
   }
 

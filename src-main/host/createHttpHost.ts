@@ -7,6 +7,8 @@
  * plus any WebSocket routes registered by other subsystems (sync).
  * Every request is authenticated before anything else looks at it, and every
  * failure is a typed JSON error; nothing a client sends can crash the host.
+ * A response sent before the request body was read to its end (401, 413,
+ * 405, ...) closes the connection: the rest of the body is never read.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
@@ -61,6 +63,27 @@ function sameOrigin(req: IncomingMessage): boolean {
   } catch {
     return false;
   }
+}
+
+/** How long a refused request's unread body may keep arriving after our response (then the socket is destroyed). */
+const LINGER_MS = 500;
+
+/**
+ * Node would otherwise read (and discard) the rest of a refused request's
+ * body to keep the connection alive — however long it is. We end our side
+ * after the response and destroy the socket shortly after: destroying it at
+ * once, with the client's bytes still unread, makes the kernel answer with a
+ * reset that can reach the client before it read our 413/401. (So no
+ * `Connection: close` header either: with it Node destroys the socket as
+ * soon as the response is written — the same reset.)
+ */
+function closeUnread(req: IncomingMessage, res: ServerResponse): void {
+  res.once("finish", () => {
+    if (req.complete) return;
+    const socket = req.socket;
+    socket.end();
+    setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  });
 }
 
 export function createHttpHost(options: HttpHostOptions): HttpHost {
@@ -122,6 +145,7 @@ export function createHttpHost(options: HttpHostOptions): HttpHost {
   };
 
   const server = createServer((req, res) => {
+    closeUnread(req, res);
     handle(req, res).catch((err: unknown) => {
       if (err instanceof ApiFailure) {
         if (!res.headersSent) sendError(res, err.toJSON());

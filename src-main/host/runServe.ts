@@ -10,6 +10,7 @@
  * (joinWorkspace).
  */
 import { mkdir } from "node:fs/promises";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createNode } from "../node/createNode";
 import { createLogger } from "../node/Logger";
@@ -37,7 +38,8 @@ export async function runServe(options: ServeOptions): Promise<void> {
     trustedKeys: options.trustedKeys,
     ...(workspaceId !== undefined ? { workspaceId } : {}),
   });
-  const staticDir = options.staticDir ?? fileURLToPath(new URL("../renderer/", import.meta.url));
+  // Absolute: `--static ./dist` must not depend on how serveStatic joins paths.
+  const staticDir = options.staticDir !== undefined ? resolve(options.staticDir) : fileURLToPath(new URL("../renderer/", import.meta.url));
   const upgrades = new Map<string, UpgradeHandler>([["/sync", node.sync.handleUpgrade]]);
   const host = createHttpHost({ node, token: options.token, staticDir, log, upgrades });
   let port: number;

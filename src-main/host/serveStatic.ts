@@ -5,7 +5,7 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import type { ServerResponse } from "node:http";
-import { extname, join, normalize, sep } from "node:path";
+import { extname, join, normalize, resolve, sep } from "node:path";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -35,7 +35,9 @@ async function isFile(path: string): Promise<boolean> {
   }
 }
 
-export async function serveStatic(root: string, urlPath: string, res: ServerResponse): Promise<void> {
+export async function serveStatic(staticDir: string, urlPath: string, res: ServerResponse): Promise<void> {
+  // The containment check below compares absolute paths: `join` drops a leading "./", so a relative root never matched.
+  const root = resolve(staticDir);
   let decoded: string;
   try {
     decoded = decodeURIComponent(urlPath);

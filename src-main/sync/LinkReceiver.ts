@@ -9,6 +9,11 @@
  *   socket is paused until half of it is applied (memory stays bounded
  *   whatever the peer sends; changes whose deps never come sit in the
  *   replica's own bounded pending queue);
+ * - invalid changes cost the peer its link: past `maxRejectedChanges`
+ *   rejections (duplicates and pending changes are not invalid) the link
+ *   closes with 4009 and ONE summary line counts them by reason; before
+ *   that the first `MAX_LOGGED_REJECTS` are logged one by one (the replica
+ *   is told not to log them: this is the one place that does, per link);
  * - `need` rounds and `need` answers are bounded per connection, and an id is
  *   requested at most once, so a lying peer cannot make us loop;
  * - a peer's vector is trusted only for what *we* send it: if it lies it
@@ -32,6 +37,8 @@ import { TimeSlicer } from "./TimeSlicer";
 type Inbound = { kind: "control"; message: SyncMessage } | { kind: "changes"; changes: Uint8Array[]; bytes: number; at?: number };
 
 const MAX_LOGGED_REJECTS = 5;
+/** Distinct rejection reasons counted per link (reasons name ids; the rest count as "other"). */
+const MAX_REJECT_REASONS = 8;
 /** Target time of one turn of applying received changes (the design allows ~50 ms per block). */
 const APPLY_BUDGET_MS = 20;
 /** First apply chunk, before any measurement: small, because cold code is slow. */
@@ -60,6 +67,7 @@ export class LinkReceiver {
   private readonly pendingDeps = new Set<string>();
   private pendingLooked = 0;
   private readonly counts = { applied: 0, duplicate: 0, pending: 0, rejected: 0 };
+  private readonly rejectReasons = new Map<string, number>();
 
   constructor(
     private readonly link: PeerLink,
@@ -159,20 +167,38 @@ export class LinkReceiver {
     const results = this.link.apply(changes);
     this.changesIn += changes.length;
     results.forEach((r, i) => this.tally(r, changes[i]!));
+    if (this.counts.rejected > this.host.limits.maxRejectedChanges) return this.dropForInvalid();
     if (this.catchUp) this.catchUp.received = Math.min(this.catchUp.expected, this.catchUp.received + changes.length);
     this.host.linkChanged(this.link);
   }
 
   private tally(r: ReceiveResult, bytes: Uint8Array): void {
     this.counts[r.status]++;
-    if (r.status === "rejected" && this.counts.rejected <= MAX_LOGGED_REJECTS) {
-      this.link.log.warn("sync: change from peer rejected", { id: r.id, reason: r.reason });
+    if (r.status === "rejected") {
+      const reason = (r.reason ?? "?").slice(0, 120);
+      const key = this.rejectReasons.has(reason) || this.rejectReasons.size < MAX_REJECT_REASONS ? reason : "other";
+      this.rejectReasons.set(key, (this.rejectReasons.get(key) ?? 0) + 1);
+      if (this.counts.rejected <= MAX_LOGGED_REJECTS) this.link.log.warn("sync: change from peer rejected", { id: r.id, reason: r.reason });
     }
     // Decoding costs; look at a bounded number of pending changes per round.
     if (r.status === "pending" && this.pendingDeps.size < MAX_NEED_IDS && this.pendingLooked++ < MAX_NEED_IDS) {
       const d = decodeChange(bytes);
       if (d.ok) for (const dep of d.value.change.deps) if (!this.host.replica.hasChange(dep)) this.pendingDeps.add(dep);
     }
+  }
+
+  /** One summary line, then the link closes: frames still queued are dropped unread. */
+  private dropForInvalid(): void {
+    const limit = this.host.limits.maxRejectedChanges;
+    this.link.log.warn("sync: peer sent too many invalid changes", {
+      rejected: this.counts.rejected,
+      limit,
+      byReason: Object.fromEntries(this.rejectReasons),
+      applied: this.counts.applied,
+      duplicate: this.counts.duplicate,
+      pending: this.counts.pending,
+    });
+    this.link.close(SyncCloseCode.invalidChanges, `more than ${limit} invalid changes`);
   }
 
   private control(m: SyncMessage): void {

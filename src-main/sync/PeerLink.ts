@@ -4,6 +4,9 @@
  *
  * Invariants:
  * - nothing a peer sends is applied before it proved its key (handshake);
+ *   before that, frames are capped at `maxPreAuthFrameBytes` (on the frame
+ *   header, see setFrameLimit) and only a control frame is decoded at all:
+ *   an unauthenticated peer costs a few KiB and one small JSON parse;
  *   anything refused closes the link with a SyncCloseCode and a reason, is
  *   logged once, and changes nothing;
  * - no ws callback throws: each handler is wrapped and a failure closes the
@@ -25,10 +28,11 @@ import type { Logger } from "../node/Logger";
 import { LinkReceiver } from "./LinkReceiver";
 import { SendQueue } from "./SendQueue";
 import { SyncCloseCode } from "./SyncCloseCode";
-import { decodeSyncFrame, encodeControl } from "./SyncFrame";
+import { decodeSyncFrame, encodeControl, ENVELOPE_VERSION, FRAME_CONTROL } from "./SyncFrame";
 import type { SyncMessage } from "./SyncMessage";
 import { handshakeChallenge, type HandshakeParams } from "./handshakeChallenge";
 import type { PeerHost } from "./PeerHost";
+import { setFrameLimit } from "./setFrameLimit";
 
 export type LinkState = "handshake" | "syncing" | "live" | "closed";
 
@@ -84,6 +88,9 @@ export class PeerLink {
       onOversize: (count) => this.log.error("sync: changes larger than a frame cannot be sent", { count, maxFrameBytes: this.host.limits.maxFrameBytes }),
     });
     this.receiver = new LinkReceiver(this, this.host);
+    // Until the peer proves its key, frames are small; a client socket gets its receiver on open.
+    if (this.ws.readyState === this.ws.OPEN) setFrameLimit(this.ws, this.host.limits.maxPreAuthFrameBytes);
+    else this.ws.once("open", () => this.guard(() => this.limitPreAuth()));
     this.ws.on("message", (data, isBinary) => this.guard(() => this.onFrame(data, isBinary)));
     this.ws.on("pong", () => this.touch());
     this.ws.on("ping", () => this.touch());
@@ -95,7 +102,8 @@ export class PeerLink {
     );
     this.handshakeTimer.unref();
     if (this.direction === "in") {
-      this.log.info("sync: peer connected", { remote: "unauthenticated" });
+      // Debug: every connection that proves nothing would otherwise be a line; `handshake ok` says who connected.
+      this.log.debug("sync: peer connected", { remote: "unauthenticated" });
       this.control({ t: "hello", workspace: this.host.replica.workspace, node: this.host.identity.publicKey, nonce: this.nonce });
     }
   }
@@ -186,9 +194,16 @@ export class PeerLink {
       // a refusal like ours, so it is logged like ours.
       const code = wsCode === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH" ? SyncCloseCode.tooBig : SyncCloseCode.protocolError;
       this.log.warn("sync: closing link", { peer: this.remoteKey, code, reason: err.message });
+      // ws already wrote its close frame and would read (and discard) the rest of the frame until the peer
+      // answers; a peer that proved nothing gets no graceful close: stop reading now.
+      if (this.state === "handshake") this.ws.terminate();
       return;
     }
     this.log.debug("sync: socket error", { err });
+  }
+
+  private limitPreAuth(): void {
+    if (this.state === "handshake") setFrameLimit(this.ws, this.host.limits.maxPreAuthFrameBytes);
   }
 
   private onFrame(data: RawData, isBinary: boolean): void {
@@ -197,12 +212,19 @@ export class PeerLink {
     if (!isBinary) return this.close(SyncCloseCode.badFrame, "text frames are not part of the protocol");
     const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
     this.receiver.bytesIn += bytes.length;
+    if (this.state === "handshake") {
+      // Checked on the raw bytes, before any decoding: an unauthenticated peer gets nothing parsed but a small control frame.
+      if (bytes.length > this.host.limits.maxPreAuthFrameBytes) return this.close(SyncCloseCode.tooBig, "frame over the pre-handshake limit");
+      if (bytes.length >= 2 && bytes[0] === ENVELOPE_VERSION && bytes[1] !== FRAME_CONTROL) {
+        return this.close(SyncCloseCode.badFrame, "changes before the handshake");
+      }
+      const first = decodeSyncFrame(bytes);
+      if (!first.ok) return this.close(first.code, first.reason);
+      if (first.kind !== "control") return this.close(SyncCloseCode.badFrame, "changes before the handshake");
+      return this.handshake(first.message);
+    }
     const frame = decodeSyncFrame(bytes);
     if (!frame.ok) return this.close(frame.code, frame.reason);
-    if (this.state === "handshake") {
-      if (frame.kind !== "control") return this.close(SyncCloseCode.badFrame, "changes before the handshake");
-      return this.handshake(frame.message);
-    }
     if (frame.kind === "control" && (frame.message.t === "hello" || frame.message.t === "auth" || frame.message.t === "welcome")) {
       return this.close(SyncCloseCode.badFrame, `unexpected ${frame.message.t} after the handshake`);
     }
@@ -263,6 +285,8 @@ export class PeerLink {
   private authenticated(sendSync = true): void {
     clearTimeout(this.handshakeTimer);
     this.state = "syncing";
+    // From the next frame on (the client's pipelined `sync`, the server's `sync` after `welcome`).
+    setFrameLimit(this.ws, this.host.limits.maxFrameBytes);
     this.log = this.log.child({ peer: this.remoteKey });
     this.log.info("sync: handshake ok");
     if (sendSync) this.control(this.host.syncMessage());

@@ -29,6 +29,8 @@ export const SyncCloseCode = {
   unresponsive: 4007,
   /** The peer is this node (same key). */
   self: 4008,
+  /** The peer sent more invalid changes than `maxRejectedChanges`. */
+  invalidChanges: 4009,
 } as const;
 
 export type SyncCloseCode = (typeof SyncCloseCode)[keyof typeof SyncCloseCode];

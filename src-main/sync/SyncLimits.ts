@@ -18,6 +18,16 @@ export interface SyncLimits {
   /** Planning a catch-up or a `need` answer yields to the event loop after this much work (ms). */
   planSliceMs: number;
   handshakeTimeoutMs: number;
+  /**
+   * Largest frame accepted before the peer's key is verified (`hello`, `auth`,
+   * `welcome` are < 400 bytes). Enforced on the frame header, so an
+   * unauthenticated peer cannot make us buffer more; over it → close 1009.
+   */
+  maxPreAuthFrameBytes: number;
+  /** Incoming sockets that have not completed the handshake; past it an upgrade is refused with 503. */
+  maxUnauthenticated: number;
+  /** Invalid (rejected) changes one connection may send; past it → close 4009. Duplicates and pending ones do not count. */
+  maxRejectedChanges: number;
   /** Ping period; a peer silent for two periods is dropped (≤ 30 s with the default). */
   pingIntervalMs: number;
   /** Rendezvous reconnect backoff: base doubling up to max. */
@@ -39,6 +49,9 @@ export const DEFAULT_SYNC_LIMITS: SyncLimits = {
   applyChunk: 256,
   planSliceMs: 15,
   handshakeTimeoutMs: 10_000,
+  maxPreAuthFrameBytes: 4 * 1024,
+  maxUnauthenticated: 64,
+  maxRejectedChanges: 64,
   pingIntervalMs: 15_000,
   backoffBaseMs: 1_000,
   backoffMaxMs: 30_000,

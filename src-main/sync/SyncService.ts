@@ -10,7 +10,10 @@
  *   duplicates are not `applied`, so they are never relayed;
  * - the service owns no copy of replica state: vectors, heads and change
  *   bytes are read from the replica when needed;
- * - `close()` stops clients, closes links and the server; nothing runs after.
+ * - `close()` stops clients, closes links and the server; nothing runs after;
+ * - an upgrade that carries an `Origin` header (a browser; peers never send
+ *   one) is refused with 403, and one beyond `maxUnauthenticated` incoming
+ *   sockets still in their handshake with 503 — both before any frame.
  */
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
@@ -61,6 +64,7 @@ export class SyncService implements PeerHost {
   /** The link whose changes are being applied right now, and their ids (relay must skip it for those). */
   private inbound: { link: PeerLink; ids: Set<string> } | null = null;
   private deliveredSeq = 0;
+  private refusedUpgrades = 0;
   private statusScheduled = false;
   private closed = false;
 
@@ -82,6 +86,11 @@ export class SyncService implements PeerHost {
     if (this.closed) {
       socket.destroy();
       return;
+    }
+    // A web page can open a WebSocket to any address and do the handshake with WebCrypto; browsers always send Origin.
+    if (req.headers.origin !== undefined) return this.refuseUpgrade(socket, 403, "Forbidden", "browser origin", { origin: req.headers.origin.slice(0, 100) });
+    if (this.unauthenticated() >= this.limits.maxUnauthenticated) {
+      return this.refuseUpgrade(socket, 503, "Service Unavailable", "too many unauthenticated sync connections", { limit: this.limits.maxUnauthenticated });
     }
     try {
       this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, "in"));
@@ -183,7 +192,8 @@ export class SyncService implements PeerHost {
     const ids = new Set(changes.map((c) => changeIdOf(c.subarray(65))));
     this.inbound = { link, ids };
     try {
-      return this.replica.receiveBatch(changes);
+      // Quiet: the link counts rejections and logs the first few (rate-limited per link, PROTOCOL.md).
+      return this.replica.receiveBatch(changes, { quiet: true });
     } finally {
       this.inbound = null;
     }
@@ -205,6 +215,20 @@ export class SyncService implements PeerHost {
   }
 
   // ── internals ────────────────────────────────────────────────────────
+
+  /** Incoming sockets still in their handshake (each may hold a pre-auth frame and a timer). */
+  private unauthenticated(): number {
+    let n = 0;
+    for (const l of this.links) if (l.direction === "in" && l.state === "handshake") n++;
+    return n;
+  }
+
+  private refuseUpgrade(socket: Duplex, status: number, text: string, why: string, fields: Record<string, unknown>): void {
+    // The first few at WARN, then DEBUG: a refused flood must not become a log flood; the status line tells the client.
+    this.refusedUpgrades++;
+    this.log[this.refusedUpgrades <= 5 ? "warn" : "debug"]("sync: upgrade refused", { status, why, refused: this.refusedUpgrades, ...fields });
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nconnection: close\r\ncontent-type: text/plain\r\ncontent-length: ${why.length + 1}\r\n\r\n${why}\n`);
+  }
 
   private attach(ws: WebSocket, direction: "in" | "out", url?: string, hooks?: { onAuthed: () => void; onClosed: (info: LinkClosed) => void }): PeerLink {
     const link = new PeerLink({ ws, direction, host: this, ...(url !== undefined ? { url } : {}), ...hooks });

@@ -19,7 +19,8 @@ export function discoverWorkspace(url: string, options: { timeoutMs?: number } =
   const timeoutMs = options.timeoutMs ?? DEFAULT_SYNC_LIMITS.handshakeTimeoutMs;
   return new Promise((resolve, reject) => {
     let settled = false;
-    const ws = new WebSocket(url, { maxPayload: DEFAULT_SYNC_LIMITS.maxFrameBytes, handshakeTimeout: timeoutMs });
+    // Only `hello` is read (an unauthenticated server's claim): the pre-handshake frame cap.
+    const ws = new WebSocket(url, { maxPayload: DEFAULT_SYNC_LIMITS.maxPreAuthFrameBytes, handshakeTimeout: timeoutMs });
     const done = (err: Error | null, value?: DiscoveredPeer): void => {
       if (settled) return;
       settled = true;

@@ -1,0 +1,236 @@
+/**
+ * A sync peer for attack tests, written from docs/PROTOCOL.md alone: `ws`
+ * for the socket, `node:crypto` for Ed25519 and SHA-256, its own canonical
+ * JSON (peerCanonicalJson). It imports nothing from `src-main`, so where it
+ * and the node disagree, one of them breaks the documented protocol.
+ *
+ * API (all a test needs to attack a running `musher serve`):
+ *
+ *   const peer = await ProtocolPeer.connect(`ws://127.0.0.1:${port}/sync`);
+ *     // hello → auth + sync{vec: [], heads: []} → welcome (verified);
+ *     // options: { key?: PeerKey, handshake?: false, headers?, vec?, heads? }
+ *   await peer.caughtUp();              // the server's first `ready`: peer.received holds its catch-up
+ *   peer.serverHeads();                 // heads from the server's `sync` (sorted): deps for a valid change
+ *   const c = peer.makeChange({ seq: 1, deps: [], ops: [createOp("s1", "name")] });
+ *     // → { id, bytes, body }: body is { v: 1, workspace, author, seq, deps, clock, ops },
+ *     //   clock defaults to { wall: Date.now(), logical: 0 }, deps are sent as given
+ *     //   (sort them yourself, or don't: invalid changes are allowed), signed with
+ *     //   the peer's key (`signer` for another key, `badSignature: true` to forge).
+ *   peer.sendChanges([c, ...]);         // one changes frame (u32 length ‖ bytes each)
+ *   peer.sendControl({ t: "need", ids: [...] });
+ *   peer.sendRaw(bytes | "text");       // anything, as one frame
+ *   const { code, reason } = await peer.closed;
+ *   peer.close();
+ *
+ * Nothing here checks what it sends: invalid changes, equivocations (two
+ * changes with one seq), extreme clocks and malformed frames are the point.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { WebSocket } from "ws";
+import { peerCanonicalJson } from "./peerCanonicalJson";
+import { newPeerKey, peerVerify, type PeerKey } from "./peerKey";
+
+const ENVELOPE = 0x01;
+const CONTROL = 0x01;
+const CHANGES = 0x02;
+const CHANGE_FORMAT = 0x01;
+const LABEL = "musher-sync/1 handshake";
+
+export type Control = { t: string } & Record<string, unknown>;
+
+export interface Clock {
+  wall: number;
+  logical: number;
+}
+
+export interface ChangeDraft {
+  seq: number;
+  deps?: string[];
+  clock?: Clock;
+  ops: unknown[];
+  /** Defaults: the server's workspace, this peer's key, format 1. */
+  workspace?: string;
+  author?: string;
+  v?: number;
+  /** Signs with this key instead of the peer's (author defaults to its key). */
+  signer?: PeerKey;
+  /** Flips a bit of the signature. */
+  badSignature?: boolean;
+}
+
+export interface WireChange {
+  /** SHA-256 of the body, lowercase hex. */
+  id: string;
+  /** `0x01 ‖ signature(64) ‖ canonical JSON body`: what travels. */
+  bytes: Buffer;
+  body: Record<string, unknown>;
+}
+
+export interface ConnectOptions {
+  key?: PeerKey;
+  /** false: stop after the upgrade (`peer.hello` still arrives); default true. */
+  handshake?: boolean;
+  /** Extra upgrade request headers (e.g. `origin`). */
+  headers?: Record<string, string>;
+  /** Our `sync` message (default: we have nothing). */
+  vec?: [string, number][];
+  heads?: string[];
+  timeoutMs?: number;
+}
+
+/** A `create` op for a story in Backlog (PROTOCOL.md §Changes, ops). */
+export function createOp(story: string, name: string, rank = "a0"): Record<string, unknown> {
+  return { t: "create", story, name, stage: "1_backlog", rank, agent: null };
+}
+
+export function challenge(role: "client" | "server", workspace: string, serverKey: string, clientKey: string, serverNonce: string, clientNonce: string): Buffer {
+  return Buffer.from(JSON.stringify([LABEL, role, workspace, serverKey, clientKey, serverNonce, clientNonce]), "utf8");
+}
+
+export class ProtocolPeer {
+  readonly key: PeerKey;
+  readonly ws: WebSocket;
+  /** Every control message received, in order. */
+  readonly controls: Control[] = [];
+  /** Every change received (catch-up and live), in order. */
+  readonly received: WireChange[] = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+  workspace = "";
+  serverKey = "";
+  private readonly waiters = new Set<() => void>();
+
+  private constructor(ws: WebSocket, key: PeerKey) {
+    this.ws = ws;
+    this.key = key;
+    this.closed = new Promise((resolve) => ws.on("close", (code, reason) => resolve({ code, reason: reason.toString("utf8") })));
+    ws.on("message", (data, isBinary) => this.onMessage(Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer), isBinary));
+    ws.on("close", () => this.wake());
+    ws.on("error", () => this.wake());
+  }
+
+  static async connect(url: string, options: ConnectOptions = {}): Promise<ProtocolPeer> {
+    const ws = new WebSocket(url, { headers: options.headers ?? {}, maxPayload: 64 * 1024 * 1024 });
+    const peer = new ProtocolPeer(ws, options.key ?? newPeerKey());
+    await new Promise<void>((resolve, reject) => {
+      ws.once("open", () => resolve());
+      ws.once("unexpected-response", (_req, res) => reject(new Error(`upgrade refused: HTTP ${res.statusCode}`)));
+      ws.once("error", reject);
+    });
+    if (options.handshake === false) return peer;
+    const timeoutMs = options.timeoutMs ?? 5_000;
+    const hello = await peer.waitControl("hello", timeoutMs);
+    peer.workspace = String(hello["workspace"]);
+    peer.serverKey = String(hello["node"]);
+    const nonce = randomBytes(32).toString("hex");
+    const serverNonce = String(hello["nonce"]);
+    const sig = peer.key.sign(challenge("client", peer.workspace, peer.serverKey, peer.key.publicKey, serverNonce, nonce));
+    peer.sendControl({ t: "auth", workspace: peer.workspace, node: peer.key.publicKey, nonce, sig: sig.toString("hex") });
+    peer.sendControl({ t: "sync", vec: options.vec ?? [], heads: options.heads ?? [] });
+    const welcome = await peer.waitControl("welcome", timeoutMs);
+    const proof = challenge("server", peer.workspace, peer.serverKey, peer.key.publicKey, serverNonce, nonce);
+    if (!peerVerify(peer.serverKey, proof, Buffer.from(String(welcome["sig"]), "hex"))) throw new Error("server proof does not verify");
+    return peer;
+  }
+
+  /** Builds and signs a change; nothing is checked (see ChangeDraft for the defaults). */
+  makeChange(draft: ChangeDraft): WireChange {
+    const signer = draft.signer ?? this.key;
+    const body: Record<string, unknown> = {
+      v: draft.v ?? 1,
+      workspace: draft.workspace ?? this.workspace,
+      author: draft.author ?? signer.publicKey,
+      seq: draft.seq,
+      deps: draft.deps ?? [],
+      clock: draft.clock ?? { wall: Date.now(), logical: 0 },
+      ops: draft.ops,
+    };
+    return signBody(body, signer, draft.badSignature ?? false);
+  }
+
+  sendChanges(changes: readonly (WireChange | Uint8Array)[]): void {
+    const parts: Buffer[] = [Buffer.from([ENVELOPE, CHANGES])];
+    for (const c of changes) {
+      const bytes = c instanceof Uint8Array ? Buffer.from(c) : c.bytes;
+      const len = Buffer.alloc(4);
+      len.writeUInt32BE(bytes.length);
+      parts.push(len, bytes);
+    }
+    this.ws.send(Buffer.concat(parts));
+  }
+
+  sendControl(message: Control): void {
+    this.ws.send(Buffer.concat([Buffer.from([ENVELOPE, CONTROL]), Buffer.from(JSON.stringify(message), "utf8")]));
+  }
+
+  sendRaw(data: Uint8Array | string): void {
+    this.ws.send(data, { binary: typeof data !== "string" });
+  }
+
+  /** Resolves at the server's first `ready` (its catch-up is in `received`). */
+  async caughtUp(timeoutMs = 10_000): Promise<void> {
+    await this.waitControl("ready", timeoutMs);
+  }
+
+  /** The heads the server announced in its `sync` (sorted; [] before it arrived). */
+  serverHeads(): string[] {
+    const sync = this.controls.find((c) => c.t === "sync");
+    return Array.isArray(sync?.["heads"]) ? (sync["heads"] as string[]).slice().sort() : [];
+  }
+
+  async waitControl(t: string, timeoutMs = 5_000): Promise<Control> {
+    await this.until(() => this.controls.some((c) => c.t === t), `control ${t}`, timeoutMs);
+    return this.controls.find((c) => c.t === t)!;
+  }
+
+  /** Waits until `pred` holds (checked on every frame); rejects on timeout or close. */
+  async until(pred: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+    if (pred()) return;
+    await new Promise<void>((resolve, reject) => {
+      const check = (): void => {
+        if (pred()) finish(null);
+        else if (this.ws.readyState === WebSocket.CLOSED) finish(new Error(`closed while waiting for ${what}`));
+      };
+      const timer = setTimeout(() => finish(new Error(`timed out waiting for ${what}`)), timeoutMs);
+      const finish = (err: Error | null): void => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        if (err) reject(err);
+        else resolve();
+      };
+      this.waiters.add(check);
+    });
+  }
+
+  close(): void {
+    this.ws.close(1000);
+  }
+
+  private onMessage(data: Buffer, isBinary: boolean): void {
+    if (isBinary && data.length >= 2 && data[0] === ENVELOPE) {
+      if (data[1] === CONTROL) this.controls.push(JSON.parse(data.subarray(2).toString("utf8")) as Control);
+      if (data[1] === CHANGES) {
+        for (let at = 2; at + 4 <= data.length; ) {
+          const len = data.readUInt32BE(at);
+          const bytes = Buffer.from(data.subarray(at + 4, at + 4 + len));
+          const body = bytes.subarray(65);
+          this.received.push({ id: createHash("sha256").update(body).digest("hex"), bytes, body: JSON.parse(body.toString("utf8")) as Record<string, unknown> });
+          at += 4 + len;
+        }
+      }
+    }
+    this.wake();
+  }
+
+  private wake(): void {
+    for (const w of [...this.waiters]) w();
+  }
+}
+
+/** `0x01 ‖ Ed25519(SHA-256(body) raw bytes) ‖ body` with body = canonical JSON (PROTOCOL.md §Changes). */
+export function signBody(body: Record<string, unknown>, signer: PeerKey, badSignature = false): WireChange {
+  const text = Buffer.from(peerCanonicalJson(body), "utf8");
+  const digest = createHash("sha256").update(text).digest();
+  const sig = signer.sign(digest);
+  if (badSignature) sig[0] = sig[0]! ^ 1;
+  return { id: digest.toString("hex"), bytes: Buffer.concat([Buffer.from([CHANGE_FORMAT]), sig, text]), body };
+}
