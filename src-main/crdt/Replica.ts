@@ -378,12 +378,11 @@ export class Replica {
     for (const rec of result.records) this.store.putStory(rec);
     for (const reducer of this.reducers) reducer.apply(id, change, valid.clock);
     if (this.store.changesBySeq(change.author, change.seq).length > 0) {
+      // Logged once per author: an equivocator's every further fork would otherwise be a log line.
+      if (!this.store.equivocators().includes(change.author)) {
+        this.logger.warn("crdt: author equivocated (two changes with one seq); keeping both branches", { author: change.author, seq: change.seq, id });
+      }
       this.store.flagEquivocation(change.author);
-      this.logger.warn("crdt: author equivocated (two changes with one seq); keeping both branches", {
-        author: change.author,
-        seq: change.seq,
-        id,
-      });
     }
     this.store.putChange({ id, author: change.author, seq: change.seq, clock: valid.clock, deps: change.deps, vec: valid.vec }, signed.bytes);
     const deps = new Set(change.deps);

@@ -12,7 +12,7 @@
  *   await peer.caughtUp();              // the server's first `ready`: peer.received holds its catch-up
  *   peer.serverHeads();                 // heads from the server's `sync` (sorted): deps for a valid change
  *   const c = peer.makeChange({ seq: 1, deps: [], ops: [createOp("s1", "name")] });
- *     // → { id, bytes, body }: body is { v: 1, workspace, author, seq, deps, clock, ops },
+ *     // → { id, bytes, body }: body is { v: 2, workspace, author, seq, deps, clock, ops },
  *     //   clock defaults to { wall: Date.now(), logical: 0 }, deps are sent as given
  *     //   (sort them yourself, or don't: invalid changes are allowed), signed with
  *     //   the peer's key (`signer` for another key, `badSignature: true` to forge).
@@ -30,11 +30,11 @@ import { WebSocket } from "ws";
 import { peerCanonicalJson } from "./peerCanonicalJson";
 import { newPeerKey, peerVerify, type PeerKey } from "./peerKey";
 
-const ENVELOPE = 0x01;
+const ENVELOPE = 0x02;
 const CONTROL = 0x01;
 const CHANGES = 0x02;
 const CHANGE_FORMAT = 0x01;
-const LABEL = "musher-sync/1 handshake";
+const LABEL = "musher-sync/2 handshake";
 
 export type Control = { t: string } & Record<string, unknown>;
 
@@ -48,7 +48,7 @@ export interface ChangeDraft {
   deps?: string[];
   clock?: Clock;
   ops: unknown[];
-  /** Defaults: the server's workspace, this peer's key, format 1. */
+  /** Defaults: the server's workspace, this peer's key, format 2. */
   workspace?: string;
   author?: string;
   v?: number;
@@ -75,6 +75,8 @@ export interface ConnectOptions {
   /** Our `sync` message (default: we have nothing). */
   vec?: [string, number][];
   heads?: string[];
+  /** Our tips of authors we know equivocated (`sync.forks`, PROTOCOL.md §Reconciliation). */
+  forks?: [string, string[]][];
   timeoutMs?: number;
 }
 
@@ -125,7 +127,7 @@ export class ProtocolPeer {
     const serverNonce = String(hello["nonce"]);
     const sig = peer.key.sign(challenge("client", peer.workspace, peer.serverKey, peer.key.publicKey, serverNonce, nonce));
     peer.sendControl({ t: "auth", workspace: peer.workspace, node: peer.key.publicKey, nonce, sig: sig.toString("hex") });
-    peer.sendControl({ t: "sync", vec: options.vec ?? [], heads: options.heads ?? [] });
+    peer.sendControl({ t: "sync", vec: options.vec ?? [], heads: options.heads ?? [], ...(options.forks ? { forks: options.forks } : {}) });
     const welcome = await peer.waitControl("welcome", timeoutMs);
     const proof = challenge("server", peer.workspace, peer.serverKey, peer.key.publicKey, serverNonce, nonce);
     if (!peerVerify(peer.serverKey, proof, Buffer.from(String(welcome["sig"]), "hex"))) throw new Error("server proof does not verify");
@@ -136,7 +138,7 @@ export class ProtocolPeer {
   makeChange(draft: ChangeDraft): WireChange {
     const signer = draft.signer ?? this.key;
     const body: Record<string, unknown> = {
-      v: draft.v ?? 1,
+      v: draft.v ?? 2,
       workspace: draft.workspace ?? this.workspace,
       author: draft.author ?? signer.publicKey,
       seq: draft.seq,
