@@ -17,13 +17,17 @@ interface Props {
   stageName: string;
   position: number;
   total: number;
+  /** Top of the card's row in its column's list, in px (the column is windowed). */
+  offset: number;
+  /** The virtualizer's measuring ref: reads the card's real height. */
+  measureRef(el: HTMLLIElement | null): void;
   dragging: boolean;
   onMoveKey(story: Story, key: MoveKey): void;
   onDragStart(story: Story): void;
   onDragEnd(): void;
 }
 
-export function StoryCard({ story, stageName, position, total, dragging, onMoveKey, onDragStart, onDragEnd }: Props) {
+export function StoryCard({ story, stageName, position, total, offset, measureRef, dragging, onMoveKey, onDragStart, onDragEnd }: Props) {
   const openStory = useSessionsStore((s) => s.openStory);
   const keyDown = (e: KeyboardEvent<HTMLLIElement>) => {
     if (e.key === "Enter") {
@@ -54,6 +58,11 @@ export function StoryCard({ story, stageName, position, total, dragging, onMoveK
 
   return (
     <li
+      ref={measureRef}
+      data-index={position - 1}
+      style={{ transform: `translateY(${offset}px)` }}
+      aria-setsize={total}
+      aria-posinset={position}
       className={`card${story.blocked ? " card--blocked" : ""}${dragging ? " card--dragging" : ""}`}
       data-testid={`story-${story.id}`}
       data-story-id={story.id}
