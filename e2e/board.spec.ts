@@ -49,7 +49,7 @@ test("moves a story with the keyboard and by drag and drop", async ({ page }) =>
   const card = page.getByTestId(`story-${created.id}`);
   await expect(card).toBeVisible();
   await card.focus();
-  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("Shift+ArrowRight");
   await expect(page.getByTestId("column-2_current").getByTestId(`story-${created.id}`)).toBeVisible();
   await expect
     .poll(async () => boardSchema.parse((await serve.call("board/get", {})).body).stories.find((s) => s.id === created.id)?.stage)

@@ -9,13 +9,14 @@
  * where no neighbour is mounted; a pointer held near the top or bottom edge
  * while dragging scrolls the column (`autoScrollStep`).
  */
-import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useRef, type DragEvent } from "react";
+import { defaultRangeExtractor, useVirtualizer, type Range } from "@tanstack/react-virtual";
+import { useCallback, useEffect, useRef, type DragEvent } from "react";
 import type { Story } from "../../../src-shared/Story";
 import { autoScrollStep } from "../board/autoScrollStep";
 import type { Column as ColumnModel } from "../board/columnsOf";
 import { slotAt, slotOffset } from "../board/dropSlot";
-import type { MoveKey } from "../board/keyboardMoveTarget";
+import { stageBlurb } from "./stageBlurb";
+import { NewStoryInline } from "./NewStoryInline";
 import { StoryCard } from "./StoryCard";
 
 /** Estimated card height before measuring (one-line name + meta row). */
@@ -26,20 +27,39 @@ const AUTO_SCROLL_TICK_MS = 16;
 
 interface Props {
   column: ColumnModel;
+  /** The card holding this column's tab stop (roving focus), or null when it shows none. */
+  activeId: string | null;
+  /** The inline "new story" field is open in this column. */
+  composing: boolean;
+  /** The inline field closed: with the created story's id, or null when cancelled. */
+  onComposed(createdId: string | null): void;
   draggingId: string | null;
   /** Where the dragged card would land in this column, or null when not hovered. */
   hoverIndex: number | null;
   onHover(index: number | null): void;
   onDrop(index: number): void;
-  onMoveKey(story: Story, key: MoveKey): void;
   onDragStart(story: Story): void;
   onDragEnd(): void;
 }
 
-export function Column({ column, draggingId, hoverIndex, onHover, onDrop, onMoveKey, onDragStart, onDragEnd }: Props) {
+export function Column(props: Props) {
+  const { column, activeId, composing, onComposed, draggingId, hoverIndex, onHover, onDrop, onDragStart, onDragEnd } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
   const listRef = useRef<HTMLUListElement>(null);
   const stories = column.stories;
+  // The tab stop and the dragged card stay mounted wherever the column is
+  // scrolled: focus must land on a real element, and a dragged card that
+  // unmounted would never see its dragend.
+  const activeIndex = activeId === null ? -1 : stories.findIndex((s) => s.id === activeId);
+  const dragIndex = draggingId === null ? -1 : stories.findIndex((s) => s.id === draggingId);
+  const rangeExtractor = useCallback(
+    (range: Range) => {
+      const out = defaultRangeExtractor(range);
+      for (const i of [activeIndex, dragIndex]) if (i >= 0 && !out.includes(i)) out.push(i);
+      return out.sort((a, b) => a - b);
+    },
+    [activeIndex, dragIndex],
+  );
   const virtualizer = useVirtualizer({
     count: stories.length,
     getScrollElement: () => scrollRef.current,
@@ -47,6 +67,7 @@ export function Column({ column, draggingId, hoverIndex, onHover, onDrop, onMove
     getItemKey: (i) => stories[i]?.id ?? i,
     overscan: OVERSCAN,
     gap: GAP,
+    rangeExtractor,
     // Room for the focus ring of the first and last card.
     paddingStart: 3,
     paddingEnd: 3,
@@ -104,9 +125,19 @@ export function Column({ column, draggingId, hoverIndex, onHover, onDrop, onMove
           {stories.length}
         </span>
       </h2>
+      {composing && <NewStoryInline stage={column.id} stageName={column.name} onDone={onComposed} />}
       <div className="column__scroll" ref={scrollRef} data-testid={`column-scroll-${column.id}`}>
         {stories.length === 0 && hoverIndex === null ? (
-          <p className="column__empty">No stories</p>
+          <p
+            className="column__empty"
+            tabIndex={0}
+            data-empty-stage={column.id}
+            aria-keyshortcuts="n ArrowLeft ArrowRight"
+            data-testid={`column-empty-${column.id}`}
+          >
+            <span className="column__empty-title">No stories</span>
+            <span className="column__empty-blurb">{stageBlurb(column.id)}</span>
+          </p>
         ) : (
           <ul
             className="column__list"
@@ -126,8 +157,8 @@ export function Column({ column, draggingId, hoverIndex, onHover, onDrop, onMove
                   total={stories.length}
                   offset={item.start}
                   measureRef={virtualizer.measureElement}
+                  tabStop={story.id === activeId}
                   dragging={story.id === draggingId}
-                  onMoveKey={onMoveKey}
                   onDragStart={onDragStart}
                   onDragEnd={onDragEnd}
                 />

@@ -1,11 +1,12 @@
 /**
  * App name, the view tabs, the new-story form, the keyboard hint, the sync
- * indicator (this node and its peers) and the connection state (this window
- * and its node).
+ * indicator (this node and its peers), the connection state (this window
+ * and its node) and the settings menu.
  */
 import { ConnectionStatus } from "./ConnectionStatus";
 import { KEYBOARD_HINT } from "./keyboardHint";
 import { NewStoryForm } from "./NewStoryForm";
+import { SettingsMenu } from "./SettingsMenu";
 import { SyncIndicator } from "./SyncIndicator";
 import { ViewTabs } from "./ViewTabs";
 
@@ -21,13 +22,14 @@ export function Header() {
       <p className="header__hint" id="keyboard-hint" title={KEYBOARD_HINT}>
         <span className="visually-hidden">{KEYBOARD_HINT}</span>
         <span aria-hidden="true">
-          <kbd>←</kbd>
-          <kbd>→</kbd> stage · <kbd>↑</kbd>
-          <kbd>↓</kbd> order · or drag
+          <kbd>j</kbd>
+          <kbd>k</kbd> focus · <kbd>h</kbd>
+          <kbd>l</kbd> move · <kbd>/</kbd> filter · <kbd>?</kbd> keys
         </span>
       </p>
       <SyncIndicator />
       <ConnectionStatus />
+      <SettingsMenu />
     </header>
   );
 }

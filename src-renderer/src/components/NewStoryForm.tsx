@@ -11,7 +11,7 @@ export function NewStoryForm() {
     e.preventDefault();
     if (!name.trim() || busy) return;
     setBusy(true);
-    const ok = await createStory(name);
+    const ok = (await createStory(name)) !== null;
     setBusy(false);
     if (ok) setName("");
   };

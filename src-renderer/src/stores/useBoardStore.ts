@@ -39,12 +39,16 @@ export interface BoardState {
   connection: ConnectionState;
   /** Refetches the board (coalesced); resolves when a fresh board was applied or failed. */
   refresh(): Promise<void>;
-  /** Creates a story in Backlog; resolves true on success. */
-  createStory(name: string): Promise<boolean>;
+  /** Creates a story (last in `stage`, default Backlog); resolves with its id, or null when it failed. */
+  createStory(name: string, stage?: StageId): Promise<string | null>;
   /** Moves a story to `index` among the other visible stories of `stage`. */
   moveStory(id: string, stage: StageId, index: number): Promise<boolean>;
+  /** Claims (for this node), releases, hides or unhides a story; resolves true on success. */
+  storyAction(action: StoryAction, id: string): Promise<boolean>;
   dismissError(): void;
 }
+
+export type StoryAction = "story/claim" | "story/release" | "story/hide" | "story/unhide";
 
 export type BoardStore = StoreApi<BoardState> & { dispose(): void };
 
@@ -99,16 +103,17 @@ export function createBoardStore(client: RendererClient): BoardStore {
       connection: client.connection.get(),
       refresh,
       dismissError: () => set({ error: null }),
-      createStory: async (name) => {
-        const story = await mutate(null, () => client.call("story/create", { name: name.trim(), stage: "1_backlog" }));
+      createStory: async (name, stage = "1_backlog") => {
+        const story = await mutate(null, () => client.call("story/create", { name: name.trim(), stage }));
         const board = get().board;
         if (story && board && !board.stories.some((s) => s.id === story.id)) {
           // Show it now, last in its stage, as the server placed it; the refetch confirms.
           const count = board.stories.filter((s) => s.stage === story.stage && !s.hidden).length;
           set({ board: applyMove({ ...board, stories: [...board.stories, story] }, story.id, story.stage, count) });
         }
-        return story !== null;
+        return story?.id ?? null;
       },
+      storyAction: async (action, id) => (await mutate(null, () => client.call(action, { id }))) !== null,
       moveStory: async (id, stage, index) => {
         const optimistic = () => {
           const board = get().board;
