@@ -26,7 +26,11 @@ import { applyMove } from "../board/applyMove";
 import type { ConnectionState, RendererClient } from "../client/ConnectionSource";
 import { coalesce } from "../lib/coalesce";
 import { describeError } from "../lib/describeError";
+import { yieldToBrowser } from "../lib/yieldToBrowser";
 import { BoardStoreContext } from "./BoardStoreContext";
+
+/** Boards with more stories than this are rendered in a task after the fetch's. */
+const LARGE_BOARD = 1000;
 
 export interface BoardState {
   board: Board | null;
@@ -62,6 +66,8 @@ export function createBoardStore(client: RendererClient): BoardStore {
       const epoch = mutationEpoch;
       try {
         const board = await client.call("board/get", {});
+        // A large board renders in a task of its own, after the one that validated it.
+        if (board.stories.length > LARGE_BOARD) await yieldToBrowser();
         if (epoch !== mutationEpoch || mutationsInFlight > 0) return; // the mutation's own refetch follows
         set({ board, loading: false, loadError: null });
       } catch (err) {
