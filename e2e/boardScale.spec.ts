@@ -213,3 +213,29 @@ test.describe("dark", () => {
     await page.screenshot({ path: "test-results/board-5000-light.png" });
   });
 });
+
+test("Sessions: the story picker is searchable at 5,000 stories; tab switches keep scroll positions", async ({ page }) => {
+  await open(page);
+  const scroll = page.getByTestId("column-scroll-5_done");
+  await scroll.evaluate((el) => (el.scrollTop = 12_345));
+  await page.waitForTimeout(300); // the virtualizer measures the newly mounted cards and may nudge the offset
+  const before = await scroll.evaluate((el) => el.scrollTop);
+  expect(before).toBeGreaterThan(12_000);
+  await page.getByTestId("tab-sessions").click();
+  const picker = page.getByTestId("story-filter");
+  await picker.fill("journal 0");
+  const options = page.getByRole("listbox", { name: "Filter sessions by story" }).getByRole("option");
+  const count = await options.count();
+  expect(count).toBeGreaterThan(1);
+  expect(count).toBeLessThanOrEqual(51); // "All stories" + at most 50 matches
+  const story = (await boardNow()).stories.find((s) => s.name.includes("journal"))!;
+  await picker.fill(story.name);
+  await page.getByTestId(`story-filter-option-${story.id}`).click();
+  await expect(picker).toHaveValue(story.name);
+
+  await page.getByTestId("tab-board").click();
+  await expect(page.getByTestId("board-filter")).toBeVisible();
+  expect(await scroll.evaluate((el) => el.scrollTop)).toBe(before);
+  await page.getByTestId("tab-sessions").click();
+  await expect(picker).toHaveValue(story.name);
+});

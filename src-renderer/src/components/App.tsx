@@ -2,9 +2,13 @@
  * The whole window: header (with the view tabs), error banner, the current
  * view, the story drawer, and the app-wide overlays (`?` shortcuts sheet,
  * Ctrl/Cmd+K command palette).
+ *
+ * A view is mounted the first time it is shown and then kept: switching tabs
+ * hides the other one (content-visibility), so its scroll positions, filter
+ * and focus state survive the switch.
  */
-import { useMemo, useState } from "react";
-import { useSessionsStore } from "../stores/useSessionsStore";
+import { useMemo, useState, type ReactNode } from "react";
+import { useSessionsStore, type View } from "../stores/useSessionsStore";
 import { BoardView } from "./BoardView";
 import { CommandPalette } from "./CommandPalette";
 import { ErrorBanner } from "./ErrorBanner";
@@ -19,6 +23,8 @@ export function App() {
   const setView = useSessionsStore((s) => s.setView);
   const [sheet, setSheet] = useState(false);
   const [palette, setPalette] = useState(false);
+  const [opened, setOpened] = useState<ReadonlySet<View>>(() => new Set([view]));
+  if (!opened.has(view)) setOpened(new Set([...opened, view])); // derived during render: no extra commit
   const handlers = useMemo(
     () => ({
       filter: () => {
@@ -37,11 +43,30 @@ export function App() {
       <Header />
       <ErrorBanner />
       <div className="app__body">
-        <main className="app__main">{view === "board" ? <BoardView /> : <SessionsView />}</main>
+        <main className="app__main">
+          {opened.has("board") && (
+            <ViewPane name="board" active={view === "board"}>
+              <BoardView />
+            </ViewPane>
+          )}
+          {opened.has("sessions") && (
+            <ViewPane name="sessions" active={view === "sessions"}>
+              <SessionsView />
+            </ViewPane>
+          )}
+        </main>
         <StoryDrawer />
       </div>
       {sheet && <ShortcutsSheet onClose={() => setSheet(false)} />}
       {palette && <CommandPalette onClose={() => setPalette(false)} />}
+    </div>
+  );
+}
+
+function ViewPane({ name, active, children }: { name: View; active: boolean; children: ReactNode }) {
+  return (
+    <div className={`view view--${name}${active ? "" : " view--inactive"}`} inert={!active} data-testid={`view-${name}`}>
+      {children}
     </div>
   );
 }
