@@ -132,10 +132,13 @@ test("keyboard: one tab stop per column, j/k move focus, l moves the card and is
 
 test("`/` focuses the filter, which narrows the board; toggles narrow further; `?` shows the shortcuts", async ({ page }) => {
   await open(page);
-  await page.locator("body").click({ position: { x: 5, y: 300 } });
+  // From a card that keyboard focus follows: typing in the filter must stay in the filter.
+  await page.locator("[data-story-id]").first().focus();
+  await page.keyboard.press("j");
   await page.keyboard.press("/");
   await expect(page.getByTestId("board-filter")).toBeFocused();
   await page.keyboard.type("Gateway");
+  await expect(page.getByTestId("board-filter")).toHaveValue("Gateway");
   // Ids are hex and no agent is called so: only names match.
   const matching = (await boardNow()).stories.filter((s) => !s.hidden && s.name.includes("gateway")).length;
   await expect(page.getByTestId("filter-count")).toHaveText(`${matching} of ${STORIES} stories`);

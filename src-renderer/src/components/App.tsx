@@ -28,9 +28,12 @@ export function App() {
   const handlers = useMemo(
     () => ({
       filter: () => {
+        const box = () => document.querySelector<HTMLInputElement>('[data-testid="board-filter"]');
+        const onBoard = box()?.closest("[inert]") === null;
+        if (onBoard) return box()?.focus(); // at once: the next keystrokes are the query
         setView("board");
-        // After the board view has rendered (it may have been the Sessions view).
-        requestAnimationFrame(() => document.querySelector<HTMLInputElement>('[data-testid="board-filter"]')?.focus());
+        // After the board view has rendered (it was hidden or not mounted yet).
+        requestAnimationFrame(() => box()?.focus());
       },
       help: () => setSheet(true),
       palette: () => setPalette((open) => !open),

@@ -10,7 +10,7 @@
  * indices are computed on the shown (filtered) columns and translated with
  * `serverIndex`.
  */
-import { useCallback, useLayoutEffect, useMemo, useRef, useState, type FocusEvent, type KeyboardEvent } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type FocusEvent, type KeyboardEvent } from "react";
 import type { StageId } from "../../../src-shared/stages";
 import type { Story } from "../../../src-shared/Story";
 import { NO_FILTER, serverIndex, shownColumns, type BoardFilter } from "../board/boardFilter";
@@ -51,6 +51,17 @@ export function BoardView() {
     const el = root.current.querySelector<HTMLElement>(sel);
     if (el && document.activeElement !== el) el.focus();
   }, [columns, focusReq, active]);
+
+  // Focus that lands outside the board (the filter, the header) ends "focus
+  // follows": otherwise the next re-render (a keystroke in the filter) would
+  // pull focus back to the card.
+  useEffect(() => {
+    const onFocusIn = (e: globalThis.FocusEvent) => {
+      if (e.target instanceof Node && !root.current?.contains(e.target)) setFocusReq(null);
+    };
+    document.addEventListener("focusin", onFocusIn);
+    return () => document.removeEventListener("focusin", onFocusIn);
+  }, []);
 
   const focusSpot = (spot: FocusSpot) => {
     if (spot.id) setActive((a) => (a[spot.stage] === spot.id ? a : { ...a, [spot.stage]: spot.id! }));
