@@ -60,7 +60,12 @@ async function openBoard(browser: Browser, serve: ServeProcess): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   await page.addInitScript(BOARD_PROBE);
   await page.goto(`${serve.base}/?token=${serve.token}`);
-  await page.waitForFunction("window.__probe.firstCard !== null", undefined, { timeout: 60_000 });
+  // Polled with evaluate: waitForFunction's string predicate needs eval, which the app's CSP forbids.
+  const deadline = Date.now() + 60_000;
+  while (!(await page.evaluate<boolean>("window.__probe.firstCard !== null"))) {
+    if (Date.now() > deadline) throw new Error("no card within 60 s");
+    await page.waitForTimeout(25);
+  }
   return page;
 }
 
