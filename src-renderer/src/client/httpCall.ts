@@ -8,6 +8,7 @@
 import { ApiFailure, apiErrorSchema, type ApiErrorCode } from "../../../src-shared/ApiError";
 import type { Input, Method, Output } from "../../../src-shared/contract";
 import { yieldToBrowser } from "../lib/yieldToBrowser";
+import { parseLargeBoard } from "./parseLargeBoard";
 import { parseOutput } from "./parseOutput";
 
 /** Results longer than this are validated in a task of their own. */
@@ -43,7 +44,11 @@ export async function httpCall<M extends Method>(
   if (response.status === 200) {
     if (body === undefined) throw new ApiFailure("internal", `the host sent a non-JSON result for ${method}`);
     // A big result (a large board) is parsed and validated in separate tasks.
-    if (text.length > LARGE_RESULT_CHARS) await yieldToBrowser();
+    if (text.length > LARGE_RESULT_CHARS) {
+      await yieldToBrowser();
+      // Sound: parseLargeBoard applies board/get's own output schema.
+      if (method === "board/get") return (await parseLargeBoard(body)) as Output<M>;
+    }
     return parseOutput(method, body);
   }
   const error = apiErrorSchema.safeParse(body);
