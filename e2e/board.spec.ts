@@ -26,11 +26,18 @@ test("shows six columns, creates through the UI, follows moves made through the 
     await expect(page.getByTestId(`column-${stage.id}`)).toContainText(stage.name);
   }
   expect(page.url()).not.toContain("token=");
+  // First run: the empty board says what stages, agents and sessions are, and what to do next.
+  await expect(page.getByTestId("board-first-run")).toContainText("Stages");
+  await expect(page.getByTestId("board-first-run")).toContainText("Agents");
+  await expect(page.getByTestId("board-first-run")).toContainText("Sessions");
+  await expect(page.getByTestId("board-first-run")).toContainText("New story");
+  await expect(page.getByTestId("column-empty-3_qa")).toContainText("waiting to be checked");
 
   // A story created in the UI is returned by the API.
   await page.getByTestId("new-story-input").fill("Ship the foundation");
   await page.getByTestId("new-story-submit").click();
   await expect(page.getByTestId("column-1_backlog")).toContainText("Ship the foundation");
+  await expect(page.getByTestId("board-first-run")).toHaveCount(0);
   const board = boardSchema.parse((await serve.call("board/get", {})).body);
   const story = board.stories.find((s) => s.name === "Ship the foundation");
   expect(story?.stage).toBe("1_backlog");
@@ -49,7 +56,7 @@ test("moves a story with the keyboard and by drag and drop", async ({ page }) =>
   const card = page.getByTestId(`story-${created.id}`);
   await expect(card).toBeVisible();
   await card.focus();
-  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("Shift+ArrowRight");
   await expect(page.getByTestId("column-2_current").getByTestId(`story-${created.id}`)).toBeVisible();
   await expect
     .poll(async () => boardSchema.parse((await serve.call("board/get", {})).body).stories.find((s) => s.id === created.id)?.stage)

@@ -65,7 +65,8 @@ test("a story's sessions, their memcells, live updates, flush, hide and search",
   await expect(page.getByTestId("buffer-count")).toHaveText("2");
 
   // Filter the list by story.
-  await page.getByTestId("story-filter").selectOption(story.id);
+  await page.getByTestId("story-filter").fill(story.name);
+  await page.getByTestId(`story-filter-option-${story.id}`).click();
   await expect(page.getByTestId(`session-${session.id}`)).toBeVisible();
   await expect(page.getByTestId(`session-${other.id}`)).toHaveCount(0);
 
@@ -82,7 +83,8 @@ test("a story's sessions, their memcells, live updates, flush, hide and search",
 
   // Search finds the memcell by a word in its content; a hit opens its session.
   await page.getByTestId(`session-${session.id}`).click();
-  await page.getByTestId("story-filter").selectOption("");
+  await page.getByTestId("story-filter").click();
+  await page.getByTestId("story-filter-option-none").click();
   await page.getByTestId(`session-${other.id}`).click();
   await expect(page.getByTestId("session-detail")).toHaveAttribute("data-session-id", other.id);
   await page.getByTestId("search-input").fill("pelican");

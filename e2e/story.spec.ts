@@ -192,8 +192,8 @@ test("cards show agent, claim, blocked, retries and dependencies; a column over 
   await expect(page.getByTestId("column-count-2_current")).toHaveAttribute("data-over", "true");
   expect(boardSchema.parse((await a.call("board/get", {})).body).stages[1]!.limit).toBe(1);
 
-  await page.getByTestId("show-hidden").check();
-  await expect(page.getByTestId("hidden-list")).toContainText("Parked idea");
+  await page.getByTestId("filter-showHidden").click();
+  await expect(page.getByTestId("column-1_backlog")).toContainText("Parked idea");
   await page.getByTestId("open-trash").click();
   await expect(page.getByTestId("trash")).toContainText("Thrown away");
   await shoot(page, testInfo, "cards-limits-hidden-trash");

@@ -6,6 +6,7 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { createClient } from "./client/createClient";
+import { applyThemeChoice, readThemeChoice } from "./lib/themeChoice";
 import { App } from "./components/App";
 import { BoardStoreContext } from "./stores/BoardStoreContext";
 import { createBoardStore } from "./stores/useBoardStore";
@@ -18,9 +19,14 @@ import "./sessions.css";
 import "./sessionDetail.css";
 import "./sync.css";
 import "./story.css";
+import "./board.css";
+import "./theme.css";
 
 const container = document.getElementById("root");
 if (!container) throw new Error("index.html has no #root element");
+
+// Before the first paint, so a fixed theme never flashes the other one.
+applyThemeChoice(document.documentElement, readThemeChoice(localStorage));
 
 const client = createClient();
 const store = createBoardStore(client);

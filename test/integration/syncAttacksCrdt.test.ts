@@ -59,7 +59,7 @@ describe("valid changes cannot brick or stall a workspace", { timeout: 120_000 }
     await peer.caughtUp();
     const target = await storyId("and after a restart");
     const base = await heads();
-    const flood = Array.from({ length: 300 }, (_, i) => {
+    const flood = Array.from({ length: 300 }, () => {
       const signer = newPeerKey();
       return peer.makeChange({ seq: 1, deps: base, signer, ops: [{ t: "count", story: target, delta: 1 }] });
     });

@@ -7,7 +7,12 @@
  */
 import { ApiFailure, apiErrorSchema, type ApiErrorCode } from "../../../src-shared/ApiError";
 import type { Input, Method, Output } from "../../../src-shared/contract";
+import { yieldToBrowser } from "../lib/yieldToBrowser";
+import { parseLargeBoard } from "./parseLargeBoard";
 import { parseOutput } from "./parseOutput";
+
+/** Results longer than this are validated in a task of their own. */
+const LARGE_RESULT_CHARS = 256 * 1024;
 
 /** The slice of `fetch` this module uses, so tests can pass a tiny fake. */
 export type FetchLike = (
@@ -38,6 +43,12 @@ export async function httpCall<M extends Method>(
   const body = parseJson(text);
   if (response.status === 200) {
     if (body === undefined) throw new ApiFailure("internal", `the host sent a non-JSON result for ${method}`);
+    // A big result (a large board) is parsed and validated in separate tasks.
+    if (text.length > LARGE_RESULT_CHARS) {
+      await yieldToBrowser();
+      // Sound: parseLargeBoard applies board/get's own output schema.
+      if (method === "board/get") return (await parseLargeBoard(body)) as Output<M>;
+    }
     return parseOutput(method, body);
   }
   const error = apiErrorSchema.safeParse(body);

@@ -1,9 +1,11 @@
 /**
- * App name, the view tabs, the new-story form, the keyboard hint and the one
- * status control (`SyncIndicator`: this window's node, and its peers).
+ * App name, the view tabs, the new-story form, the keyboard hint, the one
+ * status control (`SyncIndicator`: this window's node, and its peers) and
+ * the settings menu.
  */
 import { KEYBOARD_HINT } from "./keyboardHint";
 import { NewStoryForm } from "./NewStoryForm";
+import { SettingsMenu } from "./SettingsMenu";
 import { SyncIndicator } from "./SyncIndicator";
 import { ViewTabs } from "./ViewTabs";
 
@@ -19,12 +21,13 @@ export function Header() {
       <p className="header__hint" id="keyboard-hint" title={KEYBOARD_HINT}>
         <span className="visually-hidden">{KEYBOARD_HINT}</span>
         <span aria-hidden="true">
-          <kbd>←</kbd>
-          <kbd>→</kbd> stage · <kbd>↑</kbd>
-          <kbd>↓</kbd> order · or drag
+          <kbd>j</kbd>
+          <kbd>k</kbd> focus · <kbd>h</kbd>
+          <kbd>l</kbd> move · <kbd>/</kbd> filter · <kbd>?</kbd> keys
         </span>
       </p>
       <SyncIndicator />
+      <SettingsMenu />
     </header>
   );
 }

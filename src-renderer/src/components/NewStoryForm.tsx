@@ -13,7 +13,7 @@ export function NewStoryForm() {
     e.preventDefault();
     if (!name.trim() || busy) return;
     setBusy(true);
-    const ok = await createStory(name, stage);
+    const ok = (await createStory(name, stage)) !== null;
     setBusy(false);
     if (ok) setName("");
   };

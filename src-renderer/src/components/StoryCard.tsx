@@ -1,12 +1,12 @@
 /**
- * One story. Focusable (tabIndex 0) so the keyboard can move it; draggable
- * for the mouse. The card knows nothing about targets: it reports the key or
- * the drag start to the board, which owns the move logic. A click (or Enter)
- * opens the story's detail drawer.
+ * One story. Focusable (tabIndex 0 when it holds its column's tab stop, -1
+ * otherwise: roving focus) and draggable. The card knows nothing about
+ * targets: keys bubble to the board, which owns the keyboard scheme and the
+ * move logic, and it reports the drag start. A click opens the story's
+ * detail drawer.
  */
-import type { DragEvent, KeyboardEvent } from "react";
+import type { DragEvent } from "react";
 import type { Story } from "../../../src-shared/Story";
-import { isMoveKey, type MoveKey } from "../board/keyboardMoveTarget";
 import { useSessionsStore } from "../stores/useSessionsStore";
 import { CardFacts, cardFactWords } from "./CardFacts";
 import { KEYBOARD_HINT } from "./keyboardHint";
@@ -18,25 +18,19 @@ interface Props {
   stageName: string;
   position: number;
   total: number;
+  /** Top of the card's row in its column's list, in px (the column is windowed). */
+  offset: number;
+  /** The virtualizer's measuring ref: reads the card's real height. */
+  measureRef(el: HTMLLIElement | null): void;
+  /** This card is its column's one tab stop. */
+  tabStop: boolean;
   dragging: boolean;
-  onMoveKey(story: Story, key: MoveKey): void;
   onDragStart(story: Story): void;
   onDragEnd(): void;
 }
 
-export function StoryCard({ story, stageName, position, total, dragging, onMoveKey, onDragStart, onDragEnd }: Props) {
+export function StoryCard({ story, stageName, position, total, offset, measureRef, tabStop, dragging, onDragStart, onDragEnd }: Props) {
   const openStory = useSessionsStore((s) => s.openStory);
-  const keyDown = (e: KeyboardEvent<HTMLLIElement>) => {
-    if (e.key === "Enter") {
-      e.preventDefault();
-      void openStory(story.id);
-      return;
-    }
-    // Plain or Alt+arrows move; other modifiers are left to the browser.
-    if (!isMoveKey(e.key) || e.ctrlKey || e.metaKey || e.shiftKey) return;
-    e.preventDefault();
-    onMoveKey(story, e.key);
-  };
   const dragStart = (e: DragEvent<HTMLLIElement>) => {
     e.dataTransfer.effectAllowed = "move";
     e.dataTransfer.setData(STORY_DRAG_TYPE, story.id);
@@ -47,17 +41,21 @@ export function StoryCard({ story, stageName, position, total, dragging, onMoveK
 
   return (
     <li
-      className={`card${story.blocked ? " card--blocked" : ""}${story.conflicted ? " card--conflict" : ""}${dragging ? " card--dragging" : ""}`}
+      ref={measureRef}
+      data-index={position - 1}
+      style={{ transform: `translateY(${offset}px)` }}
+      aria-setsize={total}
+      aria-posinset={position}
+      className={`card${story.blocked ? " card--blocked" : ""}${story.conflicted ? " card--conflict" : ""}${story.hidden ? " card--hidden" : ""}${dragging ? " card--dragging" : ""}`}
       data-testid={`story-${story.id}`}
       data-story-id={story.id}
-      tabIndex={0}
+      tabIndex={tabStop ? 0 : -1}
       role="listitem"
       aria-label={label}
       aria-describedby="keyboard-hint"
-      aria-keyshortcuts="ArrowLeft ArrowRight ArrowUp ArrowDown"
+      aria-keyshortcuts="j k h l Shift+ArrowLeft Shift+ArrowRight Shift+ArrowUp Shift+ArrowDown e Enter"
       title={KEYBOARD_HINT}
       draggable
-      onKeyDown={keyDown}
       onDragStart={dragStart}
       onDragEnd={onDragEnd}
       onClick={() => void openStory(story.id)}

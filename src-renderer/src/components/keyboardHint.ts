@@ -1,2 +1,3 @@
 /** The keyboard scheme in words: the cards' tooltip and the header hint say the same thing. */
-export const KEYBOARD_HINT = "Focus a card (Tab), then ←/→ move it to the previous/next stage and ↑/↓ reorder it (Alt+arrows work too); Enter or a click opens its detail.";
+export const KEYBOARD_HINT =
+  "Tab to a column; j/k or arrows move focus; h/l or Shift+arrows move the card; n new story; e or Enter opens it; / filter; Ctrl+K commands; ? all shortcuts.";

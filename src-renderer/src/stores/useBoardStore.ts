@@ -34,7 +34,11 @@ import { applyMove } from "../board/applyMove";
 import type { ConnectionState, RendererClient } from "../client/ConnectionSource";
 import { coalesce } from "../lib/coalesce";
 import { describeError } from "../lib/describeError";
+import { yieldToBrowser } from "../lib/yieldToBrowser";
 import { BoardStoreContext } from "./BoardStoreContext";
+
+/** Boards with more stories than this are rendered in a task after the fetch's. */
+const LARGE_BOARD = 1000;
 
 export interface BoardState {
   board: Board | null;
@@ -53,8 +57,8 @@ export interface BoardState {
   connection: ConnectionState;
   /** Refetches the board (coalesced); resolves when a fresh board was applied or failed. */
   refresh(): Promise<void>;
-  /** Creates a story (default: in Backlog); resolves true on success. */
-  createStory(name: string, stage?: StageId): Promise<boolean>;
+  /** Creates a story (last in `stage`, default Backlog); resolves with its id, or null when it failed. */
+  createStory(name: string, stage?: StageId): Promise<string | null>;
   /** Moves a story to `index` among the other visible stories of `stage`. */
   moveStory(id: string, stage: StageId, index: number): Promise<boolean>;
   /**
@@ -71,9 +75,13 @@ export interface BoardState {
   loadStory(id: string): Promise<StoryDetail | null>;
   loadHistory(id: string): Promise<HistoryEntry[] | null>;
   loadTrash(): Promise<Story[] | null>;
+  /** Claims (for this node), releases, hides or unhides a story; resolves true on success. */
+  storyAction(action: StoryAction, id: string): Promise<boolean>;
   dismissError(): void;
   dismissToast(): void;
 }
+
+export type StoryAction = "story/claim" | "story/release" | "story/hide" | "story/unhide";
 
 export type BoardStore = StoreApi<BoardState> & { dispose(): void };
 
@@ -87,6 +95,8 @@ export function createBoardStore(client: RendererClient): BoardStore {
       const epoch = mutationEpoch;
       try {
         const board = await client.call("board/get", { includeHidden: get().showHidden });
+        // A large board renders in a task of its own, after the one that validated it.
+        if (board.stories.length > LARGE_BOARD) await yieldToBrowser();
         if (epoch !== mutationEpoch || mutationsInFlight > 0) return; // the mutation's own refetch follows
         set({ board, loading: false, loadError: null, ...(get().errorKind === "refresh" ? { error: null, errorKind: null } : {}) });
       } catch (err) {
@@ -155,6 +165,7 @@ export function createBoardStore(client: RendererClient): BoardStore {
       dismissError: () => set({ error: null, errorKind: null }),
       dismissToast: () => set({ toast: null }),
       setShowHidden: (show) => {
+        if (get().showHidden === show) return;
         set({ showHidden: show });
         void refresh();
       },
@@ -187,8 +198,9 @@ export function createBoardStore(client: RendererClient): BoardStore {
           const count = board.stories.filter((s) => s.stage === story.stage && !s.hidden).length;
           set({ board: applyMove({ ...board, stories: [...board.stories, story] }, story.id, story.stage, count) });
         }
-        return story !== null;
+        return story?.id ?? null;
       },
+      storyAction: async (action, id) => (await mutate(null, () => client.call(action, { id }), `${action.slice("story/".length)} ${nameOf(id)}`)) !== null,
       moveStory: async (id, stage, index) => {
         const optimistic = () => {
           const board = get().board;
