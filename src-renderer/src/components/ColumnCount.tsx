@@ -15,13 +15,16 @@ export function ColumnCount({ stage, name, count }: { stage: StageId; name: stri
     const next = text.trim() === "" ? null : Number.isFinite(n) && n >= 1 ? Math.min(n, 100_000) : undefined;
     if (next !== undefined && next !== limit) void edit(`set the WIP limit of ${name}`, "stage/setLimit", { stage, limit: next });
   };
+  // The limit button is out of the Tab order: each column is one Tab stop (the board's roving focus).
   return (
-    <span className={`column__count${over ? " column__count--over" : ""}`} data-testid={`column-count-${stage}`} data-over={over ? "true" : undefined}>
-      <span aria-label={`${count} stories${limit !== null ? ` of a limit of ${limit}${over ? ", over the limit" : ""}` : ""}`}>
-        {count}
-        {limit !== null && ` / ${limit}`}
+    <>
+      <span className={`column__count${over ? " column__count--over" : ""}`} data-testid={`column-count-${stage}`} data-over={over ? "true" : undefined}>
+        <span aria-label={`${count} stories${limit !== null ? ` of a limit of ${limit}${over ? ", over the limit" : ""}` : ""}`}>
+          {count}
+          {limit !== null && ` / ${limit}`}
+        </span>
       </span>
-      <EditableText label={`WIP limit of ${name}`} value={limit === null ? "" : String(limit)} placeholder="none" display="⚙" maxLength={6} testId={`column-limit-${stage}`} className="column__limit" onSave={save} />
-    </span>
+      <EditableText label={`WIP limit of ${name}`} value={limit === null ? "" : String(limit)} placeholder="none" display="⚙" maxLength={6} testId={`column-limit-${stage}`} className="column__limit" tabIndex={-1} onSave={save} />
+    </>
   );
 }

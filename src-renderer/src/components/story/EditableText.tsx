@@ -16,10 +16,12 @@ interface Props {
   className?: string;
   /** What the button shows instead of the value (e.g. an icon); its accessible name still says the value. */
   display?: string;
+  /** -1 keeps the button out of the Tab order (e.g. in a column header, where a column is one Tab stop). */
+  tabIndex?: number;
   onSave(next: string): void;
 }
 
-export function EditableText({ label, value, placeholder, multiline = false, maxLength, testId, className, display, onSave }: Props) {
+export function EditableText({ label, value, placeholder, multiline = false, maxLength, testId, className, display, tabIndex, onSave }: Props) {
   const [draft, setDraft] = useState<string | null>(null);
   const field = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
   const editing = draft !== null;
@@ -49,6 +51,7 @@ export function EditableText({ label, value, placeholder, multiline = false, max
         type="button"
         className={`editable${value ? "" : " editable--empty"}${className ? ` ${className}` : ""}`}
         data-testid={testId}
+        tabIndex={tabIndex}
         aria-label={`${label}: ${value || placeholder}. Edit`}
         onClick={() => setDraft(value)}
       >
