@@ -9,11 +9,13 @@
  * Invariants: after any applied event, `stories()` equals
  * `replica.stories()` folded by `toStory` minus deleted ones, in
  * `sortStories` order (the replica emits the id of every story a change
- * touched). Built lazily on first use; the sort is redone only after a
- * change, never per read. Objects handed out must not be mutated.
+ * touched). Built (and sorted) lazily on first use; afterwards each touched
+ * story is taken out and put back in order, so an edit costs O(log n) plus a
+ * memmove, not a re-sort (a re-sort per edit made a local create 8× slower
+ * at 6,500 stories). Objects handed out must not be mutated.
  */
 import type { Story } from "../../src-shared/Story";
-import { sortStories } from "../../src-shared/sortStories";
+import { compareStories, sortStories } from "../../src-shared/sortStories";
 import type { Replica } from "./Replica";
 import { isDeleted, toStory } from "./StoryRecord";
 
@@ -39,13 +41,30 @@ export class BoardView {
     return byId;
   }
 
+  /** Replaces each touched story in place: O(log n) to find, a memmove to shift; never a full re-sort per edit. */
   private patch(ids: readonly string[]): void {
     if (!this.byId || ids.length === 0) return;
     for (const id of ids) {
+      const old = this.byId.get(id);
       const rec = this.replica.story(id);
-      if (rec && !isDeleted(rec)) this.byId.set(id, toStory(rec));
+      const next = rec && !isDeleted(rec) ? toStory(rec) : undefined;
+      if (next) this.byId.set(id, next);
       else this.byId.delete(id);
+      if (!this.sorted) continue;
+      if (old) this.sorted.splice(lowerBound(this.sorted, old), 1);
+      if (next) this.sorted.splice(lowerBound(this.sorted, next), 0, next);
     }
-    this.sorted = null;
   }
+}
+
+/** First index whose story does not sort before `story`. */
+function lowerBound(sorted: readonly Story[], story: Story): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareStories(sorted[mid]!, story) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
