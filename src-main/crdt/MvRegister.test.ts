@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { identityFromSeed, type Identity } from "./Identity";
 import { MAX_HELD } from "./MvRegister";
-import { testNode, type TestNode } from "./testKit";
+import { shuffled, testNode, type TestNode } from "./testKit";
 
 const IDENTITIES: Identity[] = Array.from({ length: 4 }, (_, i) => identityFromSeed(new Uint8Array(32).fill(0x60 + i)));
 
@@ -16,19 +16,6 @@ function logOf(nodes: TestNode[]): Uint8Array[] {
   const log: Uint8Array[] = [];
   nodes.forEach((n) => n.replica.onApplied((e) => e.local && log.push(...e.changes)));
   return log;
-}
-
-function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const out = [...items];
-  let x = seed | 1;
-  for (let i = out.length - 1; i > 0; i--) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    const j = Math.abs(x) % (i + 1);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
 }
 
 describe("multi-value registers", () => {

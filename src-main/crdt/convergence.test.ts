@@ -10,7 +10,7 @@ import { ApiFailure } from "../../src-shared/ApiError";
 import { STAGES } from "../../src-shared/stages";
 import { identityFromSeed, type Identity } from "./Identity";
 import { isDeleted } from "./StoryRecord";
-import { testNode, type TestNode } from "./testKit";
+import { shuffled, testNode, type TestNode } from "./testKit";
 
 // Keys are made once: property runs must stay fast.
 const IDENTITIES: Identity[] = Array.from({ length: 5 }, (_, i) => identityFromSeed(new Uint8Array(32).fill(0x40 + i)));
@@ -93,20 +93,6 @@ function runOp(node: TestNode, op: (typeof KINDS)[number], pick: number, arg: nu
   } catch (err) {
     if (!(err instanceof ApiFailure && err.code === "conflict")) throw err;
   }
-}
-
-/** A deterministic shuffle driven by fast-check's seed (so failures shrink and replay). */
-function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const out = [...items];
-  let x = seed | 1;
-  for (let i = out.length - 1; i > 0; i--) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    const j = Math.abs(x) % (i + 1);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
 }
 
 describe("convergence", () => {

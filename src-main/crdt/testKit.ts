@@ -87,3 +87,17 @@ export function craftChange(on: Replica, signer: Identity, fields: { clock: Hlc;
   if (result.status !== "applied") throw new Error(`crafted change not applied: ${result.reason ?? result.status}`);
   return signed.bytes;
 }
+
+/** A deterministic shuffle driven by a seed (fast-check's, so failures shrink and replay). */
+export function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const out = [...items];
+  let x = seed | 1;
+  for (let i = out.length - 1; i > 0; i--) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    const j = Math.abs(x) % (i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
