@@ -12,6 +12,7 @@
 import { randomBytes } from "node:crypto";
 import type { CallResult } from "../../src-shared/CallResult";
 import type { EventMessage, NodeInfo } from "../../src-shared/contract";
+import { ApiFailure } from "../../src-shared/ApiError";
 import { createApi } from "../api/createApi";
 import { dispatch } from "../api/dispatch";
 import { generateIdentity } from "../crdt/Identity";
@@ -127,7 +128,12 @@ export async function createNode(options: NodeOptions): Promise<MusherNode> {
     rendezvous: options.rendezvous,
     trustedKeys: options.trustedKeys,
   });
-  const handlers = createApi({ info, board, memory, sync });
+  // Replaced by the membership layer in the next commits (contract first, so the UI can build on it).
+  const notYet = (): never => {
+    throw new ApiFailure("unavailable", "membership is not built yet on this branch");
+  };
+  const members = { list: () => ({ members: [] }), invite: notYet, remove: notYet, join: notYet };
+  const handlers = createApi({ info, board, memory, sync, members });
   // Announce after commit, for local edits and received changes alike.
   replica.onApplied((e) => {
     if (e.storyIds.length > 0 || stageLimits.drainTouched()) events.emit({ event: "board/changed", payload: { storyIds: e.storyIds } });
