@@ -1,5 +1,5 @@
 /**
- * Renderer entry: pick the transport, build the board, sessions and sync stores, render.
+ * Renderer entry: pick the transport, build the board, sessions, sync and members stores, render.
  * The store and client live for the page's lifetime; they are created here
  * (not at module level elsewhere) so every other module stays constructible.
  */
@@ -12,6 +12,8 @@ import { BoardStoreContext } from "./stores/BoardStoreContext";
 import { createBoardStore } from "./stores/useBoardStore";
 import { SessionsStoreContext } from "./stores/SessionsStoreContext";
 import { createSessionsStore } from "./stores/useSessionsStore";
+import { MembersStoreContext } from "./stores/MembersStoreContext";
+import { createMembersStore } from "./stores/useMembersStore";
 import { SyncStoreContext } from "./stores/SyncStoreContext";
 import { createSyncStore } from "./stores/useSyncStore";
 import "./styles.css";
@@ -20,6 +22,7 @@ import "./sessionDetail.css";
 import "./sync.css";
 import "./story.css";
 import "./board.css";
+import "./members.css";
 import "./theme.css";
 
 const container = document.getElementById("root");
@@ -32,10 +35,12 @@ const client = createClient();
 const store = createBoardStore(client);
 const sessions = createSessionsStore(client);
 const sync = createSyncStore(client);
+const members = createMembersStore(client);
 window.addEventListener("pagehide", () => {
   store.dispose();
   sessions.dispose();
   sync.dispose();
+  members.dispose();
   client.close();
 });
 
@@ -44,7 +49,9 @@ createRoot(container).render(
     <BoardStoreContext.Provider value={store}>
       <SessionsStoreContext.Provider value={sessions}>
         <SyncStoreContext.Provider value={sync}>
-          <App />
+          <MembersStoreContext.Provider value={members}>
+            <App />
+          </MembersStoreContext.Provider>
         </SyncStoreContext.Provider>
       </SessionsStoreContext.Provider>
     </BoardStoreContext.Provider>

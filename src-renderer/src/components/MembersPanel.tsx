@@ -1,0 +1,147 @@
+/**
+ * The Members view: who belongs to this workspace (`MemberTable`), and for
+ * an admin the actions on it — "Invite" (a dialog that ends with the invite
+ * line and a Copy button) and "Remove" per member (after a confirmation).
+ * A plain member sees the list and a line saying who can invite; the node
+ * refuses its admin calls anyway, and the dialogs say so if it happens
+ * (a role changed while the view was open).
+ *
+ * A native modal dialog opened from the header's "Members" button; the
+ * invite and remove dialogs stack on top of it. A device that is alone in
+ * its workspace is offered "Join a workspace" here too.
+ */
+import { useCallback, useRef, useState } from "react";
+import { useModalDialog } from "../lib/useModalDialog";
+import { useNow } from "../lib/useNow";
+import { isAlone, useMembersStore, type Member } from "../stores/useMembersStore";
+import { useSyncStore } from "../stores/useSyncStore";
+import { shortNodeId } from "../sync/shortNodeId";
+import { InviteDialog } from "./InviteDialog";
+import { JoinWorkspaceButton } from "./JoinWorkspaceButton";
+import { MemberTable } from "./MemberTable";
+import { RemoveMemberDialog } from "./RemoveMemberDialog";
+
+interface Props {
+  onClose(): void;
+}
+
+export function MembersPanel({ onClose }: Props) {
+  const members = useMembersStore((s) => s.members);
+  const selfId = useMembersStore((s) => s.selfId);
+  const isAdmin = useMembersStore((s) => s.isAdmin);
+  const loadError = useMembersStore((s) => s.loadError);
+  const refresh = useMembersStore((s) => s.refresh);
+  const peers = useSyncStore((s) => s.status?.peers ?? null);
+  const workspaceId = useSyncStore((s) => s.status?.workspaceId ?? null);
+  const now = useNow(5_000);
+  const dialog = useModalDialog(onClose);
+  const [inviting, setInviting] = useState(false);
+  const [removing, setRemoving] = useState<Member | null>(null);
+  const inviteButton = useRef<HTMLButtonElement>(null);
+  const removeOpener = useRef<HTMLElement | null>(null);
+
+  const closeInvite = useCallback(() => {
+    setInviting(false);
+    inviteButton.current?.focus();
+  }, []);
+  const closeRemove = useCallback(() => {
+    setRemoving(null);
+    // The row's button, or (once the member is removed and its button gone) the dialog itself.
+    const opener = removeOpener.current;
+    if (opener?.isConnected) opener.focus();
+    else dialog.ref.current?.focus();
+  }, [dialog.ref]);
+  const askRemove = useCallback((m: Member) => {
+    removeOpener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    setRemoving(m);
+  }, []);
+
+  const current = members?.filter((m) => !m.removed) ?? [];
+  const alone = useMembersStore(isAlone);
+  return (
+    <dialog
+      ref={dialog.ref}
+      className="members-panel"
+      data-testid="members-panel"
+      aria-labelledby="members-panel-title"
+      tabIndex={-1}
+      {...dialog.props}
+    >
+      <div className="members-panel__content">
+        <header className="members-panel__header">
+          <h2 className="members-panel__title" id="members-panel-title">
+            Members
+          </h2>
+          {members !== null && (
+            <span className="members-panel__count" data-testid="members-count">
+              {current.length === 1 ? "1 member" : `${current.length} members`}
+            </span>
+          )}
+          <span className="members-panel__spacer" />
+          {isAdmin && (
+            <button
+              ref={inviteButton}
+              type="button"
+              className="button button--primary"
+              data-testid="members-invite"
+              aria-haspopup="dialog"
+              onClick={() => setInviting(true)}
+            >
+              Invite
+            </button>
+          )}
+          <button type="button" className="banner__close members-panel__close" data-testid="members-close" aria-label="Close" onClick={dialog.close}>
+            ×
+          </button>
+        </header>
+        {workspaceId !== null && (
+          <p className="members-panel__identity">
+            Workspace <code title={workspaceId}>{shortNodeId(workspaceId)}</code>
+            {selfId !== null && (
+              <>
+                {" "}
+                · this device <code title={selfId}>{shortNodeId(selfId)}</code>
+              </>
+            )}
+          </p>
+        )}
+
+        {members === null ? (
+          <div className="members-panel__note" role="status">
+            {loadError ? `Could not load the members: ${loadError}` : "Loading the members…"}
+            {loadError && (
+              <button type="button" className="button button--small" onClick={() => void refresh()}>
+                Retry
+              </button>
+            )}
+          </div>
+        ) : (
+          <>
+            {members !== null && loadError !== null && (
+              <p className="members-panel__note" role="status">
+                Showing the last known list: {loadError}
+              </p>
+            )}
+            <MemberTable members={members} selfId={selfId} peers={peers ?? []} now={now} onRemove={isAdmin ? askRemove : undefined} />
+            {!isAdmin && (
+              <p className="members-panel__help" data-testid="members-not-admin">
+                Only admins can invite or remove members. Ask an admin of this workspace for an invite for a new device.
+              </p>
+            )}
+          </>
+        )}
+
+        {alone && (
+          <section className="members-panel__join" aria-label="Join a workspace">
+            <p className="members-panel__help">
+              This device is on its own. To work with a team, an admin of their workspace invites it; paste the invite here.
+            </p>
+            <JoinWorkspaceButton />
+          </section>
+        )}
+      </div>
+      {inviting && <InviteDialog onClose={closeInvite} />}
+      {removing && <RemoveMemberDialog member={removing} onClose={closeRemove} />}
+    </dialog>
+  );
+}

@@ -1,0 +1,74 @@
+/**
+ * The confirmation before `member/remove`: names the member, says honestly
+ * what removal does (its later edits are refused everywhere and its links
+ * are closed; what it already has, it keeps), and defaults to Cancel, so
+ * Enter on a stray focus never removes anyone. A refusal (`forbidden`: this
+ * device is not an admin; the member is already gone) is shown inline.
+ */
+import { useId, useRef, useState } from "react";
+import { useModalDialog } from "../lib/useModalDialog";
+import { useMembersStore, type Member } from "../stores/useMembersStore";
+import { shortNodeId } from "../sync/shortNodeId";
+
+interface Props {
+  member: Member;
+  onClose(): void;
+}
+
+export function RemoveMemberDialog({ member, onClose }: Props) {
+  const remove = useMembersStore((s) => s.remove);
+  const cancel = useRef<HTMLButtonElement>(null);
+  const dialog = useModalDialog(onClose, cancel);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const id = useId();
+
+  const confirm = async () => {
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    const result = await remove(member.nodeId);
+    setBusy(false);
+    if (result.ok) {
+      dialog.close();
+      return;
+    }
+    setError(result.forbidden ? "Only an admin can remove members: the node refused, this device is not an admin of the workspace." : result.error);
+  };
+
+  return (
+    <dialog
+      ref={dialog.ref}
+      className="member-dialog member-dialog--narrow"
+      data-testid="remove-dialog"
+      role="alertdialog"
+      aria-labelledby={`${id}-title`}
+      aria-describedby={`${id}-what`}
+      {...dialog.props}
+    >
+      <div className="member-dialog__content">
+        <h2 className="member-dialog__title" id={`${id}-title`}>
+          Remove {member.name}?
+        </h2>
+        <p className="member-form__hint" id={`${id}-what`}>
+          The device <code title={member.nodeId}>{shortNodeId(member.nodeId)}</code> is disconnected and its later edits are refused
+          on every device. What it already has, it keeps: removal does not take back data it synced before. It can come back only
+          with a new invite.
+        </p>
+        {error !== null && (
+          <p className="member-form__error" role="alert" data-testid="remove-error">
+            {error}
+          </p>
+        )}
+        <div className="member-form__actions">
+          <button ref={cancel} type="button" className="button" data-testid="remove-cancel" onClick={dialog.close}>
+            Cancel
+          </button>
+          <button type="button" className="button button--danger" data-testid="remove-confirm" disabled={busy} onClick={() => void confirm()}>
+            {busy ? "Removing…" : "Remove"}
+          </button>
+        </div>
+      </div>
+    </dialog>
+  );
+}
