@@ -28,7 +28,7 @@ export default tseslint.config(
     plugins: { import: importPlugin },
     settings: {
       "import/resolver": {
-        typescript: { project: ["tsconfig.node.json", "tsconfig.web.json"], noWarnOnMultipleProjects: true },
+        typescript: { project: ["tsconfig.test.json", "tsconfig.web.test.json"], noWarnOnMultipleProjects: true },
         node: true,
       },
     },

@@ -20,7 +20,7 @@
  *   — and the author is flagged (`equivocators()`) and logged.
  * - Each receive/commit runs in one store transaction; listeners run after it.
  */
-import type { Logger } from "../node/Logger";
+import type { Logger } from "../base/Logger";
 import { canonicalJson } from "./canonicalJson";
 import { ApiFailure } from "../../src-shared/ApiError";
 import { CausalPast } from "./CausalPast";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Member } from "../../../src-shared/memberMethods";
-import { testPeer } from "../sync/testSyncStatus";
+import { testPeer } from "../testing/testSyncStatus";
 import { lastSeenOf } from "./lastSeenOf";
 import { sortMembers } from "./sortMembers";
 
