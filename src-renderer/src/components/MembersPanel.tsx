@@ -46,11 +46,14 @@ export function MembersPanel({ onClose }: Props) {
   }, []);
   const closeRemove = useCallback(() => {
     setRemoving(null);
-    // The row's button, or (once the member is removed and its button gone) the dialog itself.
+    // Back to the row's button; after a removal that button is about to go, so to the dialog itself.
     const opener = removeOpener.current;
     if (opener?.isConnected) opener.focus();
     else dialog.ref.current?.focus();
   }, [dialog.ref]);
+  const removed = useCallback(() => {
+    removeOpener.current = null;
+  }, []);
   const askRemove = useCallback((m: Member) => {
     removeOpener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     setRemoving(m);
@@ -141,7 +144,7 @@ export function MembersPanel({ onClose }: Props) {
         )}
       </div>
       {inviting && <InviteDialog onClose={closeInvite} />}
-      {removing && <RemoveMemberDialog member={removing} onClose={closeRemove} />}
+      {removing && <RemoveMemberDialog member={removing} onRemoved={removed} onClose={closeRemove} />}
     </dialog>
   );
 }

@@ -12,10 +12,12 @@ import { shortNodeId } from "../sync/shortNodeId";
 
 interface Props {
   member: Member;
+  /** Called when the node accepted the removal, before the dialog closes. */
+  onRemoved(): void;
   onClose(): void;
 }
 
-export function RemoveMemberDialog({ member, onClose }: Props) {
+export function RemoveMemberDialog({ member, onRemoved, onClose }: Props) {
   const remove = useMembersStore((s) => s.remove);
   const cancel = useRef<HTMLButtonElement>(null);
   const dialog = useModalDialog(onClose, cancel);
@@ -30,6 +32,7 @@ export function RemoveMemberDialog({ member, onClose }: Props) {
     const result = await remove(member.nodeId);
     setBusy(false);
     if (result.ok) {
+      onRemoved();
       dialog.close();
       return;
     }
