@@ -33,7 +33,8 @@ import { effectiveClock, type Hlc } from "./Hlc";
 import type { Signer } from "./Identity";
 import { MemoryReplicaStore } from "./MemoryReplicaStore";
 import type { ReplicaStore } from "./ReplicaStore";
-import { isDeleted, toStory, type StoryRecord } from "./StoryRecord";
+import { isDeleted, type StoryRecord } from "./StoryRecord";
+import { toStory } from "./toStory";
 import { conflictsOf } from "./storyConflicts";
 import { validateChange } from "./validateChange";
 

@@ -12,7 +12,8 @@ import type { Session } from "../../src-shared/Session";
 import { createNode, type MusherNode } from "./createNode";
 import { silentLogger } from "../base/Logger";
 import type { SessionRecord } from "../memory/MemoryTables";
-import { segmenterSuccessor, type SessionActivity } from "../memory/segmenterTakeover";
+import type { SessionActivity } from "../memory/MemoryTables";
+import { segmenterSuccessor } from "../memory/segmenterTakeover";
 
 const T0 = Date.UTC(2025, 0, 6, 9, 0, 0);
 const HOUR = 3_600_000;
