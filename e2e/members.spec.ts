@@ -200,6 +200,8 @@ function fixtureMembers(selfId: string): Member[] {
     { nodeId: key("b"), name: "Grace's laptop", role: "admin", addedBy: selfId, addedAt: NOW - 2 * 86_400_000, removed: false },
     { nodeId: key("c"), name: "CI agent", role: "member", addedBy: key("b"), addedAt: NOW - 40 * 60_000, removed: false },
     { nodeId: key("d"), name: "Old desktop", role: "member", addedBy: selfId, addedAt: NOW - 5 * 86_400_000, removed: true },
+    // From before membership (a migrated data dir): no name.
+    { nodeId: key("e"), name: "", role: "member", addedBy: null, addedAt: NOW - 9 * 86_400_000, removed: false },
   ];
 }
 
@@ -214,16 +216,16 @@ for (const scheme of ["light", "dark"] as const) {
     const panel = await openMembers(page);
     const rows = panel.getByTestId("member-row");
     // Current members by when they were added, the removed one last.
-    await expect(rows.getByTestId("member-name")).toHaveText(["Ada (server)", "Grace's laptop", "CI agent", "Old desktop"]);
-    await expect(panel.getByTestId("members-count")).toHaveText("3 members");
-    await expect(rows.nth(0)).toContainText("founded the workspace");
-    await expect(rows.nth(0)).toContainText("this device");
-    await expect(rows.nth(2)).toContainText("by Grace's laptop");
-    await expect(rows.nth(2)).toContainText("40 min ago");
-    await expect(rows.nth(2).getByTestId("member-last-seen")).toHaveText("—");
-    await expect(rows.nth(3)).toHaveAttribute("data-removed", "true");
+    await expect(rows.getByTestId("member-name")).toHaveText(["device eeeeeeee…", "Ada (server)", "Grace's laptop", "CI agent", "Old desktop"]);
+    await expect(panel.getByTestId("members-count")).toHaveText("4 members");
+    await expect(rows.nth(1)).toContainText("founding member");
+    await expect(rows.nth(1)).toContainText("this device");
+    await expect(rows.nth(3)).toContainText("by Grace's laptop");
+    await expect(rows.nth(3)).toContainText("40 min ago");
+    await expect(rows.nth(3).getByTestId("member-last-seen")).toHaveText("—");
+    await expect(rows.nth(4)).toHaveAttribute("data-removed", "true");
     // Remove is offered for the others who are still members, not for this device or the removed one.
-    await expect(panel.getByTestId("member-remove")).toHaveCount(2);
+    await expect(panel.getByTestId("member-remove")).toHaveCount(3);
     await shoot(panel, testInfo, `members-${scheme}`);
     await page.screenshot({ path: testInfo.outputPath(`members-${scheme}-page.png`) });
 

@@ -10,6 +10,7 @@
 import type { SyncPeerStatus } from "../../../src-shared/syncMethods";
 import { formatRelative } from "../lib/formatRelative";
 import { lastSeenOf } from "../members/lastSeenOf";
+import { memberName } from "../members/memberName";
 import { sortMembers } from "../members/sortMembers";
 import type { Member } from "../stores/useMembersStore";
 import { shortNodeId } from "../sync/shortNodeId";
@@ -25,8 +26,8 @@ interface Props {
 }
 
 export function MemberTable({ members, selfId, peers, now, onRemove }: Props) {
-  const names = new Map(members.map((m) => [m.nodeId, m.name]));
-  const adder = (m: Member) => (m.addedBy === null ? "founded the workspace" : `by ${names.get(m.addedBy) ?? shortNodeId(m.addedBy)}`);
+  const names = new Map(members.map((m) => [m.nodeId, memberName(m)]));
+  const adder = (m: Member) => (m.addedBy === null ? "founding member" : `by ${names.get(m.addedBy) ?? shortNodeId(m.addedBy)}`);
   return (
     <table className="members" data-testid="member-table">
       <thead>
@@ -57,7 +58,9 @@ export function MemberTable({ members, selfId, peers, now, onRemove }: Props) {
               data-removed={m.removed}
             >
               <th scope="row" className="members__name">
-                <span data-testid="member-name">{m.name}</span>
+                <span data-testid="member-name" className={m.name === "" ? "members__unnamed" : undefined}>
+                  {memberName(m)}
+                </span>
                 {self && <span className="members__self">this device</span>}
                 {m.removed && <span className="chip members__removed">Removed</span>}
               </th>
@@ -83,7 +86,7 @@ export function MemberTable({ members, selfId, peers, now, onRemove }: Props) {
                       type="button"
                       className="button button--small"
                       data-testid="member-remove"
-                      aria-label={`Remove ${m.name}`}
+                      aria-label={`Remove ${memberName(m)}`}
                       onClick={() => onRemove(m)}
                     >
                       Remove

@@ -7,6 +7,7 @@
  */
 import { useId, useRef, useState } from "react";
 import { useModalDialog } from "../lib/useModalDialog";
+import { memberName } from "../members/memberName";
 import { useMembersStore, type Member } from "../stores/useMembersStore";
 import { shortNodeId } from "../sync/shortNodeId";
 
@@ -51,7 +52,7 @@ export function RemoveMemberDialog({ member, onRemoved, onClose }: Props) {
     >
       <div className="member-dialog__content">
         <h2 className="member-dialog__title" id={`${id}-title`}>
-          Remove {member.name}?
+          Remove {memberName(member)}?
         </h2>
         <p className="member-form__hint" id={`${id}-what`}>
           The device <code title={member.nodeId}>{shortNodeId(member.nodeId)}</code> is disconnected and its later edits are refused
