@@ -19,6 +19,7 @@
  */
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import type { Signer } from "./Identity";
 
 const key = z.string().regex(/^[0-9a-f]{64}$/, "64 lowercase hex chars");
 const role = z.enum(["admin", "member"]);
@@ -71,4 +72,9 @@ export function isGenesisWorkspace(workspace: string): boolean {
 /** The bytes the invite key signs to let `author` join `workspace`. */
 export function joinProofMessage(workspace: string, author: string): Uint8Array {
   return Buffer.from(JSON.stringify([JOIN_LABEL, workspace, author]), "utf8");
+}
+
+/** The `join` op by which `author` redeems the invite whose one-time key is `invite`. */
+export function joinOp(invite: Signer, workspace: string, author: string): Extract<MembershipOp, { t: "join" }> {
+  return { t: "join", invite: invite.publicKey, proof: Buffer.from(invite.sign(joinProofMessage(workspace, author))).toString("hex") };
 }

@@ -23,7 +23,7 @@ import type { MemberControl } from "../api/createMemberApi";
 import { identityFromSeed, type Signer } from "../crdt/Identity";
 import { formatInvite, parseInvite } from "../crdt/inviteLine";
 import type { Membership } from "../crdt/Membership";
-import { joinProofMessage } from "../crdt/membershipOps";
+import { joinOp } from "../crdt/membershipOps";
 import type { Replica } from "../crdt/Replica";
 import type { JoinState } from "../store/joinState";
 import { SyncCloseCode } from "../sync/SyncCloseCode";
@@ -118,8 +118,7 @@ export function createMembership(options: MembershipLayerOptions): MembershipLay
       joinProblemLogged = true;
       return;
     }
-    const proof = Buffer.from(joinSigner.sign(joinProofMessage(replica.workspace, me))).toString("hex");
-    replica.commit([{ t: "join", invite: joinSigner.publicKey, proof }]);
+    replica.commit([joinOp(joinSigner, replica.workspace, me)]);
     log.info("members: joined the workspace", { workspace: replica.workspace });
     finishJoin();
   };
