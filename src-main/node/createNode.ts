@@ -12,7 +12,9 @@
 import { randomBytes } from "node:crypto";
 import type { CallResult } from "../../src-shared/CallResult";
 import type { EventMessage, NodeInfo } from "../../src-shared/contract";
+import { ApiFailure } from "../../src-shared/ApiError";
 import { createApi } from "../api/createApi";
+import { parseInvite } from "../crdt/inviteLine";
 import { dispatch } from "../api/dispatch";
 import { generateIdentity } from "../crdt/Identity";
 import { ingestInChunks, type IngestReport } from "../store/ingestInChunks";
@@ -60,6 +62,13 @@ export interface NodeOptions {
   listenAddress?: () => string | null;
   /** The name this device gets in a workspace it founds (default: the host name). */
   deviceName?: string;
+  /**
+   * An invite line to join with (`musher serve --join`): on a fresh node the
+   * join happens before sync starts, so the first dial already speaks the
+   * invite's workspace; ignored when the node is already in that workspace
+   * (a restart); any other node rejects with ApiFailure("conflict").
+   */
+  join?: string;
   /**
    * Absolute path of a better-sqlite3 native module built for the running
    * runtime. The Electron shell passes its Electron-ABI build; `musher serve`
@@ -131,6 +140,7 @@ export async function createNode(options: NodeOptions): Promise<MusherNode> {
   });
   replicaRef = replica;
   const info: NodeInfo = { nodeId: identity.publicKey, workspaceId, version: MUSHER_VERSION, host: options.host };
+  const setting = rendezvousSetting(persisted?.db ?? null, log);
   // eslint-disable-next-line prefer-const -- assigned once sync exists (sync's admission needs the membership layer first)
   let sync: NodeSync | undefined;
   const members = createMembership({
@@ -144,7 +154,7 @@ export async function createNode(options: NodeOptions): Promise<MusherNode> {
       if (own !== null) return [own];
       return sync ? sync.status().rendezvous.map((r) => r.url) : [];
     },
-    setRendezvous: (urls) => void sync?.setRendezvous(urls),
+    setRendezvous: (urls) => (sync ? void sync.setRendezvous(urls) : setting.write(urls)),
     workspaceAdopted: (workspace) => {
       info.workspaceId = workspace;
       membership.forget();
@@ -161,11 +171,24 @@ export async function createNode(options: NodeOptions): Promise<MusherNode> {
     logger: log.child({ svc: "memory" }),
     segmenterTtlMs: options.segmenterTtlMs,
   });
+  if (options.join !== undefined) {
+    const invite = parseInvite(options.join);
+    if (!invite.ok) throw new ApiFailure("invalid_input", invite.reason);
+    if (invite.invite.workspace !== replica.workspace) {
+      try {
+        members.control.join(options.join);
+      } catch (err) {
+        if (persisted) persisted.close();
+        else db.close();
+        throw err;
+      }
+    }
+  }
   sync = attachSync({
     replica,
     identity,
     log,
-    setting: rendezvousSetting(persisted?.db ?? null, log),
+    setting,
     emit: (payload) => events.emit({ event: "sync/changed", payload }),
     rendezvous: options.rendezvous,
     trustedKeys: options.trustedKeys,
