@@ -8,7 +8,7 @@ import { ApiFailure } from "../../src-shared/ApiError";
 import { CHANGE_VERSION, type Change } from "./Change";
 import { signChange } from "./changeCodec";
 import { identityFromSeed } from "./Identity";
-import { admit, deliver, GENESIS_NONCE, idOf, joinVia, memberNode, type MemberNode } from "./membershipTestKit";
+import { admit, deliver, GENESIS_NONCE, idOf, joinVia, memberNode, type MemberNode } from "../../test/support/crdt/membershipTestKit";
 import { joinOp, workspaceIdOf } from "./membershipOps";
 
 const keyOf = (n: MemberNode): string => n.identity.publicKey;

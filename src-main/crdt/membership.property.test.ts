@@ -7,8 +7,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { identityFromSeed } from "./Identity";
 import { joinOp } from "./membershipOps";
-import { deliver, memberNode, type MemberNode } from "./membershipTestKit";
-import { shuffled } from "./testKit";
+import { deliver, memberNode, type MemberNode } from "../../test/support/crdt/membershipTestKit";
+import { shuffled } from "../../test/support/crdt/testKit";
 
 const stepArb = fc.oneof(
   fc.record({ kind: fc.constant("edit" as const), node: fc.nat(3), arg: fc.nat() }),

@@ -22,7 +22,7 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ApiFailure } from "../../src-shared/ApiError";
 import { createNode, type MusherNode } from "../node/createNode";
-import { createLogger } from "../node/Logger";
+import { createLogger } from "../base/Logger";
 import { createHttpHost, type UpgradeHandler } from "./createHttpHost";
 import { UsageError, type ServeOptions } from "./parseServeArgs";
 import { DATABASE_FILE } from "../store/openNodeStore";

@@ -28,7 +28,7 @@ import type { Replica } from "../crdt/Replica";
 import type { JoinState } from "../store/joinState";
 import { SyncCloseCode } from "../sync/SyncCloseCode";
 import type { Admission } from "../sync/SyncService";
-import type { Logger } from "./Logger";
+import type { Logger } from "../base/Logger";
 
 export const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 

@@ -13,7 +13,7 @@ import { parseInvite } from "../crdt/inviteLine";
 import { joinOp } from "../crdt/membershipOps";
 import { syncStatusSchema } from "../../src-shared/syncMethods";
 import { createNode, type MusherNode } from "./createNode";
-import { silentLogger } from "./Logger";
+import { silentLogger } from "../base/Logger";
 
 const nodes: MusherNode[] = [];
 const dirs: string[] = [];

@@ -3,15 +3,15 @@
  * the membership tests: replica 0 founds it; `admit` runs the invite/join
  * round trip in memory. Nothing here is used by production code.
  */
-import type { Change } from "./Change";
-import { changeIdOf } from "./changeCodec";
-import { identityFromSeed, type Identity } from "./Identity";
-import { Membership } from "./Membership";
-import { MemoryReplicaStore } from "./MemoryReplicaStore";
-import { joinOp, workspaceIdOf } from "./membershipOps";
-import { PipelineBoard } from "./PipelineBoard";
-import { Replica } from "./Replica";
-import { memoryKeyValueTable } from "./StageLimits";
+import type { Change } from "../../../src-main/crdt/Change";
+import { changeIdOf } from "../../../src-main/crdt/changeCodec";
+import { identityFromSeed, type Identity } from "../../../src-main/crdt/Identity";
+import { Membership } from "../../../src-main/crdt/Membership";
+import { MemoryReplicaStore } from "../../../src-main/crdt/MemoryReplicaStore";
+import { joinOp, workspaceIdOf } from "../../../src-main/crdt/membershipOps";
+import { PipelineBoard } from "../../../src-main/crdt/PipelineBoard";
+import { Replica } from "../../../src-main/crdt/Replica";
+import { memoryKeyValueTable } from "../../../src-main/crdt/StageLimits";
 import { ManualClock, recordingLogger, testIdentity } from "./testKit";
 
 export const GENESIS_NONCE = "ab".repeat(32);
