@@ -11,13 +11,25 @@ import type { PeerLink } from "./PeerLink";
 import type { SyncLimits } from "./SyncLimits";
 import type { SyncMessageOf } from "./SyncMessage";
 
+export interface Refusal {
+  code: number;
+  reason: string;
+}
+
 export interface PeerHost {
   readonly replica: Replica;
   readonly identity: Signer;
   readonly limits: SyncLimits;
   readonly log: Logger;
   readonly verifier: Ed25519Verifier;
-  isTrusted(nodeKey: string): boolean;
+  /**
+   * The one admission decision, made after the peer proved its key: null to
+   * serve it, else the close code and reason. `inviteKey`: the invite the
+   * peer proved it holds (incoming links only).
+   */
+  admit(nodeKey: string, inviteKey: string | null): Refusal | null;
+  /** The invite this node redeems while it joins (its key signs role "invite" in our `auth`), else null. */
+  inviteSigner(): Signer | null;
   /** Our current vector and heads. */
   syncMessage(): SyncMessageOf<"sync">;
   /** Applies changes received from `link` (the service remembers the origin so it never echoes them back). */

@@ -56,6 +56,8 @@ export class PeerLink {
   readonly url: string | undefined;
   state: LinkState = "handshake";
   remoteKey: string | null = null;
+  /** The invite this (incoming) peer proved it holds, if any: re-checked with `admit` when membership changes. */
+  inviteKey: string | null = null;
   lastSeen: number | null = null;
   /** Accepts live changes (its catch-up is being planned, or was). */
   live = false;
@@ -241,7 +243,12 @@ export class PeerLink {
       if (!this.host.verifier.verify(Buffer.from(m.sig, "hex"), handshakeChallenge("client", p), m.node)) {
         return this.close(SyncCloseCode.authFailed, "handshake signature does not verify");
       }
+      if (m.invite && !this.host.verifier.verify(Buffer.from(m.invite.sig, "hex"), handshakeChallenge("invite", p), m.invite.key)) {
+        return this.close(SyncCloseCode.authFailed, "invite signature does not verify");
+      }
+      if (!this.admitted(m.node, m.invite?.key ?? null)) return;
       this.remoteKey = m.node;
+      this.inviteKey = m.invite?.key ?? null;
       this.control({ t: "welcome", sig: Buffer.from(this.host.identity.sign(handshakeChallenge("server", p))).toString("hex") });
       return this.authenticated();
     }
@@ -252,7 +259,9 @@ export class PeerLink {
       this.serverNonce = m.nonce;
       const p: HandshakeParams = { workspace, serverKey: m.node, clientKey: me, serverNonce: m.nonce, clientNonce: this.nonce };
       const sig = Buffer.from(this.host.identity.sign(handshakeChallenge("client", p))).toString("hex");
-      this.control({ t: "auth", workspace, node: me, nonce: this.nonce, sig });
+      const invite = this.host.inviteSigner();
+      const inviteProof = invite ? { invite: { key: invite.publicKey, sig: Buffer.from(invite.sign(handshakeChallenge("invite", p))).toString("hex") } } : {};
+      this.control({ t: "auth", workspace, node: me, nonce: this.nonce, sig, ...inviteProof });
       // Pipelined: the vector only names hashes and seqs; nothing is applied before `welcome` verifies.
       this.control(this.host.syncMessage());
       return;
@@ -263,6 +272,7 @@ export class PeerLink {
     if (!this.host.verifier.verify(Buffer.from(m.sig, "hex"), handshakeChallenge("server", p), server)) {
       return this.close(SyncCloseCode.authFailed, "server handshake signature does not verify");
     }
+    if (!this.admitted(server, null)) return;
     this.authenticated(false);
   }
 
@@ -275,11 +285,22 @@ export class PeerLink {
       this.close(SyncCloseCode.self, "connected to itself");
       return false;
     }
-    if (!this.host.isTrusted(node)) {
-      this.close(SyncCloseCode.untrusted, "node key is not trusted");
-      return false;
-    }
     return true;
+  }
+
+  /** After the key proof: the host's one admission decision (membership, invite, trusted keys). */
+  private admitted(node: string, inviteKey: string | null): boolean {
+    const refusal = this.host.admit(node, inviteKey);
+    if (refusal === null) return true;
+    this.close(refusal.code, refusal.reason);
+    return false;
+  }
+
+  /** Closes an authenticated link whose peer is no longer admissible (removed, invite used by another device). */
+  recheck(): void {
+    if (!this.authed || this.remoteKey === null) return;
+    const refusal = this.host.admit(this.remoteKey, this.inviteKey);
+    if (refusal !== null) this.close(refusal.code, refusal.reason);
   }
 
   private authenticated(sendSync = true): void {

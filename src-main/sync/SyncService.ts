@@ -24,7 +24,7 @@ import type { Signer } from "../crdt/Identity";
 import type { AppliedEvent, ReceiveResult, Replica } from "../crdt/Replica";
 import { Emitter } from "../base/Emitter";
 import type { Logger } from "../base/Logger";
-import type { PeerHost } from "./PeerHost";
+import type { PeerHost, Refusal } from "./PeerHost";
 import { PeerLink, type LinkClosed } from "./PeerLink";
 import { RendezvousClient } from "./RendezvousClient";
 import { SyncCloseCode } from "./SyncCloseCode";
@@ -37,9 +37,17 @@ export interface SyncServiceOptions {
   replica: Replica;
   identity: Signer;
   log: Logger;
-  /** Hex node keys allowed to connect (either direction); empty or absent = open mesh. */
+  /** Hex node keys allowed to connect (either direction); empty or absent = any key (an extra network filter). */
   trustedKeys?: readonly string[];
+  /** Who may be served after the key proof (the node: members and invitees); absent = anyone (sync unit tests). */
+  admission?: Admission;
   limits?: Partial<SyncLimits>;
+}
+
+/** The membership side of admission (see `node/membershipAdmission`). */
+export interface Admission {
+  admit(nodeKey: string, inviteKey: string | null): Refusal | null;
+  inviteSigner(): Signer | null;
 }
 
 export interface RendezvousHandle {
@@ -56,6 +64,7 @@ export class SyncService implements PeerHost {
   readonly log: Logger;
   readonly verifier = new Ed25519Verifier();
   private readonly trusted: ReadonlySet<string>;
+  private readonly admission: Admission | undefined;
   private readonly wss: WebSocketServer;
   private readonly links = new Set<PeerLink>();
   private readonly clients = new Set<RendezvousClient>();
@@ -74,6 +83,7 @@ export class SyncService implements PeerHost {
     this.log = options.log.child({ svc: "sync" });
     this.limits = { ...DEFAULT_SYNC_LIMITS, ...options.limits };
     this.trusted = new Set(options.trustedKeys ?? []);
+    this.admission = options.admission;
     this.events = new Emitter((err) => this.log.error("sync: status listener failed", { err }));
     this.wss = new WebSocketServer({ noServer: true, maxPayload: this.limits.maxFrameBytes });
     this.wss.on("error", (err) => this.log.warn("sync: server error", { err }));
@@ -171,8 +181,18 @@ export class SyncService implements PeerHost {
 
   // ── PeerHost ─────────────────────────────────────────────────────────
 
-  isTrusted(nodeKey: string): boolean {
-    return this.trusted.size === 0 || this.trusted.has(nodeKey);
+  admit(nodeKey: string, inviteKey: string | null): Refusal | null {
+    if (this.trusted.size > 0 && !this.trusted.has(nodeKey)) return { code: SyncCloseCode.untrusted, reason: "node key is not trusted" };
+    return this.admission?.admit(nodeKey, inviteKey) ?? null;
+  }
+
+  inviteSigner(): Signer | null {
+    return this.admission?.inviteSigner() ?? null;
+  }
+
+  /** Closes links whose peers are no longer admitted (call after membership changed). */
+  recheckPeers(): void {
+    for (const link of [...this.links]) link.recheck();
   }
 
   syncMessage(): SyncMessageOf<"sync"> {

@@ -1,0 +1,230 @@
+/**
+ * Workspace membership, folded from the same signed changes as the board
+ * (a `ChangeReducer`). Design invariant 9: a change counts only if its
+ * author is a member in the change's causal past.
+ *
+ * Validity (`validate`, decided only from the change and its causal past):
+ * - a `genesis` change is seq 1, has no deps, carries that op alone, and the
+ *   workspace id is `workspaceIdOf(author, nonce)`; only in a genesis workspace;
+ * - a `join` change carries that op alone; the invite is in the past's roster,
+ *   unredeemed there, not expired at the change's effective clock, the proof
+ *   verifies under the invite key, and the author is not a member already;
+ * - any other change: its author is a member of the past's roster; admin
+ *   ops (`member`, `role`, `remove`, `invite`) need an admin; `role` and
+ *   `remove` name a member, `invite` a key not invited before;
+ * - legacy workspace (no genesis): a change with no membership change in its
+ *   past is valid as before membership existed (see `foldMembership`).
+ *
+ * The past's roster is `foldMembership` over the membership changes in the
+ * past: O(M) causal questions per change (M = membership changes, few), the
+ * fold memoized per distinct set. State: the membership records and the
+ * legacy root list as JSON in the node's key/value table (written in the
+ * change's transaction); the current roster is cached until the next
+ * membership change.
+ */
+import type { Member } from "../../src-shared/memberMethods";
+import type { Change } from "./Change";
+import type { ChangeReducer } from "./ChangeReducer";
+import { Ed25519Verifier } from "./Ed25519Verifier";
+import { compareRecords, foldMembership, type LegacyBase, type MembershipRecord, type Roster } from "./foldMembership";
+import { compareHlc, type Hlc } from "./Hlc";
+import { isGenesisWorkspace, isMembershipOp, joinProofMessage, workspaceIdOf, type MembershipOp } from "./membershipOps";
+import type { ReplicaStore } from "./ReplicaStore";
+import type { KeyValueTable } from "./StageLimits";
+
+/** The rejection of a change whose author is not a member (a local one becomes a `forbidden` error). */
+export const NOT_A_MEMBER = "author is not a member in the change's causal past";
+
+const RECORDS_KEY = "membership:records";
+const ROOTS_KEY = "membership:roots";
+const MEMO_LIMIT = 256;
+const ADMIN_OPS: ReadonlySet<string> = new Set(["member", "role", "remove", "invite"]);
+
+interface Root {
+  id: string;
+  author: string;
+  clock: Hlc;
+}
+
+export class Membership implements ChangeReducer {
+  private readonly verifier = new Ed25519Verifier();
+  private readonly memo = new Map<string, Roster>();
+  private records: MembershipRecord[];
+  private roots: Root[];
+  private cached: Roster | null = null;
+  private changed = false;
+
+  constructor(
+    private readonly table: KeyValueTable,
+    private readonly store: ReplicaStore,
+    private readonly workspaceOf: () => string,
+  ) {
+    this.records = parseJson<MembershipRecord[]>(table.get(RECORDS_KEY)) ?? [];
+    const roots = parseJson<Root[]>(table.get(ROOTS_KEY));
+    // A data dir from before membership: its roots are found once, O(authors) (seq-1 changes without deps).
+    this.roots = roots ?? (this.legacy ? this.findRoots() : []);
+    if (roots === undefined && this.legacy) this.table.put(ROOTS_KEY, JSON.stringify(this.roots));
+  }
+
+  get workspace(): string {
+    return this.workspaceOf();
+  }
+
+  get legacy(): boolean {
+    return !isGenesisWorkspace(this.workspace);
+  }
+
+  /** The workspace changed (a fresh node joining): nothing cached may survive. */
+  forget(): void {
+    this.cached = null;
+    this.memo.clear();
+  }
+
+  /** Whether membership changed since the last call (the node then announces `member/changed`). */
+  drainChanged(): boolean {
+    const c = this.changed;
+    this.changed = false;
+    return c;
+  }
+
+  /** The roster over everything applied here (admission, the member list). */
+  current(): Roster {
+    if (this.cached) return this.cached;
+    const base: LegacyBase | null = this.legacy
+      ? { baseMember: (k) => this.store.authorSeqs().has(k), baseAdmin: earliest(this.roots)?.author ?? null }
+      : null;
+    this.cached = foldMembership(this.records, base);
+    return this.cached;
+  }
+
+  isMember(key: string): boolean {
+    return this.current().isMember(key);
+  }
+
+  isAdmin(key: string): boolean {
+    return this.current().isAdmin(key);
+  }
+
+  /** Why an invite key cannot be redeemed now (null: it can). `now` is network policy only, never validity. */
+  inviteProblem(key: string, now: number): string | null {
+    const inv = this.current().invites.get(key);
+    if (!inv) return "unknown invite (not in this node's copy of the workspace)";
+    if (inv.redeemedBy !== null) return "this invite was already used; ask an admin for a new one";
+    if (inv.expires !== null && now > inv.expires) return "this invite expired; ask an admin for a new one";
+    return null;
+  }
+
+  /** Every device the roster names, plus (legacy) authors from before membership. */
+  list(): Member[] {
+    const roster = this.current();
+    const out = new Map<string, Member>();
+    if (this.legacy) {
+      for (const author of this.store.authorSeqs().keys()) {
+        const first = this.store.changesBySeq(author, 1)[0];
+        const at = first ? (this.store.getChangeMeta(first)?.clock.wall ?? 0) : 0;
+        out.set(author, { nodeId: author, name: "", role: roster.isAdmin(author) ? "admin" : "member", addedBy: null, addedAt: at, removed: false });
+      }
+    }
+    for (const [key, m] of roster.members) {
+      const legacyAt = out.get(key)?.addedAt;
+      out.set(key, { nodeId: key, name: m.name, role: m.role, addedBy: m.addedBy, addedAt: m.addedBy === null && legacyAt !== undefined ? legacyAt : m.addedAt, removed: m.removed });
+    }
+    return [...out.values()].sort((a, b) => a.addedAt - b.addedAt || (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
+  }
+
+  validate(_id: string, change: Change, past: (changeId: string) => boolean, clock?: Hlc): string | null {
+    const ops = change.ops.filter(isMembershipOp);
+    const first = ops[0];
+    if (first?.t === "genesis") return this.validateGenesis(change, first);
+    if (ops.some((op) => op.t === "genesis")) return "genesis must be the only op of the first change";
+    const inPast = this.records.filter((r) => past(r.id));
+    if (this.legacy && inPast.length === 0 && ops.length === 0) return null;
+    const roster = this.rosterOf(inPast, past);
+    if (first?.t === "join") return this.validateJoin(change, first, roster, clock);
+    if (ops.some((op) => op.t === "join")) return "join must be the only op of its change";
+    if (!roster.isMember(change.author)) return NOT_A_MEMBER;
+    for (const op of ops) {
+      if (ADMIN_OPS.has(op.t) && !roster.isAdmin(change.author)) return `${op.t}: only an admin may change membership`;
+      if ((op.t === "role" || op.t === "remove") && !roster.isMember(op.key)) return `${op.t}: ${op.key} is not a member`;
+      if (op.t === "invite" && roster.invites.has(op.key)) return "invite: this invite key was used before";
+    }
+    return null;
+  }
+
+  apply(id: string, change: Change, clock: Hlc): void {
+    const ops = change.ops.filter(isMembershipOp);
+    if (this.legacy && change.deps.length === 0 && change.seq === 1) {
+      this.roots.push({ id, author: change.author, clock });
+      this.roots.sort((a, b) => (a.id < b.id ? -1 : 1)); // stored sorted: a replay in another order stores the same
+      this.table.put(ROOTS_KEY, JSON.stringify(this.roots));
+      this.cached = null;
+    }
+    if (this.legacy && change.seq === 1) this.cached = null; // a new legacy author
+    if (ops.length === 0) return;
+    this.records.push({ id, author: change.author, clock, ops });
+    this.records.sort(compareRecords); // stored sorted: a replay in another order stores the same
+    this.table.put(RECORDS_KEY, JSON.stringify(this.records));
+    this.cached = null;
+    this.changed = true;
+  }
+
+  private validateGenesis(change: Change, op: Extract<MembershipOp, { t: "genesis" }>): string | null {
+    if (this.legacy) return "genesis in a workspace from before membership";
+    if (change.ops.length !== 1 || change.seq !== 1 || change.deps.length !== 0) return "genesis must be alone in a first change (seq 1, no deps)";
+    if (workspaceIdOf(change.author, op.nonce) !== change.workspace) return "genesis does not found this workspace";
+    return null;
+  }
+
+  private validateJoin(change: Change, op: Extract<MembershipOp, { t: "join" }>, roster: Roster, clock: Hlc | undefined): string | null {
+    if (change.ops.length !== 1) return "join must be the only op of its change";
+    const inv = roster.invites.get(op.invite);
+    if (!inv) return "join: no such invite in the change's causal past";
+    if (inv.redeemedBy !== null) return "join: the invite was already used in the change's causal past";
+    if (inv.expires !== null && (clock === undefined || clock.wall > inv.expires)) return "join: the invite expired";
+    if (roster.isMember(change.author)) return "join: the author is a member already";
+    if (!this.verifier.verify(Buffer.from(op.proof, "hex"), joinProofMessage(change.workspace, change.author), op.invite)) return "join: bad invite proof";
+    return null;
+  }
+
+  private rosterOf(inPast: MembershipRecord[], past: (changeId: string) => boolean): Roster {
+    if (!this.legacy) return this.memoized(inPast, null);
+    const roots = this.roots.filter((r) => past(r.id));
+    const base: LegacyBase = {
+      baseMember: (k) => this.store.changesBySeq(k, 1).some(past),
+      baseAdmin: earliest(roots)?.author ?? null,
+    };
+    // The base depends on the past beyond the records: not memoized (legacy workspaces only).
+    return foldMembership(inPast, base);
+  }
+
+  private memoized(inPast: MembershipRecord[], base: LegacyBase | null): Roster {
+    const key = inPast.map((r) => r.id).join(",");
+    const known = this.memo.get(key);
+    if (known) return known;
+    const roster = foldMembership(inPast, base);
+    if (this.memo.size >= MEMO_LIMIT) this.memo.delete(this.memo.keys().next().value!);
+    this.memo.set(key, roster);
+    return roster;
+  }
+
+  private findRoots(): Root[] {
+    const roots: Root[] = [];
+    for (const author of this.store.authorSeqs().keys()) {
+      for (const id of this.store.changesBySeq(author, 1)) {
+        const meta = this.store.getChangeMeta(id);
+        if (meta && meta.deps.length === 0) roots.push({ id, author, clock: meta.clock });
+      }
+    }
+    return roots.sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+}
+
+function earliest(roots: readonly Root[]): Root | undefined {
+  let best: Root | undefined;
+  for (const r of roots) if (!best || compareHlc(r.clock, best.clock) < 0 || (compareHlc(r.clock, best.clock) === 0 && r.id < best.id)) best = r;
+  return best;
+}
+
+function parseJson<T>(raw: string | undefined): T | undefined {
+  return raw === undefined ? undefined : (JSON.parse(raw) as T);
+}
