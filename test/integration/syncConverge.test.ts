@@ -66,7 +66,7 @@ describe("sync between musher serve processes", { timeout: 60_000 }, () => {
     expect(board.stories.find((s) => s.id === shared.id)).toMatchObject({ stage: "3_qa", retryCount: 1 });
     const status = await apiOf(b).status();
     expect(status).toMatchObject({ online: true, unsent: 0, workspaceId: infoA.workspaceId });
-    expect(status.rendezvous).toEqual([{ url: apiOf(a).syncUrl, source: "flag", state: "connected", failures: 0, nextAttemptAt: null }]);
+    expect(status.rendezvous).toEqual([{ url: apiOf(a).syncUrl, source: "flag", state: "connected", failures: 0, nextAttemptAt: null, lastError: null }]);
   });
 
   it("three nodes through one rendezvous converge (equal heads, equal boards)", async () => {
