@@ -8,9 +8,12 @@
  *   B's page is made to believe it is an admin, the real node still refuses
  *   its invite (403 `forbidden`) and the dialog says so plainly;
  * - A removes B after a confirmation; B stays listed, marked removed;
- * - a fresh node C joins through the UI's first-run "Join a workspace"
- *   dialog: a malformed line is refused inline, A's invite admits it, and A
- *   lists it; the same line used again by a fresh node D is refused;
+ * - a device C that holds no workspace (started with an invite whose only
+ *   address is unreachable, as the desktop app is on its first run) joins
+ *   through the first-run "Join a workspace" dialog: a malformed line is
+ *   refused inline, an unreachable address is shown as such, A's invite
+ *   admits it and A lists it by name; the same line used again by another
+ *   such device D is refused by A, and D's dialog shows A's reason;
  * - rendering of a larger workspace (substituted `member/list`, so every
  *   state is shown deterministically), with screenshots of the Members view
  *   and the invite dialog in the light and the dark theme.
@@ -18,7 +21,7 @@
 import { expect, test, type Locator, type Page, type TestInfo } from "@playwright/test";
 import type { Member } from "../src-shared/memberMethods";
 import { nodeInfoSchema } from "../src-shared/contract";
-import { startServe, type ServeProcess } from "../test/support/startServe";
+import { inviteFrom, startServe, type ServeProcess } from "../test/support/startServe";
 
 const servers: ServeProcess[] = [];
 
@@ -51,7 +54,7 @@ async function openMembers(page: Page): Promise<Locator> {
 }
 
 /** Creates an invite in A's open Members view, keyboard only; returns the line. */
-async function inviteFrom(page: Page, panel: Locator, name: string, role: "member" | "admin" = "member"): Promise<string> {
+async function inviteInUi(page: Page, panel: Locator, name: string, role: "member" | "admin" = "member"): Promise<string> {
   await panel.getByTestId("members-invite").focus();
   await page.keyboard.press("Enter");
   const dialog = page.getByTestId("invite-dialog");
@@ -85,7 +88,7 @@ test("A invites B, B joins with --join: A lists B by name; B sees no admin actio
   await expect(self).toHaveAttribute("data-role", "admin");
   await expect(self).toContainText("this device");
 
-  const invite = await inviteFrom(page, panel, "Laptop B");
+  const invite = await inviteInUi(page, panel, "Laptop B");
   await shoot(page.getByTestId("invite-dialog"), testInfo, "invite-dialog-real");
   await page.getByTestId("invite-copy").click();
   await expect(page.getByTestId("invite-copy-status")).toHaveText(/Copied|Could not copy/);
@@ -146,24 +149,25 @@ test("A invites B, B joins with --join: A lists B by name; B sees no admin actio
   await expect(panel).toBeFocused();
 });
 
-test("a fresh node joins through the UI: a bad line is refused inline, A's invite admits it, a second use is refused", async ({ page, context }) => {
+test("a device that holds no workspace joins through the UI: bad line, unreachable address, success, a used invite refused", async ({ page, context }) => {
   const a = await serve();
-  const c = await serve();
+  // Z's invites carry only an address where nothing listens: a device started with one adopts Z's
+  // workspace but reaches nobody, so it still holds nothing — like the desktop app on its first run.
+  const z = await serve(["--advertise", "ws://127.0.0.1:9/sync"]);
+  const c = await serve(["--join", await inviteFrom(z, "C first try")]);
   const cId = await nodeId(c);
 
   const pageA = await context.newPage();
   await open(pageA, a);
   const panelA = await openMembers(pageA);
-  const invite = await inviteFrom(pageA, panelA, "Desktop C");
+  const invite = await inviteInUi(pageA, panelA, "Desktop C");
   await pageA.keyboard.press("Escape");
 
   // C's first run offers joining.
   await open(page, c);
-  const offer = page.getByTestId("first-run-join");
-  await offer.getByRole("button", { name: "Join a workspace…" }).click();
-  const dialog = page.getByTestId("join-dialog");
+  await page.getByTestId("first-run-join").getByRole("button", { name: "Join a workspace…" }).click();
+  let dialog = page.getByTestId("join-dialog");
   await expect(dialog.getByTestId("join-invite")).toBeFocused();
-  await page.keyboard.press("Enter"); // a textarea: Enter is a line break, nothing is sent
   await dialog.getByTestId("join-submit").click();
   await expect(dialog.getByTestId("join-error")).toContainText("Paste the invite line");
   await dialog.getByTestId("join-invite").fill("not-an-invite");
@@ -171,30 +175,42 @@ test("a fresh node joins through the UI: a bad line is refused inline, A's invit
   await expect(dialog.getByTestId("join-error")).toContainText("not a valid invite");
   await expect(dialog.getByTestId("join-invite")).toHaveAttribute("aria-invalid", "true");
 
-  // Pasted with the line break a chat client added: still the same invite.
+  // An invite whose address cannot be reached: the dialog says so while it waits.
+  await dialog.getByTestId("join-invite").fill(await inviteFrom(z, "C second try"));
+  await dialog.getByTestId("join-submit").click();
+  const dead = dialog.getByTestId("join-link");
+  await expect(dead).toContainText("ws://127.0.0.1:9/sync");
+  await expect(dead.getByTestId("join-link-state")).toContainText("cannot reach it");
+  await dialog.getByRole("button", { name: "Close" }).first().click();
+  await expect(dialog).toHaveCount(0);
+
+  // Still holding nothing, C pastes A's invite (with the line break a chat client added): admitted.
+  await page.getByTestId("first-run-join").getByRole("button", { name: "Join a workspace…" }).click();
+  dialog = page.getByTestId("join-dialog");
   await dialog.getByTestId("join-invite").fill(`${invite.slice(0, 20)}\n${invite.slice(20)}\n`);
   await dialog.getByTestId("join-submit").click();
-  await expect(dialog.getByTestId("join-done")).toContainText("Desktop C");
+  await expect(dialog.getByTestId("join-done")).toContainText("Desktop C", { timeout: 30_000 });
   await dialog.getByRole("button", { name: "Done" }).click();
   await expect(dialog).toHaveCount(0);
 
   // A's open Members view lists C by name (member/changed).
   await expect(panelA.locator(`[data-testid="member-row"][data-node-id="${cId}"]`).getByTestId("member-name")).toHaveText("Desktop C");
 
-  // The same line again, on another fresh node: refused, whether at once or by the peer.
-  const d = await serve();
+  // The same line on another device that holds nothing: A refuses it, and the dialog shows A's reason.
+  const d = await serve(["--join", await inviteFrom(z, "D")]);
   const pageD = await context.newPage();
   await open(pageD, d);
   await pageD.getByTestId("first-run-join").getByRole("button", { name: "Join a workspace…" }).click();
   await pageD.getByTestId("join-invite").fill(invite);
   await pageD.getByTestId("join-submit").click();
-  await expect(pageD.getByTestId("join-error")).toContainText(/used|already/i);
+  await expect(pageD.getByTestId("join-link-state")).toContainText(/refused: .*already used/, { timeout: 30_000 });
+  await expect(pageD.getByTestId("join-done")).toHaveCount(0);
 });
 
-const NOW = Date.now();
 const key = (c: string) => c.repeat(64);
 
-function fixtureMembers(selfId: string): Member[] {
+/** Times relative to `NOW`, taken when the page is about to load (the view shows "40 min ago"). */
+function fixtureMembers(selfId: string, NOW: number): Member[] {
   return [
     { nodeId: selfId, name: "Ada (server)", role: "admin", addedBy: null, addedAt: NOW - 3 * 86_400_000, removed: false },
     { nodeId: key("b"), name: "Grace's laptop", role: "admin", addedBy: selfId, addedAt: NOW - 2 * 86_400_000, removed: false },
@@ -210,7 +226,8 @@ for (const scheme of ["light", "dark"] as const) {
     const a = await serve();
     const aId = await nodeId(a);
     await page.emulateMedia({ colorScheme: scheme });
-    await page.route(/\/api\/member\/list$/, (route) => route.fulfill({ json: { members: fixtureMembers(aId) } }));
+    const now = Date.now();
+    await page.route(/\/api\/member\/list$/, (route) => route.fulfill({ json: { members: fixtureMembers(aId, now) } }));
     await page.route(/\/api\/member\/invite$/, (route) => route.fulfill({ json: { invite: `musher1:${"x".repeat(120)}` } }));
     await open(page, a);
     const panel = await openMembers(page);

@@ -3,11 +3,11 @@
  * sessions are, one sentence each, and what to do next — including joining
  * a team's workspace with an invite instead.
  */
-import { isAlone, useMembersStore } from "../stores/useMembersStore";
+import { isFresh, useMembersStore } from "../stores/useMembersStore";
 import { JoinWorkspaceButton } from "./JoinWorkspaceButton";
 
 export function BoardEmpty() {
-  const alone = useMembersStore(isAlone);
+  const fresh = useMembersStore(isFresh);
   return (
     <section className="first-run" aria-labelledby="first-run-title" data-testid="board-first-run">
       <h2 id="first-run-title" className="first-run__title">
@@ -27,7 +27,7 @@ export function BoardEmpty() {
       <p className="first-run__next">
         Next: type a name in <em>New story</em> above, or press <kbd>n</kbd> in a column. <kbd>?</kbd> lists every shortcut.
       </p>
-      {alone && (
+      {fresh && (
         <p className="first-run__next" data-testid="first-run-join">
           Working with a team? Paste the invite an admin of its workspace gave you: <JoinWorkspaceButton />
         </p>

@@ -8,7 +8,7 @@
  * kept anywhere but this dialog. A refusal (`forbidden`: this device is not
  * an admin; an invalid name) is shown inline; the name stays for a retry.
  */
-import { useId, useRef, useState, type FormEvent } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { useModalDialog } from "../lib/useModalDialog";
 import { useMembersStore, type MemberRole } from "../stores/useMembersStore";
 
@@ -52,12 +52,14 @@ export function InviteDialog({ onClose }: Props) {
       return;
     }
     setInvite(result.invite);
-    // After the line has rendered: focus it, selected, so Ctrl+C works at once too.
-    requestAnimationFrame(() => {
-      lineField.current?.focus();
-      lineField.current?.select();
-    });
   };
+
+  // Once the line has rendered: focus it, selected, so Ctrl+C works at once too.
+  useEffect(() => {
+    if (invite === null) return;
+    lineField.current?.focus();
+    lineField.current?.select();
+  }, [invite]);
 
   const copyLine = async () => {
     if (invite === null) return;

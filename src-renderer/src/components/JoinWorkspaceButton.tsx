@@ -1,8 +1,8 @@
 /**
  * "Join a workspace…": opens the join dialog (rendered by `MembersButton`,
  * which stays mounted while joining changes the board and the member list).
- * Offered where a device is still on its own: the empty board's first run
- * and the Members view of a one-member workspace.
+ * Offered while the device holds no workspace yet (`isFresh`): on the
+ * empty board's first run and in the Members view.
  */
 import { useMembersStore } from "../stores/useMembersStore";
 

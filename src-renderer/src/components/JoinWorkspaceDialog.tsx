@@ -16,9 +16,9 @@
  */
 import { useId, useRef, useState, type FormEvent } from "react";
 import { MAX_INVITE_CHARS } from "../../../src-shared/memberMethods";
-import { formatRelative } from "../lib/formatRelative";
 import { useModalDialog } from "../lib/useModalDialog";
 import { useNow } from "../lib/useNow";
+import { describeJoinLink } from "../members/describeJoinLink";
 import { useMembersStore, type ActionFailure } from "../stores/useMembersStore";
 import { useSyncStore } from "../stores/useSyncStore";
 import { shortNodeId } from "../sync/shortNodeId";
@@ -160,23 +160,21 @@ export function JoinWorkspaceDialog({ onClose }: Props) {
               Joining workspace <code title={joined}>{shortNodeId(joined)}</code>: waiting for a member to admit this device.
             </p>
             <ul className="join-links">
-              {(status?.rendezvous ?? []).map((r) => (
-                <li key={r.url} className="join-links__entry" data-testid="join-link" data-state={r.state}>
-                  <code className="join-links__url">{r.url}</code>
-                  <span className="join-links__state">
-                    {r.state === "connected"
-                      ? "connected"
-                      : r.state === "connecting"
-                        ? "connecting…"
-                        : `cannot reach it (${r.failures === 1 ? "1 failed attempt" : `${r.failures} failed attempts`})` +
-                          (r.nextAttemptAt !== null ? `; next try ${formatRelative(r.nextAttemptAt, now)}` : "")}
-                  </span>
-                </li>
-              ))}
+              {(status?.rendezvous ?? []).map((r) => {
+                const link = describeJoinLink(r, now);
+                return (
+                  <li key={r.url} className={`join-links__entry join-links__entry--${link.tone}`} data-testid="join-link" data-state={r.state}>
+                    <code className="join-links__url">{r.url}</code>
+                    <span className="join-links__state" data-testid="join-link-state">
+                      {link.text}
+                    </span>
+                  </li>
+                );
+              })}
             </ul>
             <p className="member-form__hint">
-              If an address cannot be reached, check that the device there is running and reachable from here (the addresses can be edited in the
-              sync panel). If it is reached but this device is not admitted, the invite may already be used or expired: ask for a new one.
+              An address that cannot be reached: check that the device there is running and reachable from here (the addresses can be edited in
+              the sync panel). A refused invite (used or expired): ask an admin for a new one and paste it here.
             </p>
             <div className="member-form__actions">
               <button type="button" className="button" onClick={dialog.close}>

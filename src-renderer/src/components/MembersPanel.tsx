@@ -7,13 +7,13 @@
  * (a role changed while the view was open).
  *
  * A native modal dialog opened from the header's "Members" button; the
- * invite and remove dialogs stack on top of it. A device that is alone in
- * its workspace is offered "Join a workspace" here too.
+ * invite and remove dialogs stack on top of it. A device that holds no
+ * workspace yet (`isFresh`) is offered "Join a workspace" instead of a list.
  */
 import { useCallback, useRef, useState } from "react";
 import { useModalDialog } from "../lib/useModalDialog";
 import { useNow } from "../lib/useNow";
-import { isAlone, useMembersStore, type Member } from "../stores/useMembersStore";
+import { isFresh, useMembersStore, type Member } from "../stores/useMembersStore";
 import { useSyncStore } from "../stores/useSyncStore";
 import { shortNodeId } from "../sync/shortNodeId";
 import { InviteDialog } from "./InviteDialog";
@@ -59,8 +59,10 @@ export function MembersPanel({ onClose }: Props) {
     setRemoving(m);
   }, []);
 
+  const fresh = useMembersStore(isFresh);
   const current = members?.filter((m) => !m.removed) ?? [];
-  const alone = useMembersStore(isAlone);
+  // A fresh device may invite too: its first invite founds its own workspace, with it as the admin.
+  const canInvite = isAdmin || fresh;
   return (
     <dialog
       ref={dialog.ref}
@@ -75,13 +77,13 @@ export function MembersPanel({ onClose }: Props) {
           <h2 className="members-panel__title" id="members-panel-title">
             Members
           </h2>
-          {members !== null && (
+          {members !== null && !fresh && (
             <span className="members-panel__count" data-testid="members-count">
               {current.length === 1 ? "1 member" : `${current.length} members`}
             </span>
           )}
           <span className="members-panel__spacer" />
-          {isAdmin && (
+          {canInvite && (
             <button
               ref={inviteButton}
               type="button"
@@ -118,9 +120,17 @@ export function MembersPanel({ onClose }: Props) {
               </button>
             )}
           </div>
+        ) : fresh ? (
+          <section className="members-panel__join" aria-label="Join a workspace" data-testid="members-fresh">
+            <p className="members-panel__help">
+              This device is not in a workspace yet. It starts its own with its first story or invite; to work with a team instead, paste
+              the invite an admin of its workspace made for this device.
+            </p>
+            <JoinWorkspaceButton />
+          </section>
         ) : (
           <>
-            {members !== null && loadError !== null && (
+            {loadError !== null && (
               <p className="members-panel__note" role="status">
                 Showing the last known list: {loadError}
               </p>
@@ -132,15 +142,6 @@ export function MembersPanel({ onClose }: Props) {
               </p>
             )}
           </>
-        )}
-
-        {alone && (
-          <section className="members-panel__join" aria-label="Join a workspace">
-            <p className="members-panel__help">
-              This device is on its own. To work with a team, an admin of their workspace invites it; paste the invite here.
-            </p>
-            <JoinWorkspaceButton />
-          </section>
         )}
       </div>
       {inviting && <InviteDialog onClose={closeInvite} />}

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Member } from "../../../src-shared/memberMethods";
-import { testPeer } from "../testing/testSyncStatus";
+import type { RendezvousStatus } from "../../../src-shared/syncMethods";
+import { testPeer, testRendezvous } from "../testing/testSyncStatus";
+import { describeJoinLink } from "./describeJoinLink";
 import { lastSeenOf } from "./lastSeenOf";
 import { memberName } from "./memberName";
 import { sortMembers } from "./sortMembers";
@@ -42,5 +44,33 @@ describe("memberName", () => {
   it("is the member's name, or its short key when it has none (migrated)", () => {
     expect(memberName({ name: "Ada", nodeId: "f".repeat(64) })).toBe("Ada");
     expect(memberName({ name: "", nodeId: "f".repeat(64) })).toBe("device ffffffff…");
+  });
+});
+
+describe("describeJoinLink", () => {
+  const NOW = 1_000_000;
+  const link = (over: Partial<RendezvousStatus>): RendezvousStatus => testRendezvous({ url: "ws://a/sync", ...over });
+
+  it("a connected address is fine", () => {
+    expect(describeJoinLink(link({ state: "connected" }), NOW)).toEqual({ text: "connected", tone: "ok" });
+  });
+
+  it("a refusal (4xxx) shows the other node's reason, even while it redials", () => {
+    const used = link({ state: "waiting", failures: 2, nextAttemptAt: NOW + 8_000, lastError: { code: 4010, reason: "invite refused: this invite was already used" } });
+    expect(describeJoinLink(used, NOW)).toEqual({ text: "refused: invite refused: this invite was already used; next try in 8 s", tone: "problem" });
+    expect(describeJoinLink({ ...used, state: "connecting", nextAttemptAt: null }, NOW).text).toBe("refused: invite refused: this invite was already used");
+  });
+
+  it("no connection says it cannot be reached, with the attempts and the next one", () => {
+    const dead = link({ state: "waiting", failures: 3, nextAttemptAt: NOW + 4_000, lastError: { code: 1006, reason: "closed by peer" } });
+    expect(describeJoinLink(dead, NOW)).toEqual({ text: "cannot reach it (3 failed attempts); next try in 4 s", tone: "problem" });
+    expect(describeJoinLink({ ...dead, failures: 1 }, NOW).text).toContain("(1 failed attempt)");
+    expect(describeJoinLink(link({ state: "connecting", failures: 1 }), NOW)).toEqual({ text: "connecting…", tone: "pending" });
+  });
+
+  it("a node that predates lastError still reads as unreachable after failures", () => {
+    const old = link({ state: "waiting", failures: 2, nextAttemptAt: null });
+    delete old.lastError;
+    expect(describeJoinLink(old, NOW)).toEqual({ text: "cannot reach it (2 failed attempts)", tone: "problem" });
   });
 });

@@ -3,7 +3,7 @@ import { ApiFailure } from "../../../src-shared/ApiError";
 import type { EventPayload } from "../../../src-shared/contract";
 import type { Member } from "../../../src-shared/memberMethods";
 import type { ConnectionState, RendererClient } from "../client/ConnectionSource";
-import { adminIn, createMembersStore, isAlone } from "./useMembersStore";
+import { adminIn, createMembersStore, isFresh } from "./useMembersStore";
 
 const SELF = "a".repeat(64);
 const OTHER = "b".repeat(64);
@@ -221,11 +221,11 @@ describe("createMembersStore", () => {
     expect(store.getState().members).toHaveLength(1);
   });
 
-  it("isAlone: only once the list is known, and removed members do not count", () => {
-    expect(isAlone({ members: null })).toBe(false);
-    expect(isAlone({ members: [member()] })).toBe(true);
-    expect(isAlone({ members: [member(), member({ nodeId: OTHER, removed: true })] })).toBe(true);
-    expect(isAlone({ members: [member(), member({ nodeId: OTHER })] })).toBe(false);
+  it("isFresh: only once the list is known and names nobody (a founder lists itself)", () => {
+    expect(isFresh({ members: null })).toBe(false);
+    expect(isFresh({ members: [] })).toBe(true);
+    expect(isFresh({ members: [member()] })).toBe(false);
+    expect(isFresh({ members: [member({ removed: true })] })).toBe(false);
   });
 
   it("dispose unsubscribes from the event and the connection", async () => {

@@ -85,9 +85,15 @@ export function adminIn(members: readonly Member[] | null, selfId: string | null
   return members.some((m) => m.nodeId === selfId && !m.removed && m.role === "admin");
 }
 
-/** This device is the only current member of its workspace (or the list says so once loaded): the time to offer joining one. */
-export function isAlone(state: Pick<MembersState, "members">): boolean {
-  return state.members !== null && state.members.filter((m) => !m.removed).length <= 1;
+/**
+ * This device holds no workspace yet: the member list is loaded and names
+ * nobody, not even this device. That is the node's own condition for
+ * `member/join` (a node that holds nothing); once a device founds its own
+ * workspace (its first edit or invite writes the genesis) it lists itself
+ * and can no longer join another, so joining is offered only while fresh.
+ */
+export function isFresh(state: Pick<MembersState, "members">): boolean {
+  return state.members !== null && state.members.length === 0;
 }
 
 export function createMembersStore(client: RendererClient): MembersStore {
