@@ -149,7 +149,7 @@ test("A invites B, B joins with --join: A lists B by name; B sees no admin actio
   await expect(panel).toBeFocused();
 });
 
-test("a device that holds no workspace joins through the UI: bad line, unreachable address, success, a used invite refused", async ({ page, context }) => {
+test("a device that holds no workspace joins through the UI: bad line, unreachable address, success, a used invite refused", async ({ page, context }, testInfo) => {
   const a = await serve();
   // Z's invites carry only an address where nothing listens: a device started with one adopts Z's
   // workspace but reaches nobody, so it still holds nothing — like the desktop app on its first run.
@@ -174,6 +174,7 @@ test("a device that holds no workspace joins through the UI: bad line, unreachab
   await dialog.getByTestId("join-submit").click();
   await expect(dialog.getByTestId("join-error")).toContainText("not a valid invite");
   await expect(dialog.getByTestId("join-invite")).toHaveAttribute("aria-invalid", "true");
+  await shoot(dialog, testInfo, "join-bad-line");
 
   // An invite whose address cannot be reached: the dialog says so while it waits.
   await dialog.getByTestId("join-invite").fill(await inviteFrom(z, "C second try"));
@@ -181,6 +182,7 @@ test("a device that holds no workspace joins through the UI: bad line, unreachab
   const dead = dialog.getByTestId("join-link");
   await expect(dead).toContainText("ws://127.0.0.1:9/sync");
   await expect(dead.getByTestId("join-link-state")).toContainText("cannot reach it");
+  await shoot(dialog, testInfo, "join-unreachable");
   await dialog.getByRole("button", { name: "Close" }).first().click();
   await expect(dialog).toHaveCount(0);
 
@@ -190,6 +192,7 @@ test("a device that holds no workspace joins through the UI: bad line, unreachab
   await dialog.getByTestId("join-invite").fill(`${invite.slice(0, 20)}\n${invite.slice(20)}\n`);
   await dialog.getByTestId("join-submit").click();
   await expect(dialog.getByTestId("join-done")).toContainText("Desktop C", { timeout: 30_000 });
+  await shoot(dialog, testInfo, "join-done");
   await dialog.getByRole("button", { name: "Done" }).click();
   await expect(dialog).toHaveCount(0);
 
@@ -205,6 +208,7 @@ test("a device that holds no workspace joins through the UI: bad line, unreachab
   await pageD.getByTestId("join-submit").click();
   await expect(pageD.getByTestId("join-link-state")).toContainText(/refused: .*already used/, { timeout: 30_000 });
   await expect(pageD.getByTestId("join-done")).toHaveCount(0);
+  await shoot(pageD.getByTestId("join-dialog"), testInfo, "join-refused");
 });
 
 const key = (c: string) => c.repeat(64);

@@ -6,6 +6,8 @@
  * board, so who they were stays readable.
  *
  * `onRemove` is given only to admins; without it the row has no action.
+ * Times later than `now` (a change's clock a little ahead, or `now` from
+ * the last tick of a coarse timer) read as "just now", never "in 3 s".
  */
 import type { SyncPeerStatus } from "../../../src-shared/syncMethods";
 import { formatRelative } from "../lib/formatRelative";
@@ -73,11 +75,11 @@ export function MemberTable({ members, selfId, peers, now, onRemove }: Props) {
               <td className="members__added">
                 <span>{adder(m)}</span>
                 <span className="members__when" title={new Date(m.addedAt).toLocaleString()}>
-                  {formatRelative(m.addedAt, now)}
+                  {formatRelative(Math.min(m.addedAt, now), now)}
                 </span>
               </td>
               <td className="members__seen" data-testid="member-last-seen">
-                {self ? "now (this device)" : seen === null ? "—" : formatRelative(seen, now)}
+                {self ? "now (this device)" : seen === null ? "—" : formatRelative(Math.min(seen, now), now)}
               </td>
               {onRemove && (
                 <td className="members__actions">

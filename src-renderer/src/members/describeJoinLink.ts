@@ -20,7 +20,11 @@ export function describeJoinLink(r: RendezvousStatus, now: number): JoinLinkText
   if (r.state === "connected") return { text: "connected", tone: "ok" };
   const next = r.state === "waiting" && r.nextAttemptAt !== null ? `; next try ${formatRelative(r.nextAttemptAt, now)}` : "";
   const last = r.lastError ?? null;
-  if (last !== null && isRefusal(last.code)) return { text: `refused: ${last.reason}${next}`, tone: "problem" };
+  if (last !== null && isRefusal(last.code)) {
+    // The node's reasons often say "refused" themselves ("invite refused: …"): do not say it twice.
+    const why = /refused/i.test(last.reason) ? last.reason : `refused: ${last.reason}`;
+    return { text: `${why}${next}`, tone: "problem" };
+  }
   if (r.state === "connecting") return { text: "connecting…", tone: "pending" };
   if (r.failures === 0) return { text: `reconnecting${next}`, tone: "pending" };
   const attempts = r.failures === 1 ? "1 failed attempt" : `${r.failures} failed attempts`;

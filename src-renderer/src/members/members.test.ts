@@ -57,8 +57,10 @@ describe("describeJoinLink", () => {
 
   it("a refusal (4xxx) shows the other node's reason, even while it redials", () => {
     const used = link({ state: "waiting", failures: 2, nextAttemptAt: NOW + 8_000, lastError: { code: 4010, reason: "invite refused: this invite was already used" } });
-    expect(describeJoinLink(used, NOW)).toEqual({ text: "refused: invite refused: this invite was already used; next try in 8 s", tone: "problem" });
-    expect(describeJoinLink({ ...used, state: "connecting", nextAttemptAt: null }, NOW).text).toBe("refused: invite refused: this invite was already used");
+    expect(describeJoinLink(used, NOW)).toEqual({ text: "invite refused: this invite was already used; next try in 8 s", tone: "problem" });
+    expect(describeJoinLink({ ...used, state: "connecting", nextAttemptAt: null }, NOW).text).toBe("invite refused: this invite was already used");
+    const other = link({ state: "waiting", failures: 1, lastError: { code: 4002, reason: "wrong workspace" } });
+    expect(describeJoinLink(other, NOW).text).toBe("refused: wrong workspace");
   });
 
   it("no connection says it cannot be reached, with the attempts and the next one", () => {
