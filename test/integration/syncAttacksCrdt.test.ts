@@ -55,9 +55,9 @@ describe("valid changes cannot brick or stall a workspace", { timeout: 120_000 }
   });
 
   it("300 concurrent changes by 300 keys (members by invite): the next local write folds them and succeeds", async () => {
-    const from = node.stderr.length;
     const invites: string[] = [];
     for (let i = 0; i < 300; i++) invites.push(await inviteFrom(node, `key ${i}`));
+    const from = node.stderr.length; // after the admin's 300 invites (one log line each): the attack starts here
     const { peer } = await memberPeer(node);
     const target = await storyId("and after a restart");
     const base = await heads();

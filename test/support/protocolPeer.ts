@@ -87,6 +87,8 @@ export interface ConnectOptions {
   forks?: [string, string[]][];
   /** An invite line: the auth proves its one-time key (role "invite"); `join()` redeems it. */
   invite?: string;
+  /** true: a server that closes instead of answering `welcome` resolves (read `peer.closed`) instead of rejecting. */
+  refusalExpected?: boolean;
   timeoutMs?: number;
 }
 
@@ -153,6 +155,10 @@ export class ProtocolPeer {
     }
     peer.sendControl({ t: "auth", workspace: peer.workspace, node: peer.key.publicKey, nonce, sig: sig.toString("hex"), ...invite });
     peer.sendControl({ t: "sync", vec: options.vec ?? [], heads: options.heads ?? [], ...(options.forks ? { forks: options.forks } : {}) });
+    if (options.refusalExpected) {
+      const outcome = await Promise.race([peer.waitControl("welcome", timeoutMs).then(() => "welcome" as const), peer.closed.then(() => "closed" as const)]);
+      if (outcome === "closed") return peer;
+    }
     const welcome = await peer.waitControl("welcome", timeoutMs);
     const proof = challenge("server", peer.workspace, peer.serverKey, peer.key.publicKey, serverNonce, nonce);
     if (!peerVerify(peer.serverKey, proof, Buffer.from(String(welcome["sig"]), "hex"))) throw new Error("server proof does not verify");
