@@ -10,6 +10,7 @@ import { memberListSchema, type MemberList } from "../../src-shared/memberMethod
 import { storySchema } from "../../src-shared/Story";
 import { apiOf } from "../support/apiOf";
 import { converged } from "../support/converged";
+import { freePort } from "../support/freePort";
 import { ProtocolPeer } from "../support/protocolPeer";
 import { serveFleet } from "../support/serveFleet";
 import { inviteFrom, startServe, type ServeProcess, type StartServeOptions } from "../support/startServe";
@@ -25,8 +26,8 @@ const names = async (p: ServeProcess): Promise<string[]> => (await apiOf(p).boar
 const keyOf = async (p: ServeProcess): Promise<string> => (await apiOf(p).info()).nodeId;
 const live = async (p: ServeProcess, peers = 1): Promise<boolean> => (await apiOf(p).status()).peers.filter((x) => x.state === "live").length >= peers;
 /** A node that joined `hub` by invite and dials it (`--rendezvous` flag: restarted without it, it is offline). */
-const joined = (hub: ServeProcess, name: string, role: "admin" | "member" = "member") =>
-  serve({ args: ["--rendezvous", apiOf(hub).syncUrl], invitedBy: hub, invite: { name, role } });
+const joined = (hub: ServeProcess, name: string, role: "admin" | "member" = "member", port?: number) =>
+  serve({ args: ["--rendezvous", apiOf(hub).syncUrl], invitedBy: hub, invite: { name, role }, ...(port !== undefined ? { port } : {}) });
 
 describe("workspace membership", { timeout: 120_000 }, () => {
   it("is closed by default: a raw peer with an unknown key is refused (4010) before any change", async () => {
@@ -107,7 +108,7 @@ describe("workspace membership", { timeout: 120_000 }, () => {
 
   it("membership converges across a partition with a concurrent removal and addition", async () => {
     const a = await serve();
-    let b = await joined(a, "second admin", "admin");
+    let b = await joined(a, "second admin", "admin", await freePort()); // a fixed port: e dials b across b's restarts
     const c = await joined(a, "to be removed");
     await waitFor(async () => (await live(b)) && (await live(c)) && (await live(a, 2)), "all live");
     await waitFor(() => converged([a, b, c]), "converged");
