@@ -16,8 +16,10 @@
  *   past is valid as before membership existed (see `foldMembership`).
  *
  * The past's roster is `foldMembership` over the membership changes in the
- * past: O(M) causal questions per change (M = membership changes, few), the
- * fold memoized per distinct set. State: the membership records and the
+ * past. Which ones those are is remembered per applied change (its set =
+ * its deps' sets ∪ itself), so a change costs O(deps) when its deps agree,
+ * O(M) causal questions otherwise (M = membership changes); the fold is
+ * memoized per distinct set. State: the membership records and the
  * legacy root list as JSON in the node's key/value table (written in the
  * change's transaction); the current roster is cached until the next
  * membership change.
@@ -38,6 +40,8 @@ export const NOT_A_MEMBER = "author is not a member in the change's causal past"
 const RECORDS_KEY = "membership:records";
 const ROOTS_KEY = "membership:roots";
 const MEMO_LIMIT = 256;
+/** Changes whose membership set is remembered (an evicted one is recomputed by the O(M) scan, never wrong). */
+const SET_LIMIT = 200_000;
 const ADMIN_OPS: ReadonlySet<string> = new Set(["member", "role", "remove", "invite"]);
 
 interface Root {
@@ -49,6 +53,10 @@ interface Root {
 export class Membership implements ChangeReducer {
   private readonly verifier = new Ed25519Verifier();
   private readonly memo = new Map<string, Roster>();
+  /** Per applied change: the ids (sorted, comma-joined) of the membership changes in its past and itself. */
+  private readonly setOf = new Map<string, string>();
+  /** The set of the change validated last (apply follows validate for the same change). */
+  private validated: { id: string; key: string } | null = null;
   private records: MembershipRecord[];
   private roots: Root[];
   private cached: Roster | null = null;
@@ -132,14 +140,15 @@ export class Membership implements ChangeReducer {
     return [...out.values()].sort((a, b) => a.addedAt - b.addedAt || (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0));
   }
 
-  validate(_id: string, change: Change, past: (changeId: string) => boolean, clock?: Hlc): string | null {
+  validate(id: string, change: Change, past: (changeId: string) => boolean, clock?: Hlc): string | null {
     const ops = change.ops.filter(isMembershipOp);
     const first = ops[0];
     if (first?.t === "genesis") return this.validateGenesis(change, first);
     if (ops.some((op) => op.t === "genesis")) return "genesis must be the only op of the first change";
-    const inPast = this.records.filter((r) => past(r.id));
-    if (this.legacy && inPast.length === 0 && ops.length === 0) return null;
-    const roster = this.rosterOf(inPast, past);
+    const key = this.pastKey(change.deps, past);
+    this.validated = { id, key };
+    if (this.legacy && key === "" && ops.length === 0) return null;
+    const roster = this.rosterOf(key, past);
     if (first?.t === "join") return this.validateJoin(change, first, roster, clock);
     if (ops.some((op) => op.t === "join")) return "join must be the only op of its change";
     if (!roster.isMember(change.author)) return NOT_A_MEMBER;
@@ -153,6 +162,12 @@ export class Membership implements ChangeReducer {
 
   apply(id: string, change: Change, clock: Hlc): void {
     const ops = change.ops.filter(isMembershipOp);
+    if (this.validated?.id === id) {
+      const own = ops.length > 0 ? [...(this.validated.key === "" ? [] : this.validated.key.split(",")), id].sort().join(",") : this.validated.key;
+      if (this.setOf.size >= SET_LIMIT) this.setOf.delete(this.setOf.keys().next().value!);
+      this.setOf.set(id, own);
+    }
+    this.validated = null;
     if (this.legacy && change.deps.length === 0 && change.seq === 1) {
       this.roots.push({ id, author: change.author, clock });
       this.roots.sort((a, b) => (a.id < b.id ? -1 : 1)); // stored sorted: a replay in another order stores the same
@@ -186,8 +201,30 @@ export class Membership implements ChangeReducer {
     return null;
   }
 
-  private rosterOf(inPast: MembershipRecord[], past: (changeId: string) => boolean): Roster {
-    if (!this.legacy) return this.memoized(inPast, null);
+  /**
+   * The membership changes in the past of a change with `deps`: the union of
+   * the deps' remembered sets — O(deps) when they agree (the common case) —
+   * else (a dep not remembered, e.g. after a restart) a scan asking `past`
+   * about each membership change, O(M).
+   */
+  private pastKey(deps: readonly string[], past: (changeId: string) => boolean): string {
+    let key: string | undefined;
+    let union: Set<string> | null = null;
+    for (const dep of deps) {
+      const k = this.setOf.get(dep);
+      if (k === undefined) return this.records.filter((r) => past(r.id)).map((r) => r.id).sort().join(",");
+      if (key === undefined) key = k;
+      else if (k !== key) {
+        union ??= new Set(key === "" ? [] : key.split(","));
+        if (k !== "") for (const x of k.split(",")) union.add(x);
+      }
+    }
+    return union ? [...union].sort().join(",") : (key ?? "");
+  }
+
+  private rosterOf(key: string, past: (changeId: string) => boolean): Roster {
+    if (!this.legacy) return this.memoized(key);
+    const inPast = this.recordsOf(key);
     const roots = this.roots.filter((r) => past(r.id));
     const base: LegacyBase = {
       baseMember: (k) => this.store.changesBySeq(k, 1).some(past),
@@ -197,11 +234,16 @@ export class Membership implements ChangeReducer {
     return foldMembership(inPast, base);
   }
 
-  private memoized(inPast: MembershipRecord[], base: LegacyBase | null): Roster {
-    const key = inPast.map((r) => r.id).join(",");
+  private recordsOf(key: string): MembershipRecord[] {
+    if (key === "") return [];
+    const byId = new Map(this.records.map((r) => [r.id, r]));
+    return key.split(",").map((id) => byId.get(id)!);
+  }
+
+  private memoized(key: string): Roster {
     const known = this.memo.get(key);
     if (known) return known;
-    const roster = foldMembership(inPast, base);
+    const roster = foldMembership(this.recordsOf(key), null);
     if (this.memo.size >= MEMO_LIMIT) this.memo.delete(this.memo.keys().next().value!);
     this.memo.set(key, roster);
     return roster;

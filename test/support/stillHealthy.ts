@@ -1,7 +1,7 @@
 /**
  * What every attack test asserts afterwards (issue 10): the node answers
  * `node/info` within 1 s, a local write still succeeds, a freshly joined
- * device (a new `musher serve --rendezvous`) converges with it, and the
+ * device (a new `musher serve --join` by the node's invite) converges with it, and the
  * attack added at most `maxLogLines` lines to its stderr.
  */
 import { expect } from "vitest";
@@ -23,7 +23,7 @@ export async function stillHealthy(node: ServeProcess, fleet: ServeFleet, opts: 
   await apiOf(node).okAs(storySchema, "story/create", { name: `written after the attack ${Date.now()}` });
   expect(node.stderr.length - opts.logFrom).toBeLessThanOrEqual(opts.maxLogLines);
   if (opts.join === false) return;
-  const fresh = await fleet.track(startServe({ args: ["--rendezvous", apiOf(node).syncUrl] }));
+  const fresh = await fleet.track(startServe({ args: ["--rendezvous", apiOf(node).syncUrl], invitedBy: node }));
   await waitFor(() => converged([node, fresh]), "a freshly joined device converged");
   await fresh.stop();
   fleet.forget(fresh);
