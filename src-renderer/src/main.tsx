@@ -1,5 +1,5 @@
 /**
- * Renderer entry: pick the transport, build the board, sessions and sync stores, render.
+ * Renderer entry: pick the transport, build the board, navigation, sessions and sync stores, render.
  * The store and client live for the page's lifetime; they are created here
  * (not at module level elsewhere) so every other module stays constructible.
  */
@@ -9,7 +9,9 @@ import { createClient } from "./client/createClient";
 import { applyThemeChoice, readThemeChoice } from "./lib/themeChoice";
 import { App } from "./components/App";
 import { BoardStoreContext } from "./stores/BoardStoreContext";
+import { NavigationStoreContext } from "./stores/NavigationStoreContext";
 import { createBoardStore } from "./stores/useBoardStore";
+import { createNavigationStore } from "./stores/useNavigationStore";
 import { SessionsStoreContext } from "./stores/SessionsStoreContext";
 import { createSessionsStore } from "./stores/useSessionsStore";
 import { SyncStoreContext } from "./stores/SyncStoreContext";
@@ -30,7 +32,8 @@ applyThemeChoice(document.documentElement, readThemeChoice(localStorage));
 
 const client = createClient();
 const store = createBoardStore(client);
-const sessions = createSessionsStore(client);
+const navigation = createNavigationStore();
+const sessions = createSessionsStore(client, navigation);
 const sync = createSyncStore(client);
 window.addEventListener("pagehide", () => {
   store.dispose();
@@ -42,11 +45,13 @@ window.addEventListener("pagehide", () => {
 createRoot(container).render(
   <StrictMode>
     <BoardStoreContext.Provider value={store}>
-      <SessionsStoreContext.Provider value={sessions}>
-        <SyncStoreContext.Provider value={sync}>
-          <App />
-        </SyncStoreContext.Provider>
-      </SessionsStoreContext.Provider>
+      <NavigationStoreContext.Provider value={navigation}>
+        <SessionsStoreContext.Provider value={sessions}>
+          <SyncStoreContext.Provider value={sync}>
+            <App />
+          </SyncStoreContext.Provider>
+        </SessionsStoreContext.Provider>
+      </NavigationStoreContext.Provider>
     </BoardStoreContext.Provider>
   </StrictMode>,
 );

@@ -19,11 +19,12 @@
  * is module-level, so tests can build as many stores as they like.
  */
 import { useContext } from "react";
-import { createStore, useStore, type StoreApi } from "zustand";
+import { useStore, type StateCreator } from "zustand";
 import type { SyncStatus } from "../../../src-shared/syncMethods";
 import type { RendererClient } from "../client/ConnectionSource";
 import { coalesce } from "../lib/coalesce";
 import { describeError } from "../lib/describeError";
+import { createLiveStore, type LiveStore } from "./createLiveStore";
 import { SyncStoreContext } from "./SyncStoreContext";
 
 export interface SyncStoreState {
@@ -40,13 +41,13 @@ export interface SyncStoreState {
   retryNow(url: string): Promise<string | null>;
 }
 
-export type SyncStore = StoreApi<SyncStoreState> & { dispose(): void };
+export type SyncStore = LiveStore<SyncStoreState>;
 
 export function createSyncStore(client: RendererClient): SyncStore {
   // Bumped by every event; see the "event is at least as new" invariant.
   let eventEpoch = 0;
 
-  const store = createStore<SyncStoreState>()((set) => {
+  const init: StateCreator<SyncStoreState> = (set) => {
     const apply = (status: SyncStatus) => set({ status, loadError: null, stale: client.connection.get() === "offline" });
 
     const fetchStatus = async (): Promise<void> => {
@@ -85,31 +86,21 @@ export function createSyncStore(client: RendererClient): SyncStore {
         }
       },
     };
-  });
-
-  const offEvent = client.on("sync/changed", (status) => {
-    eventEpoch += 1;
-    store.setState({ status, loadError: null, stale: false });
-  });
-  let connection = client.connection.get();
-  const offConnection = client.connection.subscribe((next) => {
-    const was = connection;
-    connection = next;
-    if (next === "offline") {
-      if (store.getState().status !== null) store.setState({ stale: true });
-    } else if (next === "online" && was !== "online") {
-      void store.getState().refresh();
-    }
-  });
-  void store.getState().refresh();
-
-  return {
-    ...store,
-    dispose: () => {
-      offEvent();
-      offConnection();
-    },
   };
+
+  return createLiveStore(client, {
+    init,
+    refetch: (store) => store.getState().refresh(),
+    events: {
+      "sync/changed": (status, store) => {
+        eventEpoch += 1;
+        store.setState({ status, loadError: null, stale: false });
+      },
+    },
+    onConnection: (next, _was, store) => {
+      if (next === "offline" && store.getState().status !== null) store.setState({ stale: true });
+    },
+  });
 }
 
 /** Reads a slice of the sync store provided by `SyncStoreContext`. */
