@@ -44,11 +44,10 @@ const PAIRS: [string, string][] = [
   ["toast-fg", "toast-bg"],
   ["toast-action", "toast-bg"],
   ["text", "match-bg"],
-  ["warn-fg", "buffer-bg"],
-  ["text", "buffer-bg"],
+  ["text", "warn-bg"],
 ];
 
-const STYLESHEETS = ["styles.css", "sessions.css", "sessionDetail.css", "sync.css", "story.css", "board.css", "theme.css"];
+const STYLESHEETS = ["forms.css", "styles.css", "sessions.css", "sessionDetail.css", "sync.css", "story.css", "board.css", "theme.css"];
 const COLOUR = /#[0-9a-fA-F]{3,8}\b|rgba?\(|hsla?\(/;
 /** A stylesheet without its token blocks (`:root …{ --x: …; }`, also inside theme.css's media query). */
 const withoutTokens = (text: string) => text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/:root[^{]*\{[^}]*\}/g, "");

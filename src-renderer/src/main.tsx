@@ -16,6 +16,7 @@ import { SessionsStoreContext } from "./stores/SessionsStoreContext";
 import { createSessionsStore } from "./stores/useSessionsStore";
 import { SyncStoreContext } from "./stores/SyncStoreContext";
 import { createSyncStore } from "./stores/useSyncStore";
+import "./forms.css";
 import "./styles.css";
 import "./sessions.css";
 import "./sessionDetail.css";

@@ -86,7 +86,7 @@ export function StoryPanel({ storyId }: { storyId: string }) {
         <div className="panel__field">
           <dt>Stage</dt>
           <dd>
-            <select className="panel__select" data-testid="story-stage" aria-label="Stage" value={story.stage} onChange={(e) => move(e.target.value as StageId)}>
+            <select className="select panel__select" data-testid="story-stage" aria-label="Stage" value={story.stage} onChange={(e) => move(e.target.value as StageId)}>
               {STAGES.map((s) => (
                 <option key={s.id} value={s.id}>
                   {s.name}
@@ -112,7 +112,7 @@ export function StoryPanel({ storyId }: { storyId: string }) {
           <dt>Blocked</dt>
           <dd>
             <label className="panel__check">
-              <input type="checkbox" data-testid="story-blocked" checked={story.blocked} onChange={(e) => update(`${e.target.checked ? "block" : "unblock"} ${name}`, { blocked: e.target.checked })} />
+              <input type="checkbox" className="check" data-testid="story-blocked" checked={story.blocked} onChange={(e) => update(`${e.target.checked ? "block" : "unblock"} ${name}`, { blocked: e.target.checked })} />
               {story.blocked ? "Blocked" : "Not blocked"}
             </label>
           </dd>
