@@ -22,7 +22,7 @@
  * `createBoardStore` is called once per client by the app root; nothing here
  * is module-level, so tests can build as many stores as they like.
  */
-import { useContext } from "react";
+import { createContext, useContext } from "react";
 import { useStore, type StateCreator } from "zustand";
 import type { Board } from "../../../src-shared/Board";
 import type { Input, Method, Output } from "../../../src-shared/contract";
@@ -34,7 +34,6 @@ import type { ConnectionState, RendererClient } from "../client/ConnectionSource
 import { coalesce } from "../lib/coalesce";
 import { describeError } from "../lib/describeError";
 import { yieldToBrowser } from "../lib/yieldToBrowser";
-import { BoardStoreContext } from "./BoardStoreContext";
 import { createLiveStore, type LiveStore } from "./createLiveStore";
 
 /** Boards with more stories than this are rendered in a task after the fetch's. */
@@ -84,6 +83,9 @@ export interface BoardState {
 export type StoryAction = "story/claim" | "story/release" | "story/hide" | "story/unhide";
 
 export type BoardStore = LiveStore<BoardState>;
+
+/** Carries the app's one board store (made by `createBoardStore`) down the tree; `main.tsx` provides it. */
+export const BoardStoreContext = createContext<BoardStore | null>(null);
 
 export function createBoardStore(client: RendererClient): BoardStore {
   // Bumped when a mutation starts and when it ends; see the stale-refetch invariant.

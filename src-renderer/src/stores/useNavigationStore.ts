@@ -12,9 +12,8 @@
  * `createNavigationStore` is called once by the app root; nothing here is
  * module-level, so tests can build as many stores as they like.
  */
-import { useContext } from "react";
+import { createContext, useContext } from "react";
 import { createStore, useStore, type StoreApi } from "zustand";
-import { NavigationStoreContext } from "./NavigationStoreContext";
 
 export type View = "board" | "sessions";
 
@@ -30,6 +29,9 @@ export interface NavigationState {
 }
 
 export type NavigationStore = StoreApi<NavigationState>;
+
+/** Carries the app's one navigation store (made by `createNavigationStore`) down the tree; `main.tsx` provides it. */
+export const NavigationStoreContext = createContext<NavigationStore | null>(null);
 
 export function createNavigationStore(): NavigationStore {
   return createStore<NavigationState>()((set) => ({

@@ -17,7 +17,7 @@
  *   to and highlighted); selecting another session clears it.
  * - Actions never throw: failures land in `error` (shown in the view).
  */
-import { useContext } from "react";
+import { createContext, useContext } from "react";
 import { useStore, type StateCreator } from "zustand";
 import type { MemCell } from "../../../src-shared/MemCell";
 import type { MemoryHit } from "../../../src-shared/MemoryHit";
@@ -27,7 +27,6 @@ import type { RendererClient } from "../client/ConnectionSource";
 import { coalesce } from "../lib/coalesce";
 import { describeError } from "../lib/describeError";
 import { createLiveStore, type LiveStore } from "./createLiveStore";
-import { SessionsStoreContext } from "./SessionsStoreContext";
 import type { NavigationStore } from "./useNavigationStore";
 
 /** The search hit last opened: where the selected session is highlighted. */
@@ -77,6 +76,9 @@ export interface SessionsState {
 }
 
 export type SessionsStore = LiveStore<SessionsState>;
+
+/** Carries the app's one sessions store (made by `createSessionsStore`) down the tree; `main.tsx` provides it. */
+export const SessionsStoreContext = createContext<SessionsStore | null>(null);
 
 export function createSessionsStore(client: RendererClient, navigation: NavigationStore): SessionsStore {
   const init: StateCreator<SessionsState> = (set, get) => {

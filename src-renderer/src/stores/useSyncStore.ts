@@ -18,14 +18,13 @@
  * `createSyncStore` is called once per client by the app root; nothing here
  * is module-level, so tests can build as many stores as they like.
  */
-import { useContext } from "react";
+import { createContext, useContext } from "react";
 import { useStore, type StateCreator } from "zustand";
 import type { SyncStatus } from "../../../src-shared/syncMethods";
 import type { RendererClient } from "../client/ConnectionSource";
 import { coalesce } from "../lib/coalesce";
 import { describeError } from "../lib/describeError";
 import { createLiveStore, type LiveStore } from "./createLiveStore";
-import { SyncStoreContext } from "./SyncStoreContext";
 
 export interface SyncStoreState {
   status: SyncStatus | null;
@@ -42,6 +41,9 @@ export interface SyncStoreState {
 }
 
 export type SyncStore = LiveStore<SyncStoreState>;
+
+/** Carries the app's one sync store (made by `createSyncStore`) down the tree; `main.tsx` provides it. */
+export const SyncStoreContext = createContext<SyncStore | null>(null);
 
 export function createSyncStore(client: RendererClient): SyncStore {
   // Bumped by every event; see the "event is at least as new" invariant.
