@@ -18,17 +18,19 @@
  *   that refusal is returned as such so the UI can say so plainly.
  * - Actions never throw: they resolve a result the form that made them shows.
  *
- * `createMembersStore` is called once per client by the app root; nothing
- * here is module-level, so tests can build as many stores as they like.
+ * The lifecycle (start fetch, event, reconnect refetch, dispose) is
+ * `createLiveStore`'s. `createMembersStore` is called once per client by the
+ * app root; nothing here is module-level, so tests can build as many stores
+ * as they like.
  */
-import { useContext } from "react";
-import { createStore, useStore, type StoreApi } from "zustand";
+import { createContext, useContext } from "react";
+import { useStore, type StateCreator } from "zustand";
 import { ApiFailure, type ApiErrorCode } from "../../../src-shared/ApiError";
 import type { Member, MemberRole } from "../../../src-shared/memberMethods";
 import type { RendererClient } from "../client/ConnectionSource";
 import { coalesce } from "../lib/coalesce";
 import { describeError } from "../lib/describeError";
-import { MembersStoreContext } from "./MembersStoreContext";
+import { createLiveStore, type LiveStore } from "./createLiveStore";
 
 export type { Member, MemberRole };
 
@@ -66,7 +68,10 @@ export interface MembersState {
   setJoinOpen(open: boolean): void;
 }
 
-export type MembersStore = StoreApi<MembersState> & { dispose(): void };
+export type MembersStore = LiveStore<MembersState>;
+
+/** Carries the app's one members store (made by `createMembersStore`) down the tree; `main.tsx` provides it. */
+export const MembersStoreContext = createContext<MembersStore | null>(null);
 
 /** The node refused because this device is not an admin (HTTP 403 `forbidden`). */
 export function isForbidden(err: unknown): boolean {
@@ -100,7 +105,7 @@ export function createMembersStore(client: RendererClient): MembersStore {
   // Bumped by every event; see the "event is at least as new" invariant.
   let eventEpoch = 0;
 
-  const store = createStore<MembersState>()((set, get) => {
+  const init: StateCreator<MembersState> = (set, get) => {
     const fetchAll = async (): Promise<void> => {
       const epoch = eventEpoch;
       try {
@@ -155,27 +160,18 @@ export function createMembersStore(client: RendererClient): MembersStore {
         }
       },
     };
-  });
-
-  const offEvent = client.on("member/changed", ({ members }) => {
-    eventEpoch += 1;
-    store.setState({ members, isAdmin: adminIn(members, store.getState().selfId), loadError: null });
-  });
-  let connection = client.connection.get();
-  const offConnection = client.connection.subscribe((next) => {
-    const was = connection;
-    connection = next;
-    if (next === "online" && was !== "online") void store.getState().refresh();
-  });
-  void store.getState().refresh();
-
-  return {
-    ...store,
-    dispose: () => {
-      offEvent();
-      offConnection();
-    },
   };
+
+  return createLiveStore(client, {
+    init,
+    refetch: (store) => store.getState().refresh(),
+    events: {
+      "member/changed": ({ members }, store) => {
+        eventEpoch += 1;
+        store.setState({ members, isAdmin: adminIn(members, store.getState().selfId), loadError: null });
+      },
+    },
+  });
 }
 
 /** Reads a slice of the members store provided by `MembersStoreContext`. */
