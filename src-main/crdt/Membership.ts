@@ -28,7 +28,7 @@ import type { Member } from "../../src-shared/memberMethods";
 import type { Change } from "./Change";
 import type { ChangeReducer } from "./ChangeReducer";
 import { Ed25519Verifier } from "./Ed25519Verifier";
-import { compareRecords, foldMembership, type LegacyBase, type MembershipRecord, type Roster } from "./foldMembership";
+import { foldMembership, type LegacyBase, type MembershipRecord, type Roster } from "./foldMembership";
 import { compareHlc, type Hlc } from "./Hlc";
 import { isGenesisWorkspace, isMembershipOp, joinProofMessage, workspaceIdOf, type MembershipOp } from "./membershipOps";
 import type { ReplicaStore } from "./ReplicaStore";
@@ -37,7 +37,9 @@ import type { KeyValueTable } from "./StageLimits";
 /** The rejection of a change whose author is not a member (a local one becomes a `forbidden` error). */
 export const NOT_A_MEMBER = "author is not a member in the change's causal past";
 
-const RECORDS_KEY = "membership:records";
+/** `membership:count` membership changes, stored one per key `membership:record:<n>` in application order (one write per change, not the whole list). */
+const COUNT_KEY = "membership:count";
+const recordKey = (n: number): string => `membership:record:${String(n).padStart(9, "0")}`;
 const ROOTS_KEY = "membership:roots";
 const MEMO_LIMIT = 256;
 /** Changes whose membership set is remembered (an evicted one is recomputed by the O(M) scan, never wrong). */
@@ -57,7 +59,8 @@ export class Membership implements ChangeReducer {
   private readonly setOf = new Map<string, string>();
   /** The set of the change validated last (apply follows validate for the same change). */
   private validated: { id: string; key: string } | null = null;
-  private records: MembershipRecord[];
+  private readonly records: MembershipRecord[];
+  private readonly byId = new Map<string, MembershipRecord>();
   private roots: Root[];
   private cached: Roster | null = null;
   private changed = false;
@@ -67,7 +70,13 @@ export class Membership implements ChangeReducer {
     private readonly store: ReplicaStore,
     private readonly workspaceOf: () => string,
   ) {
-    this.records = parseJson<MembershipRecord[]>(table.get(RECORDS_KEY)) ?? [];
+    const count = Number(table.get(COUNT_KEY) ?? "0");
+    this.records = [];
+    for (let n = 0; n < count; n++) {
+      const rec = parseJson<MembershipRecord>(table.get(recordKey(n)));
+      if (rec) this.records.push(rec);
+    }
+    for (const r of this.records) this.byId.set(r.id, r);
     const roots = parseJson<Root[]>(table.get(ROOTS_KEY));
     // A data dir from before membership: its roots are found once, O(authors) (seq-1 changes without deps).
     this.roots = roots ?? (this.legacy ? this.findRoots() : []);
@@ -176,9 +185,11 @@ export class Membership implements ChangeReducer {
     }
     if (this.legacy && change.seq === 1) this.cached = null; // a new legacy author
     if (ops.length === 0) return;
-    this.records.push({ id, author: change.author, clock, ops });
-    this.records.sort(compareRecords); // stored sorted: a replay in another order stores the same
-    this.table.put(RECORDS_KEY, JSON.stringify(this.records));
+    const rec: MembershipRecord = { id, author: change.author, clock, ops };
+    this.table.put(recordKey(this.records.length), JSON.stringify(rec));
+    this.records.push(rec);
+    this.byId.set(id, rec);
+    this.table.put(COUNT_KEY, String(this.records.length));
     this.cached = null;
     this.changed = true;
   }
@@ -236,8 +247,7 @@ export class Membership implements ChangeReducer {
 
   private recordsOf(key: string): MembershipRecord[] {
     if (key === "") return [];
-    const byId = new Map(this.records.map((r) => [r.id, r]));
-    return key.split(",").map((id) => byId.get(id)!);
+    return key.split(",").map((id) => this.byId.get(id)!);
   }
 
   private memoized(key: string): Roster {
