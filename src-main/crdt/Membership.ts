@@ -28,7 +28,7 @@ import type { Member } from "../../src-shared/memberMethods";
 import type { Change } from "./Change";
 import type { ChangeReducer } from "./ChangeReducer";
 import { Ed25519Verifier } from "./Ed25519Verifier";
-import { compareRecords, foldMembership, type LegacyBase, type MembershipRecord, type Roster } from "./foldMembership";
+import { foldMembership, type LegacyBase, type MembershipRecord, type Roster } from "./foldMembership";
 import { compareHlc, type Hlc } from "./Hlc";
 import { isGenesisWorkspace, isMembershipOp, joinProofMessage, workspaceIdOf, type MembershipOp } from "./membershipOps";
 import type { ReplicaStore } from "./ReplicaStore";
@@ -37,8 +37,12 @@ import type { KeyValueTable } from "./StageLimits";
 /** The rejection of a change whose author is not a member (a local one becomes a `forbidden` error). */
 export const NOT_A_MEMBER = "author is not a member in the change's causal past";
 
-const RECORDS_KEY = "membership:records";
+/** `membership:count` membership changes, stored one per key `membership:record:<n>` in application order (one write per change, not the whole list). */
+const COUNT_KEY = "membership:count";
+const recordKey = (n: number): string => `membership:record:${String(n).padStart(9, "0")}`;
 const ROOTS_KEY = "membership:roots";
+/** Legacy workspaces: authors whose first change had no membership change in its past (members without an op). */
+const BASE_KEY = "membership:base";
 const MEMO_LIMIT = 256;
 /** Changes whose membership set is remembered (an evicted one is recomputed by the O(M) scan, never wrong). */
 const SET_LIMIT = 200_000;
@@ -57,7 +61,9 @@ export class Membership implements ChangeReducer {
   private readonly setOf = new Map<string, string>();
   /** The set of the change validated last (apply follows validate for the same change). */
   private validated: { id: string; key: string } | null = null;
-  private records: MembershipRecord[];
+  private readonly records: MembershipRecord[];
+  private readonly byId = new Map<string, MembershipRecord>();
+  private readonly baseAuthors: Set<string>;
   private roots: Root[];
   private cached: Roster | null = null;
   private changed = false;
@@ -67,11 +73,21 @@ export class Membership implements ChangeReducer {
     private readonly store: ReplicaStore,
     private readonly workspaceOf: () => string,
   ) {
-    this.records = parseJson<MembershipRecord[]>(table.get(RECORDS_KEY)) ?? [];
+    const count = Number(table.get(COUNT_KEY) ?? "0");
+    this.records = [];
+    for (let n = 0; n < count; n++) {
+      const rec = parseJson<MembershipRecord>(table.get(recordKey(n)));
+      if (rec) this.records.push(rec);
+    }
+    for (const r of this.records) this.byId.set(r.id, r);
     const roots = parseJson<Root[]>(table.get(ROOTS_KEY));
     // A data dir from before membership: its roots are found once, O(authors) (seq-1 changes without deps).
     this.roots = roots ?? (this.legacy ? this.findRoots() : []);
     if (roots === undefined && this.legacy) this.table.put(ROOTS_KEY, JSON.stringify(this.roots));
+    const base = parseJson<string[]>(table.get(BASE_KEY));
+    // Migration: every author a data dir from before membership holds wrote before membership existed.
+    this.baseAuthors = new Set(base ?? (this.legacy ? [...this.store.authorSeqs().keys()] : []));
+    if (base === undefined && this.legacy) this.putBase();
   }
 
   get workspace(): string {
@@ -99,7 +115,7 @@ export class Membership implements ChangeReducer {
   current(): Roster {
     if (this.cached) return this.cached;
     const base: LegacyBase | null = this.legacy
-      ? { baseMember: (k) => this.store.authorSeqs().has(k), baseAdmin: earliest(this.roots)?.author ?? null }
+      ? { baseMember: (k) => this.baseAuthors.has(k), baseAdmin: earliest(this.roots)?.author ?? null }
       : null;
     this.cached = foldMembership(this.records, base);
     return this.cached;
@@ -127,7 +143,7 @@ export class Membership implements ChangeReducer {
     const roster = this.current();
     const out = new Map<string, Member>();
     if (this.legacy) {
-      for (const author of this.store.authorSeqs().keys()) {
+      for (const author of this.baseAuthors) {
         const first = this.store.changesBySeq(author, 1)[0];
         const at = first ? (this.store.getChangeMeta(first)?.clock.wall ?? 0) : 0;
         out.set(author, { nodeId: author, name: "", role: roster.isAdmin(author) ? "admin" : "member", addedBy: null, addedAt: at, removed: false });
@@ -162,6 +178,11 @@ export class Membership implements ChangeReducer {
 
   apply(id: string, change: Change, clock: Hlc): void {
     const ops = change.ops.filter(isMembershipOp);
+    // A legacy author's first change written with no membership in its past: a member without an op (deterministic: its past decides).
+    if (this.legacy && change.seq === 1 && ops.length === 0 && this.validated?.id === id && this.validated.key === "" && !this.baseAuthors.has(change.author)) {
+      this.baseAuthors.add(change.author);
+      this.putBase();
+    }
     if (this.validated?.id === id) {
       const own = ops.length > 0 ? [...(this.validated.key === "" ? [] : this.validated.key.split(",")), id].sort().join(",") : this.validated.key;
       if (this.setOf.size >= SET_LIMIT) this.setOf.delete(this.setOf.keys().next().value!);
@@ -176,9 +197,11 @@ export class Membership implements ChangeReducer {
     }
     if (this.legacy && change.seq === 1) this.cached = null; // a new legacy author
     if (ops.length === 0) return;
-    this.records.push({ id, author: change.author, clock, ops });
-    this.records.sort(compareRecords); // stored sorted: a replay in another order stores the same
-    this.table.put(RECORDS_KEY, JSON.stringify(this.records));
+    const rec: MembershipRecord = { id, author: change.author, clock, ops };
+    this.table.put(recordKey(this.records.length), JSON.stringify(rec));
+    this.records.push(rec);
+    this.byId.set(id, rec);
+    this.table.put(COUNT_KEY, String(this.records.length));
     this.cached = null;
     this.changed = true;
   }
@@ -227,7 +250,7 @@ export class Membership implements ChangeReducer {
     const inPast = this.recordsOf(key);
     const roots = this.roots.filter((r) => past(r.id));
     const base: LegacyBase = {
-      baseMember: (k) => this.store.changesBySeq(k, 1).some(past),
+      baseMember: (k) => this.baseAuthors.has(k) && this.store.changesBySeq(k, 1).some(past),
       baseAdmin: earliest(roots)?.author ?? null,
     };
     // The base depends on the past beyond the records: not memoized (legacy workspaces only).
@@ -236,8 +259,7 @@ export class Membership implements ChangeReducer {
 
   private recordsOf(key: string): MembershipRecord[] {
     if (key === "") return [];
-    const byId = new Map(this.records.map((r) => [r.id, r]));
-    return key.split(",").map((id) => byId.get(id)!);
+    return key.split(",").map((id) => this.byId.get(id)!);
   }
 
   private memoized(key: string): Roster {
@@ -247,6 +269,10 @@ export class Membership implements ChangeReducer {
     if (this.memo.size >= MEMO_LIMIT) this.memo.delete(this.memo.keys().next().value!);
     this.memo.set(key, roster);
     return roster;
+  }
+
+  private putBase(): void {
+    this.table.put(BASE_KEY, JSON.stringify([...this.baseAuthors].sort()));
   }
 
   private findRoots(): Root[] {
