@@ -122,6 +122,12 @@ export function JoinWorkspaceDialog({ onClose }: Props) {
                 setText(e.target.value);
                 setError(null);
               }}
+              onKeyDown={(e) => {
+                // An invite is one line: Enter joins (paste, Enter); Shift+Enter still breaks a line.
+                if (e.key !== "Enter" || e.shiftKey || e.nativeEvent.isComposing) return;
+                e.preventDefault();
+                e.currentTarget.form?.requestSubmit();
+              }}
             />
             {error !== null ? (
               <p className="member-form__error" id={`${id}-error`} role="alert" data-testid="join-error">
