@@ -9,6 +9,9 @@
  *   an unauthenticated peer costs a few KiB and one small JSON parse;
  *   anything refused closes the link with a SyncCloseCode and a reason, is
  *   logged once, and changes nothing;
+ * - after the key proof, ONE decision admits the peer (`host.admit`: a
+ *   member, or an invite proven in `auth`) or closes with its code (4010)
+ *   before any catch-up; `recheck()` repeats it when membership changes;
  * - no ws callback throws: each handler is wrapped and a failure closes the
  *   link (4000) instead of reaching the process;
  * - received frames are applied in arrival order, at most `applyChunk` changes per
