@@ -5,7 +5,8 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { SyncStatus } from "../../src-shared/syncMethods";
-import { recordingLogger } from "../crdt/testKit";
+import { recordingLogger } from "../../test/support/crdt/testKit";
+import { waitFor } from "../../test/support/waitFor";
 import { createNode, type MusherNode } from "./createNode";
 
 const open: MusherNode[] = [];
@@ -17,19 +18,15 @@ afterEach(async () => {
 const U1 = "ws://127.0.0.1:1/sync";
 
 async function status(n: MusherNode, method = "sync/status", input: unknown = {}): Promise<SyncStatus> {
-  const r = await n.call(method, input);
+  const r = await n.dispatch(method, input);
   if (!r.ok) throw new Error(r.error.message);
   return r.value as SyncStatus;
 }
 
 async function until(n: MusherNode, ok: (s: SyncStatus) => boolean, ms: number): Promise<SyncStatus> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const s = await status(n);
-    if (ok(s)) return s;
-    if (Date.now() > end) throw new Error(`timed out: ${JSON.stringify(s.rendezvous)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  let last: SyncStatus | undefined;
+  await waitFor(async () => ok((last = await status(n))), "the rendezvous state", ms, 20);
+  return last!;
 }
 
 describe("sync/retryNow", { timeout: 20_000 }, () => {

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { changeIdOf } from "../crdt/changeCodec";
 import { Ed25519Verifier } from "../crdt/Ed25519Verifier";
 import type { ReceiveResult } from "../crdt/Replica";
-import { testIdentity, testNode } from "../crdt/testKit";
+import { testIdentity, testNode } from "../../test/support/crdt/testKit";
 import { handshakeChallenge } from "./handshakeChallenge";
 import type { LinkAction } from "./LinkAction";
 import { LinkMachine, type LinkMachineHost } from "./LinkMachine";

@@ -25,7 +25,7 @@
  *   with 4007 (not while its frames wait here: that is our slowness).
  */
 import type { ReceiveResult } from "../crdt/Replica";
-import type { Logger } from "../node/Logger";
+import type { Logger } from "../base/Logger";
 import type { LinkAction } from "./LinkAction";
 import type { PeerHost } from "./PeerHost";
 import type { PeerSocketError } from "./PeerSocket";

@@ -8,9 +8,9 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { changeIdOf } from "../crdt/changeCodec";
-import { testIdentity, testNode, type TestNode } from "../crdt/testKit";
-import { ManualLinkScheduler } from "../../test/support/manualLinkScheduler";
-import { memoryPeerSocketPair, type MemoryPeerSocket, type MemoryPeerSocketPair } from "../../test/support/memoryPeerSocketPair";
+import { testIdentity, testNode, type TestNode } from "../../test/support/crdt/testKit";
+import { ManualLinkScheduler } from "../../test/support/sync/manualLinkScheduler";
+import { memoryPeerSocketPair, type MemoryPeerSocket, type MemoryPeerSocketPair } from "../../test/support/sync/memoryPeerSocketPair";
 import { handshakeChallenge } from "./handshakeChallenge";
 import { SyncCloseCode } from "./SyncCloseCode";
 import { decodeSyncFrame, encodeControl, packChanges } from "./SyncFrame";

@@ -35,7 +35,7 @@
  */
 import { changeIdOf, decodeChange } from "../crdt/changeCodec";
 import type { ReceiveResult } from "../crdt/Replica";
-import type { Logger } from "../node/Logger";
+import type { Logger } from "../base/Logger";
 import type { LinkAction } from "./LinkAction";
 import type { PeerHost } from "./PeerHost";
 import { SyncCloseCode } from "./SyncCloseCode";

@@ -10,7 +10,7 @@
  *   next attempt comes after the base delay;
  * - `stop()` cancels the timer and closes the link; nothing fires after it.
  */
-import type { Logger } from "../node/Logger";
+import type { Logger } from "../base/Logger";
 import type { LinkClosed, PeerLink } from "./PeerLink";
 import type { PeerSocket } from "./PeerSocket";
 import type { SyncLimits } from "./SyncLimits";

@@ -13,7 +13,7 @@
  *   then see `close(code, reason)`; `terminate` closes both at once (1006);
  * - a ping is answered with a pong; both count as a heartbeat.
  */
-import type { PeerSocket, PeerSocketListener } from "../../src-main/sync/PeerSocket";
+import type { PeerSocket, PeerSocketListener } from "../../../src-main/sync/PeerSocket";
 
 type Item =
   | { kind: "frame"; data: Buffer; isBinary: boolean; done: (err?: Error) => void }

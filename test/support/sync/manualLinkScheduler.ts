@@ -3,7 +3,7 @@
  * timers only when `advance(ms)` moves the wall clock past them. With
  * memoryPeerSocketPair it makes a PeerLink's life deterministic.
  */
-import type { LinkScheduler } from "../../src-main/sync/LinkScheduler";
+import type { LinkScheduler } from "../../../src-main/sync/LinkScheduler";
 
 export class ManualLinkScheduler implements LinkScheduler {
   wall = 1_700_000_000_000;

@@ -9,9 +9,9 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { testNode, type TestNode } from "../crdt/testKit";
-import type { PendingLimits } from "../crdt/Replica";
-import { SyncService } from "./SyncService";
-import type { SyncLimits } from "./SyncLimits";
+import type { PendingLimits } from "../../../src-main/crdt/Replica";
+import { SyncService } from "../../../src-main/sync/SyncService";
+import type { SyncLimits } from "../../../src-main/sync/SyncLimits";
 
 export const FAST_LIMITS: Partial<SyncLimits> = {
   backoffBaseMs: 20,
@@ -79,14 +79,6 @@ export async function serveSync(handleUpgrade: (req: IncomingMessage, socket: Du
         server.close(() => resolve());
       }),
   };
-}
-
-export async function waitFor(cond: () => boolean, timeoutMs = 10_000, what = "condition"): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 export function converged(nodes: readonly TestNode[]): boolean {
