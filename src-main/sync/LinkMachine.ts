@@ -14,9 +14,13 @@
  *   action: the transport refuses larger ones on the header) and only a
  *   control frame is decoded at all: an unauthenticated peer costs a few KiB
  *   and one small JSON parse;
- * - after the key proof, `host.isTrusted(key)` is asked exactly once, here
+ * - `host.isTrusted(key)` is asked exactly once per connection, here
  *   (`admissible`): the one admission decision (issue 11 replaces it with
- *   membership); a refused key closes with 4004;
+ *   membership); a refused key closes with 4004. It sees the key the peer
+ *   names in its handshake message, as before this split: on the server
+ *   before the `auth` signature is verified (a refused key costs no verify;
+ *   an unproved one never connects either way), on the client at `hello`,
+ *   so a server we would not serve never gets our `auth` or vector;
  * - anything refused closes the link with a SyncCloseCode and a reason, is
  *   logged once, and changes nothing; after `close` the machine emits
  *   nothing more;

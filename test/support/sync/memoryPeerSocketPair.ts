@@ -16,7 +16,7 @@
 import type { PeerSocket, PeerSocketListener } from "../../../src-main/sync/PeerSocket";
 
 type Item =
-  | { kind: "frame"; data: Buffer; isBinary: boolean; done: (err?: Error) => void }
+  | { kind: "frame"; data: Buffer; done: (err?: Error) => void }
   | { kind: "ping" }
   | { kind: "pong" }
   | { kind: "close"; code: number; reason: string };
@@ -25,7 +25,7 @@ export class MemoryPeerSocket implements PeerSocket {
   /** Every frame this side wrote, in order (for assertions on the wire). */
   readonly sent: Buffer[] = [];
   paused = false;
-  /** Frames refused, pauses and resumes, for assertions. */
+  /** How often reading was paused and resumed (each counts a change of state). */
   pauses = 0;
   resumes = 0;
   closed: { code: number; reason: string } | null = null;
@@ -55,12 +55,7 @@ export class MemoryPeerSocket implements PeerSocket {
   send(data: Buffer, done: (err?: Error) => void): void {
     if (!this.isOpen) return done(new Error(`${this.name}: socket is closed`));
     this.sent.push(data);
-    this.peer.inbox.push({ kind: "frame", data, isBinary: true, done });
-  }
-
-  /** A text frame (not part of the protocol): for refusal tests. */
-  sendText(text: string): void {
-    this.peer.inbox.push({ kind: "frame", data: Buffer.from(text), isBinary: false, done: () => undefined });
+    this.peer.inbox.push({ kind: "frame", data, done });
   }
 
   ping(): void {
@@ -115,7 +110,7 @@ export class MemoryPeerSocket implements PeerSocket {
           break;
         }
         item.done();
-        l?.frame(item.data, item.isBinary);
+        l?.frame(item.data, true);
         break;
       case "ping":
         l?.heartbeat();
