@@ -78,7 +78,7 @@ function run(nodes: MemberNode[], step: Step, invites: Map<number, number>): voi
 }
 
 describe("membership convergence", () => {
-  it("replicas holding the same changes have the same members and the same board (150 runs)", () => {
+  it("replicas holding the same changes have the same members and the same board (150 runs)", { timeout: 120_000 }, () => {
     const seen = { joined: 0, removed: 0 };
     fc.assert(
       fc.property(fc.array(stepArb, { minLength: 5, maxLength: 40 }), fc.integer(), (steps, seed) => {
