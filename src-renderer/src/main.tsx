@@ -14,6 +14,7 @@ import { createSessionsStore, SessionsStoreContext } from "./stores/useSessionsS
 import { createMembersStore, MembersStoreContext } from "./stores/useMembersStore";
 import { createSyncStore, SyncStoreContext } from "./stores/useSyncStore";
 import "./forms.css";
+import "./modal.css";
 import "./styles.css";
 import "./sessions.css";
 import "./sessionDetail.css";

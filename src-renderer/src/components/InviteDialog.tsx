@@ -77,17 +77,17 @@ export function InviteDialog({ onClose }: Props) {
   return (
     <dialog
       ref={dialog.ref}
-      className="member-dialog"
+      className="modal member-dialog"
       data-testid="invite-dialog"
       aria-labelledby={`${id}-title`}
       {...dialog.props}
     >
-      <div className="member-dialog__content">
-        <header className="member-dialog__header">
-          <h2 className="member-dialog__title" id={`${id}-title`}>
+      <div className="modal__content">
+        <header className="modal__header">
+          <h2 className="modal__title" id={`${id}-title`}>
             Invite a device
           </h2>
-          <button type="button" className="banner__close member-dialog__close" aria-label="Close" onClick={dialog.close}>
+          <button type="button" className="banner__close modal__close member-dialog__close" aria-label="Close" onClick={dialog.close}>
             ×
           </button>
         </header>

@@ -90,13 +90,13 @@ export function JoinWorkspaceDialog({ onClose }: Props) {
   const inWorkspace = joined !== null && status?.workspaceId === joined;
   const self = inWorkspace && selfId !== null ? members?.find((m) => m.nodeId === selfId && !m.removed) : undefined;
   return (
-    <dialog ref={dialog.ref} className="member-dialog" data-testid="join-dialog" aria-labelledby={`${id}-title`} {...dialog.props}>
-      <div className="member-dialog__content">
-        <header className="member-dialog__header">
-          <h2 className="member-dialog__title" id={`${id}-title`}>
+    <dialog ref={dialog.ref} className="modal member-dialog" data-testid="join-dialog" aria-labelledby={`${id}-title`} {...dialog.props}>
+      <div className="modal__content">
+        <header className="modal__header">
+          <h2 className="modal__title" id={`${id}-title`}>
             Join a workspace
           </h2>
-          <button type="button" className="banner__close member-dialog__close" aria-label="Close" onClick={dialog.close}>
+          <button type="button" className="banner__close modal__close member-dialog__close" aria-label="Close" onClick={dialog.close}>
             ×
           </button>
         </header>

@@ -66,15 +66,15 @@ export function MembersPanel({ onClose }: Props) {
   return (
     <dialog
       ref={dialog.ref}
-      className="members-panel"
+      className="modal members-panel"
       data-testid="members-panel"
       aria-labelledby="members-panel-title"
       tabIndex={-1}
       {...dialog.props}
     >
-      <div className="members-panel__content">
-        <header className="members-panel__header">
-          <h2 className="members-panel__title" id="members-panel-title">
+      <div className="modal__content">
+        <header className="modal__header">
+          <h2 className="modal__title" id="members-panel-title">
             Members
           </h2>
           {members !== null && !fresh && (
@@ -95,12 +95,12 @@ export function MembersPanel({ onClose }: Props) {
               Invite
             </button>
           )}
-          <button type="button" className="banner__close members-panel__close" data-testid="members-close" aria-label="Close" onClick={dialog.close}>
+          <button type="button" className="banner__close modal__close" data-testid="members-close" aria-label="Close" onClick={dialog.close}>
             ×
           </button>
         </header>
         {workspaceId !== null && (
-          <p className="members-panel__identity">
+          <p className="modal__identity">
             Workspace <code title={workspaceId}>{shortNodeId(workspaceId)}</code>
             {selfId !== null && (
               <>
@@ -112,7 +112,7 @@ export function MembersPanel({ onClose }: Props) {
         )}
 
         {members === null ? (
-          <div className="members-panel__note" role="status">
+          <div className="modal__note" role="status">
             {loadError ? `Could not load the members: ${loadError}` : "Loading the members…"}
             {loadError && (
               <button type="button" className="button button--small" onClick={() => void refresh()}>
@@ -121,8 +121,8 @@ export function MembersPanel({ onClose }: Props) {
             )}
           </div>
         ) : fresh ? (
-          <section className="members-panel__join" aria-label="Join a workspace" data-testid="members-fresh">
-            <p className="members-panel__help">
+          <section className="modal__section members-panel__join" aria-label="Join a workspace" data-testid="members-fresh">
+            <p className="modal__help">
               This device is not in a workspace yet. It starts its own with its first story or invite; to work with a team instead, paste
               the invite an admin of its workspace made for this device.
             </p>
@@ -131,13 +131,13 @@ export function MembersPanel({ onClose }: Props) {
         ) : (
           <>
             {loadError !== null && (
-              <p className="members-panel__note" role="status">
+              <p className="modal__note" role="status">
                 Showing the last known list: {loadError}
               </p>
             )}
             <MemberTable members={members} selfId={selfId} peers={peers ?? []} now={now} onRemove={isAdmin ? askRemove : undefined} />
             {!isAdmin && (
-              <p className="members-panel__help" data-testid="members-not-admin">
+              <p className="modal__help" data-testid="members-not-admin">
                 Only admins can invite or remove members. Ask an admin of this workspace for an invite for a new device.
               </p>
             )}

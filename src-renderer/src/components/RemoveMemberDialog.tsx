@@ -43,15 +43,15 @@ export function RemoveMemberDialog({ member, onRemoved, onClose }: Props) {
   return (
     <dialog
       ref={dialog.ref}
-      className="member-dialog member-dialog--narrow"
+      className="modal member-dialog member-dialog--narrow"
       data-testid="remove-dialog"
       role="alertdialog"
       aria-labelledby={`${id}-title`}
       aria-describedby={`${id}-what`}
       {...dialog.props}
     >
-      <div className="member-dialog__content">
-        <h2 className="member-dialog__title" id={`${id}-title`}>
+      <div className="modal__content">
+        <h2 className="modal__title" id={`${id}-title`}>
           Remove {memberName(member)}?
         </h2>
         <p className="member-form__hint" id={`${id}-what`}>
