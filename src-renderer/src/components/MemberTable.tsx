@@ -31,7 +31,7 @@ export function MemberTable({ members, selfId, peers, now, onRemove }: Props) {
   const names = new Map(members.map((m) => [m.nodeId, memberName(m)]));
   const adder = (m: Member) => (m.addedBy === null ? "founding member" : `by ${names.get(m.addedBy) ?? shortNodeId(m.addedBy)}`);
   return (
-    <table className="members" data-testid="member-table">
+    <table className="modal__table members" data-testid="member-table">
       <thead>
         <tr>
           <th scope="col">Name</th>
