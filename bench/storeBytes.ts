@@ -1,0 +1,103 @@
+/**
+ * store-bytes: what one change costs on disk. Ingests N changes into a real
+ * data dir (`node.ingest`, as a catch-up does), closes it (the WAL is
+ * checkpointed into the main file) and reports the file size per change,
+ * with the `dbstat` breakdown per table and index. Two histories:
+ * - `generateHistory` (two authors merging every 250 changes, as the other
+ *   store benchmarks);
+ * - a team of 8 authors, each change citing the others' latest (what makes
+ *   per-change seq vectors grow).
+ * Baseline in the same run: the changes' own signed bytes per change (the
+ * payload the store cannot shrink); `ratio` = file bytes / payload bytes.
+ * Issue 14's goal: ≤ 400 B per change for the whole file.
+ *
+ * Run: npm run bench storeBytes   (ends with one JSON line)
+ */
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { createNode } from "../src-main/node/createNode";
+import { silentLogger } from "../src-main/base/Logger";
+import { STAGES } from "../src-shared/stages";
+import { BENCH_WORKSPACE, generateHistory, makeBenchNode } from "./support/generateHistory";
+
+const DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+const TOTAL = Number(process.env.MUSHER_BENCH_CHANGES ?? 20_000);
+
+/** `authors` writers taking turns; every 50 changes everyone receives everything (deps cite all branches). */
+function teamHistory(total: number, authors: number): Uint8Array[] {
+  const team = Array.from({ length: authors }, (_, i) => makeBenchNode(i));
+  const log: Uint8Array[] = [];
+  team.forEach((a) => a.replica.onApplied((e) => e.local && log.push(...e.changes)));
+  const own: string[][] = team.map(() => []);
+  let shipped = 0;
+  let x = 777;
+  const rnd = (m: number): number => ((x = (x * 1103515245 + 12345) & 0x7fffffff), x % m);
+  for (let i = 0; log.length < total; i++) {
+    const k = i % authors;
+    const { replica, board } = team[k]!;
+    const mine = own[k]!;
+    if (mine.length < 5 || rnd(10) === 0) {
+      const id = `t${k}-${i}`;
+      replica.commit([{ t: "create", story: id, name: `story ${i}`, stage: STAGES[rnd(STAGES.length)]!.id, rank: "a" + DIGITS[rnd(62)]! + DIGITS[1 + rnd(61)]!, agent: null }]);
+      mine.push(id);
+    } else {
+      const id = mine[rnd(mine.length)]!;
+      if (rnd(2) === 0) board.update(id, { name: `renamed ${i}` });
+      else board.retry(id);
+    }
+    if (log.length - shipped >= 50) {
+      const batch = log.slice(shipped);
+      for (const a of team) a.replica.receiveBatch(batch);
+      shipped = log.length;
+    }
+  }
+  return log.slice(0, total);
+}
+
+interface Measured {
+  history: string;
+  changes: number;
+  fileBytesPerChange: number;
+  payloadBytesPerChange: number;
+  tables: Record<string, number>;
+}
+
+async function measure(history: string, log: Uint8Array[]): Promise<Measured> {
+  const dir = await mkdtemp(join(tmpdir(), "musher-bench-bytes-"));
+  try {
+    const node = await createNode({ dataDir: dir, host: "embedded", log: silentLogger, workspaceId: BENCH_WORKSPACE });
+    const report = await node.ingest(log);
+    if (report.applied !== log.length) throw new Error(`ingest applied ${report.applied} of ${log.length}`);
+    await node.close();
+    const file = join(dir, "musher.db");
+    const size = (await stat(file)).size;
+    const db = new Database(file, { readonly: true });
+    const rows = db.prepare<[], { name: string; bytes: number }>("SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC").all();
+    db.close();
+    const tables: Record<string, number> = {};
+    for (const r of rows) if (r.bytes / log.length >= 1) tables[r.name] = Number((r.bytes / log.length).toFixed(1));
+    const payload = log.reduce((n, b) => n + b.length, 0);
+    return { history, changes: log.length, fileBytesPerChange: size / log.length, payloadBytesPerChange: payload / log.length, tables };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const results = [await measure("2 authors (generateHistory)", generateHistory(TOTAL)), await measure("8 authors", teamHistory(TOTAL, 8))];
+for (const r of results) {
+  console.log(`${r.history}: ${r.changes} changes, file ${r.fileBytesPerChange.toFixed(0)} B/change, signed bytes ${r.payloadBytesPerChange.toFixed(0)} B/change (ratio ${(r.fileBytesPerChange / r.payloadBytesPerChange).toFixed(2)})`);
+  console.log(`  per change, by table/index (B): ${Object.entries(r.tables).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+}
+const [two, eight] = results as [Measured, Measured];
+console.log(
+  JSON.stringify({
+    bench: "store-bytes",
+    changes: TOTAL,
+    bytesPerChange2Authors: Math.round(two.fileBytesPerChange),
+    bytesPerChange8Authors: Math.round(eight.fileBytesPerChange),
+    signedBytesPerChange8Authors: Math.round(eight.payloadBytesPerChange),
+    ratio: Number((eight.fileBytesPerChange / eight.payloadBytesPerChange).toFixed(3)),
+  }),
+);
