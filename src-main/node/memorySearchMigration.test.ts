@@ -3,7 +3,7 @@
  * before it: a real node writes sessions, messages and memcells (real signed
  * changes), the file is taken back to the previous schema exactly as the
  * old code laid it out (documents of title + digest, unicode61 index, no
- * activity table), then a node opens it. After the upgrade a word beyond the digest
+ * activity table, the v4 change log), then a node opens it. After the upgrade a word beyond the digest
  * is found, word forms match, the activity is back-filled from the log, and
  * the tables equal a replay of the log (`musher rebuild` finds nothing to fix).
  */
@@ -18,6 +18,7 @@ import { MIGRATIONS, migrateMemorySearch } from "../store/migrations";
 import { openNodeStore } from "../store/openNodeStore";
 import { rebuildState } from "../store/rebuildState";
 import { callOk } from "../../test/support/callOk";
+import { downgradeLogToV4 } from "../../test/support/downgradeLogToV4";
 
 const T0 = Date.UTC(2025, 0, 6, 9);
 const dirs: string[] = [];
@@ -40,6 +41,7 @@ function downgrade(file: string): number {
     CREATE VIRTUAL TABLE memory_fts USING fts5 (title, body, content = 'memory_docs', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2');
     INSERT INTO memory_fts (memory_fts) VALUES ('rebuild');
   `);
+  downgradeLogToV4(db); // the log as v3/v4 kept it (v5 compacted it): the back-fill reads it
   db.pragma(`user_version = ${version}`);
   db.close();
   return version;

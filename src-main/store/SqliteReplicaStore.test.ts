@@ -6,6 +6,7 @@ import { runReplicaStoreContract } from "../../test/support/crdt/replicaStoreCon
 import { newStoryRecord } from "../crdt/StoryRecord";
 import { openDatabase } from "./openDatabase";
 import { SqliteReplicaStore } from "./SqliteReplicaStore";
+import type { ChangeMeta } from "../crdt/ReplicaStore";
 
 const tempDb = (): string => join(mkdtempSync(join(tmpdir(), "musher-store-")), "musher.db");
 
@@ -44,5 +45,53 @@ describe("SqliteReplicaStore caches", () => {
     expect(b.allStories().map((r) => r.id)).toEqual(["s1"]);
     a.putStory(story("s2", "new"));
     expect(b.allStories().map((r) => r.id).sort()).toEqual(["s1", "s2"]);
+  });
+});
+
+describe("SqliteReplicaStore compact log (schema v5)", () => {
+  const key = (c: string): string => c.repeat(64);
+  const change = (id: string, author: string, seq: number, vec: Record<string, number>, deps: string[] = []): ChangeMeta => ({
+    id: key(id),
+    author: key(author),
+    seq,
+    clock: { wall: 1_700_000_000_000 + seq, logical: seq % 3 },
+    deps: deps.map(key),
+    vec: Object.fromEntries(Object.entries(vec).map(([a, n]) => [key(a), n])),
+  });
+
+  it("stores raw ids, author idxs and a binary vector, and reads the same metas back cold", () => {
+    const file = tempDb();
+    const store = new SqliteReplicaStore(openDatabase(file, { create: true }));
+    const metas = [change("1", "a", 1, { a: 1 }), change("2", "b", 1, { a: 1, b: 1 }, ["1"]), change("3", "a", 2, { a: 2, b: 1 }, ["1", "2"])];
+    store.transaction(() => metas.forEach((m, i) => store.putChange(m, new Uint8Array([i]))));
+    const db = openDatabase(file, { create: false });
+    const rows = db.prepare<[], { id: Buffer; author: number; deps: Buffer; vec: Buffer }>("SELECT id, author, deps, vec FROM changes ORDER BY arrival").all();
+    expect(rows.map((r) => [r.id.length, r.author, r.deps.length])).toEqual([[32, 1, 0], [32, 2, 32], [32, 1, 64]]);
+    expect(rows[2]!.vec).toEqual(Buffer.from([1, 2, 1, 1])); // (idx 1, seq 2), (delta 1, seq 1)
+    const cold = new SqliteReplicaStore(db);
+    for (const m of metas) expect(cold.getChangeMeta(m.id)).toEqual(m);
+    expect([...cold.authorSeqs()]).toEqual([[key("a"), 2], [key("b"), 1]]);
+    expect(cold.changesBySeq(key("c"), 1)).toEqual([]);
+    expect(cold.forkedSeqs(key("c"))).toEqual([]);
+    expect(db.prepare("SELECT count(*) AS n FROM authors").get()).toEqual({ n: 2 }); // reading an unknown author added nothing
+  });
+
+  it("never reuses the idx of an author added by a transaction that rolled back", () => {
+    const file = tempDb();
+    const store = new SqliteReplicaStore(openDatabase(file, { create: true }));
+    expect(() =>
+      store.transaction(() => {
+        store.putChange(change("1", "a", 1, { a: 1 }), new Uint8Array([1])); // author a gets idx 1, then it is rolled back
+        throw new Error("boom");
+      }),
+    ).toThrow("boom");
+    store.transaction(() => store.putChange(change("2", "b", 1, { b: 1 }), new Uint8Array([2]))); // b now holds idx 1
+    store.transaction(() => store.putChange(change("3", "a", 1, { a: 1, b: 1 }, ["2"]), new Uint8Array([3])));
+    store.flagEquivocation(key("a"));
+    const cold = new SqliteReplicaStore(openDatabase(file, { create: false }));
+    expect(cold.getChangeMeta(key("2"))?.author).toBe(key("b"));
+    expect(cold.getChangeMeta(key("3"))).toEqual(change("3", "a", 1, { a: 1, b: 1 }, ["2"]));
+    expect(cold.equivocators()).toEqual([key("a")]);
+    expect(cold.changesBySeq(key("a"), 1)).toEqual([key("3")]);
   });
 });

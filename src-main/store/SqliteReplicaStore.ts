@@ -29,25 +29,34 @@
  *   callers never mutate what `get*` returns, and `put*` hands ownership over.
  * - Writes made with raw SQL behind the store's back must be followed by
  *   `forgetCachedState()` (rebuild does).
+ * - Schema v5 (compact log, see migrations.ts): the interface speaks hex
+ *   strings, the tables keep 32-byte BLOB ids (`idColumn`), integer author
+ *   idxs (`AuthorIndex`, a third cache, dropped with the others on
+ *   rollback) and binary seq vectors (`vecColumn`); all the translation is
+ *   here. A cold `getChangeMeta` decodes bytes, never JSON.
+ * - Orders the interface promises by id or key (heads, waiters, author
+ *   seqs, equivocators) are hex-string orders, sorted here after decoding.
  */
 import type Database from "better-sqlite3";
 import type { ChangeMeta, PendingEntry, ReplicaStore } from "../crdt/ReplicaStore";
 import type { StoryRecord } from "../crdt/StoryRecord";
+import { AuthorIndex } from "./AuthorIndex";
+import { idColumn, type IdValue } from "./idColumn";
+import { vecColumn } from "./vecColumn";
 
 interface ChangeRow {
-  id: string;
-  author: string;
+  author: number;
   seq: number;
   clock_wall: number;
   clock_logical: number;
-  deps: string;
-  vec: string;
+  deps: IdValue;
+  vec: Buffer;
 }
 
 interface PendingRow {
-  id: string;
+  id: IdValue;
   bytes: Buffer;
-  missing: string;
+  missing: IdValue;
 }
 
 // Big enough that a long chain on an equivocation fork (validated back to the fork) stays in memory.
@@ -68,30 +77,30 @@ function prepare(db: Database.Database) {
     getStory: db.prepare<[string], { record: string }>("SELECT record FROM stories WHERE id = ?"),
     putStory: db.prepare<[string, string]>("INSERT INTO stories (id, record) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET record = excluded.record"),
     allStories: db.prepare<[], { record: string }>("SELECT record FROM stories ORDER BY id"),
-    hasChange: db.prepare<[string], { one: number }>("SELECT 1 AS one FROM changes WHERE id = ?"),
-    getMeta: db.prepare<[string], ChangeRow>("SELECT id, author, seq, clock_wall, clock_logical, deps, vec FROM changes WHERE id = ?"),
-    getBytes: db.prepare<[string], { bytes: Buffer }>("SELECT bytes FROM changes WHERE id = ?"),
-    putChange: db.prepare<[string, string, number, number, number, string, string, Buffer]>(
+    hasChange: db.prepare<[IdValue], { one: number }>("SELECT 1 AS one FROM changes WHERE id = ?"),
+    getMeta: db.prepare<[IdValue], ChangeRow>("SELECT author, seq, clock_wall, clock_logical, deps, vec FROM changes WHERE id = ?"),
+    getBytes: db.prepare<[IdValue], { bytes: Buffer }>("SELECT bytes FROM changes WHERE id = ?"),
+    putChange: db.prepare<[IdValue, number, number, number, number, IdValue, Buffer, Buffer]>(
       "INSERT INTO changes (id, author, seq, clock_wall, clock_logical, deps, vec, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     ),
-    raiseSeq: db.prepare<[string, number]>(
+    raiseSeq: db.prepare<[number, number]>(
       "INSERT INTO author_seqs (author, max_seq) VALUES (?, ?) ON CONFLICT (author) DO UPDATE SET max_seq = max(max_seq, excluded.max_seq)",
     ),
-    bySeq: db.prepare<[string, number], { id: string }>("SELECT id FROM changes WHERE author = ? AND seq = ? ORDER BY arrival"),
-    authorSeqs: db.prepare<[], { author: string; max_seq: number }>("SELECT author, max_seq FROM author_seqs ORDER BY author"),
-    forked: db.prepare<[string], { seq: number }>("SELECT seq FROM changes WHERE author = ? GROUP BY seq HAVING count(*) > 1 ORDER BY seq"),
-    flag: db.prepare<[string]>("INSERT OR IGNORE INTO equivocators (author) VALUES (?)"),
-    equivocators: db.prepare<[], { author: string }>("SELECT author FROM equivocators ORDER BY author"),
-    heads: db.prepare<[], { id: string }>("SELECT id FROM heads ORDER BY id"),
-    addHead: db.prepare<[string]>("INSERT OR IGNORE INTO heads (id) VALUES (?)"),
-    dropHead: db.prepare<[string]>("DELETE FROM heads WHERE id = ?"),
-    hasPending: db.prepare<[string], { one: number }>("SELECT 1 AS one FROM pending WHERE id = ?"),
-    getPending: db.prepare<[string], PendingRow>("SELECT id, bytes, missing FROM pending WHERE id = ?"),
-    insertPending: db.prepare<[string, Buffer, string]>("INSERT INTO pending (id, bytes, missing) VALUES (?, ?, ?)"),
-    deletePending: db.prepare<[string]>("DELETE FROM pending WHERE id = ?"),
-    addWait: db.prepare<[string, string]>("INSERT OR IGNORE INTO pending_waits (dep, id) VALUES (?, ?)"),
-    dropWait: db.prepare<[string, string]>("DELETE FROM pending_waits WHERE dep = ? AND id = ?"),
-    waitingOn: db.prepare<[string], { id: string }>("SELECT id FROM pending_waits WHERE dep = ? ORDER BY id"),
+    bySeq: db.prepare<[number, number], IdValue>("SELECT id FROM changes WHERE author = ? AND seq = ? ORDER BY arrival").pluck(),
+    authorSeqs: db.prepare<[], { key: IdValue; max_seq: number }>("SELECT a.key, s.max_seq FROM author_seqs s JOIN authors a ON a.idx = s.author"),
+    forked: db.prepare<[number], number>("SELECT seq FROM changes WHERE author = ? GROUP BY seq HAVING count(*) > 1 ORDER BY seq").pluck(),
+    flag: db.prepare<[number]>("INSERT OR IGNORE INTO equivocators (author) VALUES (?)"),
+    equivocators: db.prepare<[], IdValue>("SELECT a.key FROM equivocators e JOIN authors a ON a.idx = e.author").pluck(),
+    heads: db.prepare<[], IdValue>("SELECT id FROM heads").pluck(),
+    addHead: db.prepare<[IdValue]>("INSERT OR IGNORE INTO heads (id) VALUES (?)"),
+    dropHead: db.prepare<[IdValue]>("DELETE FROM heads WHERE id = ?"),
+    hasPending: db.prepare<[IdValue], { one: number }>("SELECT 1 AS one FROM pending WHERE id = ?"),
+    getPending: db.prepare<[IdValue], PendingRow>("SELECT id, bytes, missing FROM pending WHERE id = ?"),
+    insertPending: db.prepare<[IdValue, Buffer, IdValue]>("INSERT INTO pending (id, bytes, missing) VALUES (?, ?, ?)"),
+    deletePending: db.prepare<[IdValue]>("DELETE FROM pending WHERE id = ?"),
+    addWait: db.prepare<[IdValue, IdValue]>("INSERT OR IGNORE INTO pending_waits (dep, id) VALUES (?, ?)"),
+    dropWait: db.prepare<[IdValue, IdValue]>("DELETE FROM pending_waits WHERE dep = ? AND id = ?"),
+    waitingOn: db.prepare<[IdValue], IdValue>("SELECT id FROM pending_waits WHERE dep = ?").pluck(),
     oldestPending: db.prepare<[], PendingRow>("SELECT id, bytes, missing FROM pending ORDER BY arrival LIMIT 1"),
     pendingTotals: db.prepare<[], { count: number; bytes: number }>("SELECT count, bytes FROM pending_totals WHERE only = 1"),
     adjustTotals: db.prepare<[number, number]>("UPDATE pending_totals SET count = count + ?, bytes = bytes + ? WHERE only = 1"),
@@ -101,11 +110,14 @@ function prepare(db: Database.Database) {
 
 const toBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 const toBytes = (buf: Buffer): Uint8Array => new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+/** Ids and keys in the order of their hex strings (what ORDER BY gave on the v4 TEXT columns). */
+const sortedIds = (values: IdValue[]): string[] => values.map(idColumn.decode).sort();
 
 export class SqliteReplicaStore implements ReplicaStore {
   private readonly q: ReturnType<typeof prepare>;
   private readonly tx: Database.Transaction<(fn: () => unknown) => unknown>;
   private readonly metas = new Map<string, ChangeMeta>();
+  private readonly authors: AuthorIndex;
   private readonly stories = new Map<string, StoryRecord>();
   /** True while `stories` holds every row of the table. */
   private storiesComplete = false;
@@ -113,6 +125,7 @@ export class SqliteReplicaStore implements ReplicaStore {
 
   constructor(private readonly db: Database.Database) {
     this.q = prepare(db);
+    this.authors = new AuthorIndex(db);
     this.tx = db.transaction((fn: () => unknown) => fn());
   }
 
@@ -134,6 +147,7 @@ export class SqliteReplicaStore implements ReplicaStore {
     this.metas.clear();
     this.stories.clear();
     this.storiesComplete = false;
+    this.authors.forget(); // an author added by a rolled-back write must not keep its idx
   }
 
   private checkDataVersion(): void {
@@ -175,75 +189,85 @@ export class SqliteReplicaStore implements ReplicaStore {
   }
 
   hasChange(id: string): boolean {
-    return this.q.hasChange.get(id) !== undefined;
+    return this.q.hasChange.get(idColumn.encode(id)) !== undefined;
   }
   getChangeMeta(id: string): ChangeMeta | undefined {
     const cached = this.metas.get(id);
     if (cached) return cached;
-    const r = this.q.getMeta.get(id);
+    const r = this.q.getMeta.get(idColumn.encode(id));
     if (!r) return undefined;
     const meta: ChangeMeta = {
-      id: r.id,
-      author: r.author,
+      id,
+      author: this.authors.keyOf(r.author),
       seq: r.seq,
       clock: { wall: r.clock_wall, logical: r.clock_logical },
-      deps: JSON.parse(r.deps) as string[],
-      vec: JSON.parse(r.vec) as Record<string, number>,
+      deps: idColumn.decodeList(r.deps),
+      vec: vecColumn.decode(r.vec, (idx) => this.authors.keyOf(idx)),
     };
     remember(this.metas, META_CACHE_SIZE, id, meta);
     return meta;
   }
 
   getChangeBytes(id: string): Uint8Array | undefined {
-    const row = this.q.getBytes.get(id);
+    const row = this.q.getBytes.get(idColumn.encode(id));
     return row ? toBytes(row.bytes) : undefined;
   }
   putChange(meta: ChangeMeta, bytes: Uint8Array): void {
-    this.q.putChange.run(meta.id, meta.author, meta.seq, meta.clock.wall, meta.clock.logical, JSON.stringify(meta.deps), JSON.stringify(meta.vec), toBuffer(bytes));
-    this.q.raiseSeq.run(meta.author, meta.seq);
+    const author = this.authors.idxOf(meta.author);
+    const vec = vecColumn.encode(meta.vec, (key) => this.authors.idxOf(key));
+    this.q.putChange.run(idColumn.encode(meta.id), author, meta.seq, meta.clock.wall, meta.clock.logical, idColumn.encodeList(meta.deps), vec, toBuffer(bytes));
+    this.q.raiseSeq.run(author, meta.seq);
     remember(this.metas, META_CACHE_SIZE, meta.id, meta);
   }
   changesBySeq(author: string, seq: number): string[] {
-    return this.q.bySeq.all(author, seq).map((r) => r.id);
+    const idx = this.authors.knownIdx(author);
+    return idx === undefined ? [] : this.q.bySeq.all(idx, seq).map(idColumn.decode);
   }
   authorSeqs(): Map<string, number> {
-    return new Map(this.q.authorSeqs.all().map((r) => [r.author, r.max_seq]));
+    const rows = this.q.authorSeqs.all().map((r): [string, number] => [idColumn.decode(r.key), r.max_seq]);
+    return new Map(rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+  }
+  /** Sets an author's highest seq as a replay found it (rebuild's replace, after clearing the table). */
+  restoreAuthorSeq(author: string, seq: number): void {
+    this.q.raiseSeq.run(this.authors.idxOf(author), seq);
   }
   forkedSeqs(author: string): number[] {
-    return this.q.forked.all(author).map((r) => r.seq);
+    const idx = this.authors.knownIdx(author);
+    return idx === undefined ? [] : this.q.forked.all(idx);
   }
   flagEquivocation(author: string): void {
-    this.q.flag.run(author);
+    this.q.flag.run(this.authors.idxOf(author));
   }
   equivocators(): string[] {
-    return this.q.equivocators.all().map((r) => r.author);
+    return sortedIds(this.q.equivocators.all());
   }
 
   heads(): string[] {
-    return this.q.heads.all().map((r) => r.id);
+    return sortedIds(this.q.heads.all());
   }
   setHeads(heads: string[]): void {
     // A diff, not a rewrite: a change usually replaces one or two heads.
     const next = new Set(heads);
     const old = this.heads();
     this.transaction(() => {
-      for (const h of old) if (!next.has(h)) this.q.dropHead.run(h);
-      for (const h of next) this.q.addHead.run(h);
+      for (const h of old) if (!next.has(h)) this.q.dropHead.run(idColumn.encode(h));
+      for (const h of next) this.q.addHead.run(idColumn.encode(h));
     });
   }
 
   hasPending(id: string): boolean {
-    return this.q.hasPending.get(id) !== undefined;
+    return this.q.hasPending.get(idColumn.encode(id)) !== undefined;
   }
   getPending(id: string): PendingEntry | undefined {
-    const row = this.q.getPending.get(id);
+    const row = this.q.getPending.get(idColumn.encode(id));
     return row ? fromPendingRow(row) : undefined;
   }
   putPending(entry: PendingEntry): void {
     this.transaction(() => {
       this.deletePending(entry.id); // re-queueing moves it to the back, like the memory store
-      this.q.insertPending.run(entry.id, toBuffer(entry.bytes), JSON.stringify(entry.missing));
-      for (const dep of entry.missing) this.q.addWait.run(dep, entry.id);
+      const id = idColumn.encode(entry.id);
+      this.q.insertPending.run(id, toBuffer(entry.bytes), idColumn.encodeList(entry.missing));
+      for (const dep of entry.missing) this.q.addWait.run(idColumn.encode(dep), id);
       this.q.adjustTotals.run(1, entry.bytes.length);
     });
   }
@@ -251,13 +275,14 @@ export class SqliteReplicaStore implements ReplicaStore {
     const entry = this.getPending(id);
     if (!entry) return;
     this.transaction(() => {
-      this.q.deletePending.run(id);
-      for (const dep of entry.missing) this.q.dropWait.run(dep, id);
+      const key = idColumn.encode(id);
+      this.q.deletePending.run(key);
+      for (const dep of entry.missing) this.q.dropWait.run(idColumn.encode(dep), key);
       this.q.adjustTotals.run(-1, -entry.bytes.length);
     });
   }
   pendingWaitingOn(dep: string): string[] {
-    return this.q.waitingOn.all(dep).map((r) => r.id);
+    return sortedIds(this.q.waitingOn.all(idColumn.encode(dep)));
   }
   oldestPending(): PendingEntry | undefined {
     const row = this.q.oldestPending.get();
@@ -270,5 +295,5 @@ export class SqliteReplicaStore implements ReplicaStore {
 }
 
 function fromPendingRow(row: PendingRow): PendingEntry {
-  return { id: row.id, bytes: toBytes(row.bytes), missing: JSON.parse(row.missing) as string[] };
+  return { id: idColumn.decode(row.id), bytes: toBytes(row.bytes), missing: idColumn.decodeList(row.missing) };
 }

@@ -62,9 +62,30 @@
  * - `session_activity`: per session and author, the latest change time
  *   (`wrote`: any session/msg/cell/segmenter op; `added`: msg ops only) —
  *   what the segmenter takeover rule reads. Back-filled from the log.
+ *
+ * v5 — the compact change log (issue 14; `migrateCompactLog`):
+ * - `authors (idx INTEGER PRIMARY KEY, key)`: every author key once; the
+ *   tables below name an author by its idx. idxs are given in order of
+ *   first appearance and never change or get reused.
+ * - `changes`: `id` is the 32 raw bytes of the SHA-256 (UNIQUE), `author`
+ *   the idx, `deps` one BLOB of 32-byte ids (empty = a root), `vec` uvarint
+ *   pairs (author idx delta, seq) sorted by idx (`vecColumn`); `arrival`,
+ *   `seq`, the effective clock and the opaque signed `bytes` as before.
+ *   Still a rowid table: `arrival` is the replay order and the rowid, the
+ *   UNIQUE(id) index is the only copy of the id besides the row (a WITHOUT
+ *   ROWID table keyed by id would need its own arrival index, and SQLite
+ *   advises against it for rows this large).
+ * - `heads`, `pending.id`, `pending.missing`, `pending_waits`: raw ids;
+ *   `author_seqs`, `equivocators`: keyed by author idx.
+ * - Id and key columns are `ANY`: a 64-hex id/key is stored as a BLOB, any
+ *   other string (tests' "c1") as TEXT (`idColumn`), never confusable.
+ * - After an existing file crosses v5, `migrate` VACUUMs it once (outside
+ *   the transactions): the rewrite freed about half its pages, and the file
+ *   would otherwise keep its old size.
  */
 import type Database from "better-sqlite3";
 import { effectiveClock, ZERO_HLC, type Hlc } from "../crdt/Hlc";
+import { migrateCompactLog } from "./migrateCompactLog";
 
 /** `PRAGMA application_id` of every Musher database: "Mush" in ASCII. */
 export const MUSHER_APPLICATION_ID = 0x4d757368;
@@ -153,6 +174,7 @@ export const MIGRATIONS: readonly Migration[] = [
     if (clocks.size > 0) db.exec(`INSERT INTO meta (key, value) VALUES ('${REDERIVE_KEY}', '1') ON CONFLICT (key) DO UPDATE SET value = '1'`);
   },
   migrateMemorySearch,
+  migrateCompactLog,
 ];
 
 /** `meta` key set when the derived tables must be rebuilt from the log on the next open. */
@@ -195,6 +217,9 @@ export function migrateMemorySearch(db: Database.Database): void {
 /** The schema version this build writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
+/** The version whose migration rewrites the log: a file that crosses it is VACUUMed once afterwards. */
+const COMPACT_LOG_VERSION = MIGRATIONS.indexOf(migrateCompactLog) + 1;
+
 /** Brings `db` from its `user_version` to SCHEMA_VERSION, one transaction per step. */
 export function migrate(db: Database.Database): void {
   const from = db.pragma("user_version", { simple: true }) as number;
@@ -204,4 +229,6 @@ export function migrate(db: Database.Database): void {
       db.pragma(`user_version = ${v + 1}`);
     }).immediate();
   }
+  // A new database (from 0) has nothing to give back; an in-memory one has no file.
+  if (from > 0 && from < COMPACT_LOG_VERSION && db.name !== ":memory:") db.exec("VACUUM");
 }

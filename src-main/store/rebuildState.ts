@@ -111,7 +111,6 @@ function replay(node: NodeStore, scratch: Database.Database, options: RebuildOpt
 
 function replaceDerivedState(node: NodeStore, from: SqliteReplicaStore, fromDb: Database.Database, after?: () => void): void {
   const { db, store } = node;
-  const putSeq = db.prepare<[string, number]>("INSERT INTO author_seqs (author, max_seq) VALUES (?, ?)");
   store.transaction(() => {
     db.exec("DELETE FROM stories; DELETE FROM heads; DELETE FROM author_seqs; DELETE FROM equivocators; DELETE FROM meta WHERE key LIKE 'membership:%';");
     const putMeta = db.prepare<[string, string]>("INSERT INTO meta (key, value) VALUES (?, ?)");
@@ -119,7 +118,7 @@ function replaceDerivedState(node: NodeStore, from: SqliteReplicaStore, fromDb: 
     store.forgetCachedState(); // the DELETEs bypassed the store
     for (const rec of from.allStories()) store.putStory(rec);
     store.setHeads(from.heads());
-    for (const [author, seq] of from.authorSeqs()) putSeq.run(author, seq);
+    for (const [author, seq] of from.authorSeqs()) store.restoreAuthorSeq(author, seq);
     for (const author of from.equivocators()) store.flagEquivocation(author);
     for (const { table, columns: content } of MEMORY_TABLES) {
       const columns = table === "memory_docs" ? `id, ${content}` : content;

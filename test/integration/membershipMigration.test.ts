@@ -35,7 +35,10 @@ describe("membership on a data dir from before membership", { timeout: 60_000 },
     // Roots and their effective clocks as the migrated node holds them (v3 recomputed the clocks).
     const after = new Database(join(dataDir, "musher.db"), { readonly: true });
     const roots = after
-      .prepare<[], { author: string; id: string }>("SELECT author, id FROM changes WHERE deps = '[]' ORDER BY clock_wall, clock_logical, id")
+      .prepare<[], { author: string; id: string }>(
+        // Schema v5: raw ids and author idxs (see store/migrations.ts); a root's deps are an empty BLOB.
+        "SELECT lower(hex(a.key)) AS author, lower(hex(c.id)) AS id FROM changes c JOIN authors a ON a.idx = c.author WHERE length(c.deps) = 0 ORDER BY c.clock_wall, c.clock_logical, c.id",
+      )
       .all();
     after.close();
     const admin = roots[0]!.author;

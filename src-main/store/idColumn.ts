@@ -1,0 +1,43 @@
+/**
+ * How a change id (and a list of them) is kept in a v5 column. The replica
+ * speaks hex strings; the database keeps raw bytes.
+ *
+ * Invariants:
+ * - A 64-char lowercase hex id (a SHA-256: every id the replica makes or
+ *   accepts) is stored as its 32 raw bytes (a BLOB); anything else (test
+ *   ids such as "c1") as the TEXT itself. SQLite never compares a BLOB equal
+ *   to a TEXT, so the two can never collide, and decoding is exact both ways.
+ * - A list is one BLOB of 32-byte ids (empty BLOB = no ids) when every id is
+ *   hex; otherwise the JSON array as TEXT (tests only).
+ * - Bytes read back are checked for shape; a damaged value is an Error
+ *   naming it, never a silently wrong id.
+ */
+export type IdValue = Buffer | string;
+
+const HEX_ID = /^[0-9a-f]{64}$/;
+const ID_BYTES = 32;
+
+export const idColumn = {
+  encode(id: string): IdValue {
+    return HEX_ID.test(id) ? Buffer.from(id, "hex") : id;
+  },
+
+  decode(value: IdValue): string {
+    if (typeof value === "string") return value;
+    if (value.length !== ID_BYTES) throw new Error(`stored id has ${value.length} bytes, not ${ID_BYTES}`);
+    return value.toString("hex");
+  },
+
+  encodeList(ids: readonly string[]): IdValue {
+    if (!ids.every((id) => HEX_ID.test(id))) return JSON.stringify(ids);
+    return Buffer.from(ids.join(""), "hex");
+  },
+
+  decodeList(value: IdValue): string[] {
+    if (typeof value === "string") return JSON.parse(value) as string[];
+    if (value.length % ID_BYTES !== 0) throw new Error(`stored id list has ${value.length} bytes, not a multiple of ${ID_BYTES}`);
+    const ids = new Array<string>(value.length / ID_BYTES);
+    for (let i = 0; i < ids.length; i++) ids[i] = value.toString("hex", i * ID_BYTES, (i + 1) * ID_BYTES);
+    return ids;
+  },
+};

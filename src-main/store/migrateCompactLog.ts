@@ -1,0 +1,117 @@
+/**
+ * Schema v5, the compact change log (issue 14; layout in migrations.ts):
+ * rewrites `changes`, `heads`, `author_seqs`, `equivocators`, `pending` and
+ * `pending_waits` from hex TEXT and JSON into raw ids, author idxs and binary
+ * seq vectors, inside the one transaction `migrate` gives it.
+ *
+ * Invariants:
+ * - Nothing is lost or reordered: every row is copied with its `arrival`
+ *   (the log's causal replay order, the pending queue's age order); ids,
+ *   clocks and the signed `bytes` are copied as they are.
+ * - Authors get their idx in order of first appearance in the log, so the
+ *   oldest (usually busiest) authors have the smallest idxs and deltas.
+ * - The conversion runs in SQL with JavaScript functions registered on this
+ *   connection (pure functions of their argument and the author map, which
+ *   is complete before they run); a value that does not parse fails the
+ *   migration — and so its transaction — rather than being guessed.
+ */
+import type Database from "better-sqlite3";
+import { idColumn, type IdValue } from "./idColumn";
+import { vecColumn } from "./vecColumn";
+
+export function migrateCompactLog(db: Database.Database): void {
+  db.exec("CREATE TABLE authors (idx INTEGER PRIMARY KEY, key ANY NOT NULL UNIQUE) STRICT");
+  const known = new Map<string, number>();
+  const add = db.prepare<[IdValue]>("INSERT INTO authors (key) VALUES (?)");
+  const addAuthor = (key: string): void => {
+    if (!known.has(key)) known.set(key, Number(add.run(idColumn.encode(key)).lastInsertRowid));
+  };
+  const keys = (sql: string): string[] => db.prepare<[], string>(sql).pluck().all();
+  for (const key of keys("SELECT author FROM changes GROUP BY author ORDER BY min(arrival)")) addAuthor(key);
+  // Subsets of the above in any consistent log; taken anyway, so no row can name an author without an idx.
+  for (const key of keys("SELECT DISTINCT j.key FROM changes, json_each(changes.vec) j")) addAuthor(key);
+  for (const key of keys("SELECT author FROM author_seqs UNION SELECT author FROM equivocators")) addAuthor(key);
+
+  const idxOf = (key: string): number => {
+    const idx = known.get(key);
+    if (idx === undefined) throw new Error(`author ${key} has no idx`);
+    return idx;
+  };
+  const fn = { deterministic: true, safeIntegers: false } as const;
+  db.function("musher_v5_id", fn, (id: unknown) => idColumn.encode(text(id)));
+  db.function("musher_v5_ids", fn, (json: unknown) => idColumn.encodeList(stringArray(json)));
+  db.function("musher_v5_author", fn, (key: unknown) => idxOf(text(key)));
+  db.function("musher_v5_vec", fn, (json: unknown) => vecColumn.encode(seqVector(json), idxOf));
+
+  db.exec(`
+    CREATE TABLE changes_v5 (
+      arrival INTEGER PRIMARY KEY,
+      id ANY NOT NULL UNIQUE,
+      author INTEGER NOT NULL,
+      seq INTEGER NOT NULL,
+      clock_wall INTEGER NOT NULL,
+      clock_logical INTEGER NOT NULL,
+      deps ANY NOT NULL,
+      vec BLOB NOT NULL,
+      bytes BLOB NOT NULL
+    ) STRICT;
+    INSERT INTO changes_v5 (arrival, id, author, seq, clock_wall, clock_logical, deps, vec, bytes)
+      SELECT arrival, musher_v5_id(id), musher_v5_author(author), seq, clock_wall, clock_logical, musher_v5_ids(deps), musher_v5_vec(vec), bytes
+      FROM changes ORDER BY arrival;
+    DROP TABLE changes;
+    ALTER TABLE changes_v5 RENAME TO changes;
+    CREATE INDEX changes_by_author_seq ON changes (author, seq);
+
+    CREATE TABLE heads_v5 (id ANY PRIMARY KEY) STRICT, WITHOUT ROWID;
+    INSERT INTO heads_v5 (id) SELECT musher_v5_id(id) FROM heads;
+    DROP TABLE heads;
+    ALTER TABLE heads_v5 RENAME TO heads;
+
+    CREATE TABLE author_seqs_v5 (author INTEGER PRIMARY KEY, max_seq INTEGER NOT NULL) STRICT;
+    INSERT INTO author_seqs_v5 (author, max_seq) SELECT musher_v5_author(author), max_seq FROM author_seqs;
+    DROP TABLE author_seqs;
+    ALTER TABLE author_seqs_v5 RENAME TO author_seqs;
+
+    CREATE TABLE equivocators_v5 (author INTEGER PRIMARY KEY) STRICT;
+    INSERT INTO equivocators_v5 (author) SELECT musher_v5_author(author) FROM equivocators;
+    DROP TABLE equivocators;
+    ALTER TABLE equivocators_v5 RENAME TO equivocators;
+
+    CREATE TABLE pending_v5 (
+      arrival INTEGER PRIMARY KEY,
+      id ANY NOT NULL UNIQUE,
+      bytes BLOB NOT NULL,
+      missing ANY NOT NULL
+    ) STRICT;
+    INSERT INTO pending_v5 (arrival, id, bytes, missing) SELECT arrival, musher_v5_id(id), bytes, musher_v5_ids(missing) FROM pending ORDER BY arrival;
+    DROP TABLE pending;
+    ALTER TABLE pending_v5 RENAME TO pending;
+
+    CREATE TABLE pending_waits_v5 (dep ANY NOT NULL, id ANY NOT NULL, PRIMARY KEY (dep, id)) STRICT, WITHOUT ROWID;
+    INSERT INTO pending_waits_v5 (dep, id) SELECT musher_v5_id(dep), musher_v5_id(id) FROM pending_waits;
+    DROP TABLE pending_waits;
+    ALTER TABLE pending_waits_v5 RENAME TO pending_waits;
+  `);
+}
+
+function text(value: unknown): string {
+  if (typeof value !== "string") throw new Error(`expected TEXT in the v4 log, found ${typeof value}`);
+  return value;
+}
+
+function stringArray(json: unknown): string[] {
+  const parsed: unknown = JSON.parse(text(json));
+  if (!Array.isArray(parsed) || !parsed.every((x) => typeof x === "string")) throw new Error("a v4 id list is not a JSON array of strings");
+  return parsed as string[];
+}
+
+function seqVector(json: unknown): Record<string, number> {
+  const parsed: unknown = JSON.parse(text(json));
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("a v4 seq vector is not a JSON object");
+  const vec: Record<string, number> = {};
+  for (const [key, seq] of Object.entries(parsed)) {
+    if (typeof seq !== "number") throw new Error(`a v4 seq vector maps ${key} to a non-number`);
+    vec[key] = seq;
+  }
+  return vec;
+}
