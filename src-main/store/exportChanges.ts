@@ -11,6 +11,7 @@
  * is NOT exported: an export is safe to hand to a teammate.
  */
 import { z } from "zod";
+import { idColumn, type IdValue } from "./idColumn";
 import type { NodeStore } from "./openNodeStore";
 
 export const EXPORT_FORMAT = "musher-changes";
@@ -26,7 +27,7 @@ const PAGE = 1_000;
  */
 export async function exportChanges(node: NodeStore, write: (line: string) => void | Promise<void>): Promise<number> {
   await write(JSON.stringify({ format: EXPORT_FORMAT, v: 1, workspace: node.workspaceId }));
-  const page = node.db.prepare<[number, number], { arrival: number; id: string; bytes: Buffer }>(
+  const page = node.db.prepare<[number, number], { arrival: number; id: IdValue; bytes: Buffer }>(
     "SELECT arrival, id, bytes FROM changes WHERE arrival > ? ORDER BY arrival LIMIT ?",
   );
   let count = 0;
@@ -34,7 +35,7 @@ export async function exportChanges(node: NodeStore, write: (line: string) => vo
     const rows = page.all(after, PAGE);
     if (rows.length === 0) return count;
     after = rows[rows.length - 1]!.arrival;
-    for (const row of rows) await write(JSON.stringify({ id: row.id, bytes: row.bytes.toString("base64") }));
+    for (const row of rows) await write(JSON.stringify({ id: idColumn.decode(row.id), bytes: row.bytes.toString("base64") }));
     count += rows.length;
   }
 }
