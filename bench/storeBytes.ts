@@ -10,6 +10,9 @@
  * Baseline in the same run: the changes' own signed bytes per change (the
  * payload the store cannot shrink); `ratio` = file bytes / payload bytes.
  * Issue 14's goal: ≤ 400 B per change for the whole file.
+ * Also: a cold `getChangeMeta` (cache dropped) over every change, against
+ * the bare SQLite point lookup of the same rows (`metaReadRatio`: what
+ * decoding costs on top of the read; the validation hot path).
  *
  * Run: npm run bench storeBytes   (ends with one JSON line)
  */
@@ -18,6 +21,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { createNode } from "../src-main/node/createNode";
+import { decodeChange } from "../src-main/crdt/changeCodec";
+import { SqliteReplicaStore } from "../src-main/store/SqliteReplicaStore";
 import { silentLogger } from "../src-main/base/Logger";
 import { STAGES } from "../src-shared/stages";
 import { BENCH_WORKSPACE, generateHistory, makeBenchNode } from "./support/generateHistory";
@@ -62,6 +67,33 @@ interface Measured {
   fileBytesPerChange: number;
   payloadBytesPerChange: number;
   tables: Record<string, number>;
+  /** µs per cold getChangeMeta, and per bare point lookup of the same row. */
+  metaReadUs: number;
+  lookupUs: number;
+}
+
+/** Cold metas of every change vs the bare row lookups, µs each (best of 3). */
+function metaReads(file: string, ids: string[]): { metaReadUs: number; lookupUs: number } {
+  const db = new Database(file);
+  try {
+    const store = new SqliteReplicaStore(db);
+    const lookup = db.prepare<[Buffer], { author: number }>("SELECT author, seq, clock_wall, clock_logical, deps, vec FROM changes WHERE id = ?");
+    const raw = ids.map((id) => Buffer.from(id, "hex"));
+    let metaUs = Infinity;
+    let lookupUs = Infinity;
+    for (let round = 0; round < 3; round++) {
+      store.forgetCachedState();
+      let t = performance.now();
+      for (const id of ids) if (!store.getChangeMeta(id)) throw new Error(`no meta for ${id}`);
+      metaUs = Math.min(metaUs, ((performance.now() - t) * 1000) / ids.length);
+      t = performance.now();
+      for (const id of raw) if (!lookup.get(id)) throw new Error("no row");
+      lookupUs = Math.min(lookupUs, ((performance.now() - t) * 1000) / ids.length);
+    }
+    return { metaReadUs: metaUs, lookupUs };
+  } finally {
+    db.close();
+  }
 }
 
 async function measure(history: string, log: Uint8Array[]): Promise<Measured> {
@@ -79,7 +111,12 @@ async function measure(history: string, log: Uint8Array[]): Promise<Measured> {
     const tables: Record<string, number> = {};
     for (const r of rows) if (r.bytes / log.length >= 1) tables[r.name] = Number((r.bytes / log.length).toFixed(1));
     const payload = log.reduce((n, b) => n + b.length, 0);
-    return { history, changes: log.length, fileBytesPerChange: size / log.length, payloadBytesPerChange: payload / log.length, tables };
+    const ids = log.map((bytes) => {
+      const d = decodeChange(bytes);
+      if (!d.ok) throw new Error(d.reason);
+      return d.value.id;
+    });
+    return { history, changes: log.length, fileBytesPerChange: size / log.length, payloadBytesPerChange: payload / log.length, tables, ...metaReads(file, ids) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -89,6 +126,7 @@ const results = [await measure("2 authors (generateHistory)", generateHistory(TO
 for (const r of results) {
   console.log(`${r.history}: ${r.changes} changes, file ${r.fileBytesPerChange.toFixed(0)} B/change, signed bytes ${r.payloadBytesPerChange.toFixed(0)} B/change (ratio ${(r.fileBytesPerChange / r.payloadBytesPerChange).toFixed(2)})`);
   console.log(`  per change, by table/index (B): ${Object.entries(r.tables).map(([k, v]) => `${k} ${v}`).join(", ")}`);
+  console.log(`  cold getChangeMeta ${r.metaReadUs.toFixed(2)} µs vs bare row lookup ${r.lookupUs.toFixed(2)} µs`);
 }
 const [two, eight] = results as [Measured, Measured];
 console.log(
@@ -99,5 +137,7 @@ console.log(
     bytesPerChange8Authors: Math.round(eight.fileBytesPerChange),
     signedBytesPerChange8Authors: Math.round(eight.payloadBytesPerChange),
     ratio: Number((eight.fileBytesPerChange / eight.payloadBytesPerChange).toFixed(3)),
+    metaReadUs8Authors: Number(eight.metaReadUs.toFixed(2)),
+    metaReadRatio: Number((eight.metaReadUs / eight.lookupUs).toFixed(2)),
   }),
 );
