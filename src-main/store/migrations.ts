@@ -232,5 +232,19 @@ export function migrate(db: Database.Database): void {
     }).immediate();
   }
   // A new database (from 0) has nothing to give back; an in-memory one has no file.
-  if (from > 0 && from < COMPACT_LOG_VERSION && db.name !== ":memory:") db.exec("VACUUM");
+  if (from > 0 && from < COMPACT_LOG_VERSION && db.name !== ":memory:") compactFile(db);
+}
+
+/**
+ * VACUUM after the log rewrite. Only space is at stake (freed pages are
+ * reused by later writes anyway), so a failure — e.g. another process
+ * holding the file busy past the timeout — must not refuse the open: it is
+ * reported as a process warning and the upgrade stands.
+ */
+function compactFile(db: Database.Database): void {
+  try {
+    db.exec("VACUUM");
+  } catch (err) {
+    process.emitWarning(`musher: ${db.name} was upgraded but not compacted (${err instanceof Error ? err.message : String(err)}); its free pages will be reused`, { code: "MUSHER_VACUUM_SKIPPED" });
+  }
 }
