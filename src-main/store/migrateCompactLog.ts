@@ -29,7 +29,8 @@ export function migrateCompactLog(db: Database.Database): void {
   const keys = (sql: string): string[] => db.prepare<[], string>(sql).pluck().all();
   for (const key of keys("SELECT author FROM changes GROUP BY author ORDER BY min(arrival)")) addAuthor(key);
   // Subsets of the above in any consistent log; taken anyway, so no row can name an author without an idx.
-  for (const key of keys("SELECT DISTINCT j.key FROM changes, json_each(changes.vec) j")) addAuthor(key);
+  // (A vector that is not JSON is skipped here and refused below, where the error can name its row.)
+  for (const key of keys("SELECT DISTINCT j.key FROM changes, json_each(CASE WHEN json_valid(changes.vec) THEN changes.vec ELSE '{}' END) j")) addAuthor(key);
   for (const key of keys("SELECT author FROM author_seqs UNION SELECT author FROM equivocators")) addAuthor(key);
 
   const idxOf = (key: string): number => {
@@ -39,9 +40,10 @@ export function migrateCompactLog(db: Database.Database): void {
   };
   const fn = { deterministic: true, safeIntegers: false } as const;
   db.function("musher_v5_id", fn, (id: unknown) => idColumn.encode(text(id)));
-  db.function("musher_v5_ids", fn, (json: unknown) => idColumn.encodeList(stringArray(json)));
+  // The second argument names the row in the error a value that does not parse ends the migration with.
+  db.function("musher_v5_ids", fn, (json: unknown, row: unknown) => atRow(row, () => idColumn.encodeList(stringArray(json))));
   db.function("musher_v5_author", fn, (key: unknown) => idxOf(text(key)));
-  db.function("musher_v5_vec", fn, (json: unknown) => vecColumn.encode(seqVector(json), idxOf));
+  db.function("musher_v5_vec", fn, (json: unknown, row: unknown) => atRow(row, () => vecColumn.encode(seqVector(json), idxOf)));
 
   db.exec(`
     CREATE TABLE changes_v5 (
@@ -56,7 +58,7 @@ export function migrateCompactLog(db: Database.Database): void {
       bytes BLOB NOT NULL
     ) STRICT;
     INSERT INTO changes_v5 (arrival, id, author, seq, clock_wall, clock_logical, deps, vec, bytes)
-      SELECT arrival, musher_v5_id(id), musher_v5_author(author), seq, clock_wall, clock_logical, musher_v5_ids(deps), musher_v5_vec(vec), bytes
+      SELECT arrival, musher_v5_id(id), musher_v5_author(author), seq, clock_wall, clock_logical, musher_v5_ids(deps, 'change ' || arrival), musher_v5_vec(vec, 'change ' || arrival), bytes
       FROM changes ORDER BY arrival;
     DROP TABLE changes;
     ALTER TABLE changes_v5 RENAME TO changes;
@@ -83,7 +85,7 @@ export function migrateCompactLog(db: Database.Database): void {
       bytes BLOB NOT NULL,
       missing ANY NOT NULL
     ) STRICT;
-    INSERT INTO pending_v5 (arrival, id, bytes, missing) SELECT arrival, musher_v5_id(id), bytes, musher_v5_ids(missing) FROM pending ORDER BY arrival;
+    INSERT INTO pending_v5 (arrival, id, bytes, missing) SELECT arrival, musher_v5_id(id), bytes, musher_v5_ids(missing, 'pending ' || arrival) FROM pending ORDER BY arrival;
     DROP TABLE pending;
     ALTER TABLE pending_v5 RENAME TO pending;
 
@@ -92,6 +94,14 @@ export function migrateCompactLog(db: Database.Database): void {
     DROP TABLE pending_waits;
     ALTER TABLE pending_waits_v5 RENAME TO pending_waits;
   `);
+}
+
+function atRow<T>(row: unknown, convert: () => T): T {
+  try {
+    return convert();
+  } catch (err) {
+    throw new Error(`${String(row)}: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 function text(value: unknown): string {

@@ -5,7 +5,9 @@
  * Invariants:
  * - An existing file is inspected through a READ-ONLY connection first:
  *   SQLite header, `application_id`, `user_version`, `PRAGMA quick_check`.
- *   Only a file that passes all four is reopened read-write (and migrated).
+ *   Only a file that passes all four is reopened read-write (and migrated;
+ *   a migration step that fails is rolled back and ends in
+ *   StoreError("upgrade_failed") naming the version the file stayed at).
  *   A foreign, empty, corrupt or too-new file ends in a `StoreError` whose
  *   message names the file and what to do; its bytes are left untouched.
  * - A new database is built under `<file>.new` (schema, application_id and
@@ -52,11 +54,29 @@ export function openDatabase(file: string, options: OpenDatabaseOptions): Databa
   const db = new Database(file, { ...binding, fileMustExist: true });
   try {
     configure(db);
-    migrate(db);
+    upgrade(db, file);
     return db;
   } catch (err) {
     db.close();
     throw err;
+  }
+}
+
+/**
+ * Runs the migrations on an existing file. Each step is one transaction, so
+ * a step that fails (a row an old build wrote that does not parse) leaves
+ * the file at the last version that completed: a StoreError says which.
+ */
+function upgrade(db: Database.Database, file: string): void {
+  try {
+    migrate(db);
+  } catch (err) {
+    const at = db.pragma("user_version", { simple: true }) as number;
+    const detail = err instanceof Error ? err.message : String(err);
+    throw new StoreError(
+      "upgrade_failed",
+      `${file} could not be upgraded past schema v${at} (${detail}). That step was rolled back: the file is intact at v${at}, and the Musher that wrote it can still open it; restore it from a backup or report the problem.`,
+    );
   }
 }
 

@@ -8,7 +8,8 @@
  * interface, and the board, memory and membership rows are unchanged; the
  * file shrank; then `musher serve` opens it, a fresh device invited by it
  * converges, and `musher rebuild --check` (the real CLI) finds the tables
- * equal to a replay of the log.
+ * equal to a replay of the log. A v4 row that does not parse fails the
+ * upgrade with a StoreError naming it, and the file stays v4, untouched.
  */
 import Database from "better-sqlite3";
 import { spawnSync } from "node:child_process";
@@ -19,6 +20,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { ChangeMeta, PendingEntry } from "../../src-main/crdt/ReplicaStore";
 import { SCHEMA_VERSION } from "../../src-main/store/migrations";
 import { openNodeStore } from "../../src-main/store/openNodeStore";
+import { StoreError } from "../../src-main/store/StoreError";
 import { apiOf } from "../support/apiOf";
 import { serveFleet } from "../support/serveFleet";
 import { CLI, ROOT, startServe } from "../support/startServe";
@@ -148,4 +150,40 @@ describe("a v4 data dir", { timeout: 120_000 }, () => {
     const created = (await api.ok("story/create", { name: "after v5" })) as { id: string };
     await waitFor(async () => (await freshApi.board()).stories.some((s) => s.id === created.id), "a new write replicates");
   });
+
+  it("refuses to guess: a v4 row that does not parse fails the upgrade, names the row, and leaves the file at v4", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "musher-upgrade-v5-bad-"));
+    const file = join(dataDir, "musher.db");
+    await copyFile(FIXTURE, file);
+    const damage = new Database(file);
+    const arrival = damage.prepare<[], number>("SELECT max(arrival) FROM changes").pluck().get()!;
+    damage.prepare("UPDATE changes SET vec = '{not json' WHERE arrival = ?").run(arrival);
+    damage.close();
+    const v4 = readV4Raw(file);
+
+    let error: unknown;
+    try {
+      openNodeStore({ dataDir, create: false }).close();
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as StoreError).kind).toBe("upgrade_failed");
+    expect((error as StoreError).message).toContain(`past schema v4 (change ${arrival}: `);
+    expect(readV4Raw(file)).toEqual(v4);
+  });
 });
+
+/** The v4 log tables and schema, raw, for before/after comparisons. */
+function readV4Raw(file: string): unknown {
+  const db = new Database(file, { readonly: true });
+  try {
+    return {
+      version: db.pragma("user_version", { simple: true }),
+      schema: db.prepare("SELECT type, name, sql FROM sqlite_schema ORDER BY name").raw().all(),
+      rows: ["changes", "heads", "author_seqs", "equivocators", "pending", "pending_waits"].map((t) => db.prepare(`SELECT * FROM ${t} ORDER BY 1`).raw().all()),
+    };
+  } finally {
+    db.close();
+  }
+}
