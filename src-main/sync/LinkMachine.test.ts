@@ -4,10 +4,10 @@
  * (PeerLink.memory.test.ts) exercise end to end.
  */
 import { describe, expect, it } from "vitest";
-import { changeIdOf } from "../crdt/changeCodec";
+import { changeIdOfBytes } from "../crdt/changeCodec";
 import { Ed25519Verifier } from "../crdt/Ed25519Verifier";
 import type { ReceiveResult } from "../crdt/Replica";
-import { testIdentity, testNode } from "../../test/support/crdt/testKit";
+import { testIdentity, testNode, TEST_WORKSPACE } from "../../test/support/crdt/testKit";
 import { handshakeChallenge } from "./handshakeChallenge";
 import type { LinkAction } from "./LinkAction";
 import { LinkMachine, type LinkMachineHost } from "./LinkMachine";
@@ -16,7 +16,7 @@ import { encodeControl, packChanges } from "./SyncFrame";
 import { DEFAULT_SYNC_LIMITS, type SyncLimits } from "./SyncLimits";
 import type { SyncMessage } from "./SyncMessage";
 
-const idOf = (c: Uint8Array): string => changeIdOf(c.subarray(65));
+const idOf = (c: Uint8Array): string => changeIdOfBytes(c, TEST_WORKSPACE);
 const ok = (id: string): ReceiveResult => ({ status: "applied", id, applied: [id], storyIds: [] });
 
 /** A server-side machine past the handshake with client key 7, and changes by another author to feed it. */
