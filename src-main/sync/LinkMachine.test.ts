@@ -156,7 +156,7 @@ describe("LinkMachine", () => {
     };
     const early = new LinkMachine({ direction: "in", nonce: "ab".repeat(32), now: 0, host });
     early.start();
-    expect(early.frame(Buffer.from([2, 2, 0, 0, 0, 1, 0]), true, 0)).toEqual([{ t: "close", code: SyncCloseCode.badFrame, reason: "changes before the handshake" }]);
+    expect(early.frame(Buffer.from([3, 2, 0, 1, 0]), true, 0)).toEqual([{ t: "close", code: SyncCloseCode.badFrame, reason: "changes before the handshake" }]);
     const slow = new LinkMachine({ direction: "in", nonce: "ab".repeat(32), now: 5_000, host });
     slow.start();
     expect(slow.nextWake()).toBe(6_000);
