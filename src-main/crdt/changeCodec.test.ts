@@ -1,5 +1,7 @@
 import Database from "better-sqlite3";
 import fc from "fast-check";
+import { copyFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { recordingLogger, testIdentity, testNode, TEST_WORKSPACE } from "../../test/support/crdt/testKit";
@@ -210,7 +212,10 @@ describe("change format 2", () => {
   });
 
   it("keeps legacy format-1 history: a real data dir's changes decode with their ids and apply", () => {
-    const db = new Database(join(ROOT, "test/fixtures/v2-poisoned/musher.db"), { readonly: true });
+    // A copy: opening the fixture itself would leave -wal/-shm files beside it.
+    const dir = mkdtempSync(join(tmpdir(), "musher-legacy-"));
+    copyFileSync(join(ROOT, "test/fixtures/v2-poisoned/musher.db"), join(dir, "musher.db"));
+    const db = new Database(join(dir, "musher.db"), { readonly: true });
     const workspace = String((db.prepare("SELECT value FROM meta WHERE key = 'workspace_id'").get() as { value: string }).value);
     const rows = db.prepare("SELECT id, bytes FROM changes ORDER BY arrival").all() as { id: string; bytes: Buffer }[];
     db.close();
