@@ -78,7 +78,7 @@ describe("LinkMachine", () => {
   });
 
   it("closes 4006 when held changes outgrow the send bound during a long plan", () => {
-    const { machine, changes } = authedServer({ maxQueuedBytes: 1_000 });
+    const { machine, changes } = authedServer({ maxQueuedBytes: 500 }); // six changes of ~170 B
     machine.frame(encodeControl({ t: "sync", vec: [], heads: [] }), true, 0);
     machine.drain(0);
     const acts = machine.sendLive(changes, undefined);
