@@ -34,11 +34,9 @@ const HEX64 = /^[0-9a-f]{64}$/;
 
 /** The id of a format-2 body in `workspace` (lowercase hex). */
 export function changeIdV2(workspace: string, body: Uint8Array): string {
-  const ws = Buffer.from(workspace, "utf8");
-  const w = new ByteWriter(1 + ByteWriter.uvarintLength(ws.length) + ws.length);
+  const w = new ByteWriter(8 + workspace.length * 3);
   w.u8(FORMAT_V2);
-  w.uvarint(ws.length);
-  w.bytes(ws);
+  w.string(workspace);
   return createHash("sha256").update(w.finish()).update(body).digest("hex");
 }
 
