@@ -5,7 +5,7 @@ import { ByteWriter } from "../crdt/ByteWriter";
 import { FORMAT_V1, signChange } from "../crdt/changeCodec";
 import type { Change } from "../crdt/Change";
 import { SyncCloseCode } from "./SyncCloseCode";
-import { decodeSyncFrame, encodeControl, MAX_FRAME_AUTHORS, packChanges } from "./SyncFrame";
+import { countChanges, decodeSyncFrame, encodeControl, MAX_FRAME_AUTHORS, packChanges } from "./SyncFrame";
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 
@@ -97,6 +97,8 @@ describe("SyncFrame", () => {
     expect(oversize).toBe(0);
     expect(frames).toHaveLength(1);
     expect(changesOf(frames).map(hex)).toEqual(changes.map(hex));
+    expect(countChanges(frames[0]!)).toBe(60);
+    expect(countChanges(encodeControl({ t: "ready" }))).toBe(0);
     // Three authors in the table; every format-2 entry is 32 bytes shorter than its change.
     const f = frames[0]!;
     expect(f[2]).toBe(3);

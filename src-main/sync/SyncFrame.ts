@@ -173,6 +173,20 @@ export function decodeSyncFrame(data: Uint8Array): SyncFrame {
   return { ok: false, code: SyncCloseCode.badFrame, reason: `unknown frame type ${data[1]}` };
 }
 
+/** How many changes a frame built by `packChanges` carries (0 for a control frame or a malformed one). */
+export function countChanges(frame: Uint8Array): number {
+  if (frame.length < HEADER || frame[1] !== FRAME_CHANGES) return 0;
+  try {
+    const r = new ByteReader(frame, HEADER);
+    r.skip(r.count(MAX_FRAME_AUTHORS, AUTHOR, "authors") * AUTHOR);
+    let n = 0;
+    for (; r.remaining > 0; n++) r.skip(r.uvarint());
+    return n;
+  } catch {
+    return 0;
+  }
+}
+
 /**
  * The changes of a changes-frame body, rebuilt: first locate every entry
  * (checking bounds), then copy them into one buffer (one allocation per
