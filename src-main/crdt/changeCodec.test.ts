@@ -105,6 +105,24 @@ describe("change format 2", () => {
     }
   });
 
+  it("round-trips arbitrary strings and integers (a 64-hex name travels as raw bytes and comes back a string)", () => {
+    const text = fc.oneof(fc.string({ maxLength: 40, unit: "grapheme" }), fc.stringMatching(/^[0-9a-f]{64}$/));
+    fc.assert(
+      fc.property(text, text, fc.integer({ min: -1_000_000, max: 1_000_000 }).filter((d) => d !== 0), fc.maxSafeNat(), (name, by, delta, wall) => {
+        const ops: Op[] = [
+          { t: "name", story: "s_1", value: name.slice(0, 500) },
+          { t: "claim", story: "s_1", by: by.length === 0 ? "x" : by },
+          { t: "count", story: "s_1", delta },
+        ];
+        const c = change(ops, { clock: { wall, logical: 0 } });
+        const d = decodeChange(signChange(c, key).bytes, TEST_WORKSPACE);
+        if (!d.ok) throw new Error(d.reason);
+        expect(d.value.change).toEqual(c);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it("refuses every non-canonical or out-of-bounds encoding, without throwing", () => {
     const place = (w: ByteWriter): void => {
       w.string("place");
