@@ -112,7 +112,7 @@ async function measure(history: string, log: Uint8Array[]): Promise<Measured> {
     for (const r of rows) if (r.bytes / log.length >= 1) tables[r.name] = Number((r.bytes / log.length).toFixed(1));
     const payload = log.reduce((n, b) => n + b.length, 0);
     const ids = log.map((bytes) => {
-      const d = decodeChange(bytes);
+      const d = decodeChange(bytes, BENCH_WORKSPACE);
       if (!d.ok) throw new Error(d.reason);
       return d.value.id;
     });
