@@ -43,6 +43,7 @@ import type { StoryRecord } from "../crdt/StoryRecord";
 import { AuthorIndex } from "./AuthorIndex";
 import { idColumn, type IdValue } from "./idColumn";
 import { vecColumn } from "./vecColumn";
+import { storyColumn, type StoryValue } from "./storyColumn";
 
 interface ChangeRow {
   author: number;
@@ -74,9 +75,9 @@ function remember<V>(cache: Map<string, V>, cap: number, key: string, value: V):
 
 function prepare(db: Database.Database) {
   return {
-    getStory: db.prepare<[string], { record: string }>("SELECT record FROM stories WHERE id = ?"),
-    putStory: db.prepare<[string, string]>("INSERT INTO stories (id, record) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET record = excluded.record"),
-    allStories: db.prepare<[], { record: string }>("SELECT record FROM stories ORDER BY id"),
+    getStory: db.prepare<[string], { record: StoryValue }>("SELECT record FROM stories WHERE id = ?"),
+    putStory: db.prepare<[string, StoryValue]>("INSERT INTO stories (id, record) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET record = excluded.record"),
+    allStories: db.prepare<[], { id: string; record: StoryValue }>("SELECT id, record FROM stories ORDER BY id"),
     hasChange: db.prepare<[IdValue], { one: number }>("SELECT 1 AS one FROM changes WHERE id = ?"),
     getMeta: db.prepare<[IdValue], ChangeRow>("SELECT author, seq, clock_wall, clock_logical, deps, vec FROM changes WHERE id = ?"),
     getBytes: db.prepare<[IdValue], { bytes: Buffer }>("SELECT bytes FROM changes WHERE id = ?"),
@@ -122,6 +123,8 @@ export class SqliteReplicaStore implements ReplicaStore {
   /** True while `stories` holds every row of the table. */
   private storiesComplete = false;
   private dataVersion = -1;
+  private readonly idxOf = (key: string): number => this.authors.idxOf(key);
+  private readonly keyOf = (idx: number): string => this.authors.keyOf(idx);
 
   constructor(private readonly db: Database.Database) {
     this.q = prepare(db);
@@ -165,18 +168,18 @@ export class SqliteReplicaStore implements ReplicaStore {
     if (cached) return cached;
     const row = this.q.getStory.get(id);
     if (!row) return undefined;
-    const record = JSON.parse(row.record) as StoryRecord;
+    const record = storyColumn.decode(id, row.record, this.keyOf);
     this.cacheStory(record);
     return record;
   }
   putStory(record: StoryRecord): void {
-    this.q.putStory.run(record.id, JSON.stringify(record));
+    this.q.putStory.run(record.id, storyColumn.encode(record, this.idxOf));
     this.cacheStory(record);
   }
   allStories(): StoryRecord[] {
     if (!this.db.inTransaction) this.checkDataVersion();
     if (this.storiesComplete) return [...this.stories.values()];
-    const all = this.q.allStories.all().map((r) => JSON.parse(r.record) as StoryRecord);
+    const all = this.q.allStories.all().map((r) => storyColumn.decode(r.id, r.record, this.keyOf));
     if (all.length <= STORY_CACHE_SIZE) {
       this.stories.clear();
       for (const record of all) this.stories.set(record.id, record);

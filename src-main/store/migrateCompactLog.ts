@@ -2,7 +2,7 @@
  * Schema v5, the compact change log (issue 14; layout in migrations.ts):
  * rewrites `changes`, `heads`, `author_seqs`, `equivocators`, `pending` and
  * `pending_waits` from hex TEXT and JSON into raw ids, author idxs and binary
- * seq vectors, inside the one transaction `migrate` gives it.
+ * seq vectors, and `stories` from JSON into compact rows (`storyColumn`), inside the one transaction `migrate` gives it.
  *
  * Invariants:
  * - Nothing is lost or reordered: every row is copied with its `arrival`
@@ -18,6 +18,9 @@
 import type Database from "better-sqlite3";
 import { idColumn, type IdValue } from "./idColumn";
 import { vecColumn } from "./vecColumn";
+import { AuthorIndex } from "./AuthorIndex";
+import { storyColumn, type StoryValue } from "./storyColumn";
+import type { StoryRecord } from "../crdt/StoryRecord";
 
 export function migrateCompactLog(db: Database.Database): void {
   db.exec("CREATE TABLE authors (idx INTEGER PRIMARY KEY, key ANY NOT NULL UNIQUE) STRICT");
@@ -93,7 +96,17 @@ export function migrateCompactLog(db: Database.Database): void {
     INSERT INTO pending_waits_v5 (dep, id) SELECT musher_v5_id(dep), musher_v5_id(id) FROM pending_waits;
     DROP TABLE pending_waits;
     ALTER TABLE pending_waits_v5 RENAME TO pending_waits;
+
+    CREATE TABLE stories_v5 (id TEXT PRIMARY KEY, record ANY NOT NULL) STRICT;
   `);
+  // Stories: JSON → the compact row (storyColumn); authors new to the table get the next idxs.
+  const authors = new AuthorIndex(db);
+  const put = db.prepare<[string, StoryValue]>("INSERT INTO stories_v5 (id, record) VALUES (?, ?)");
+  for (const row of db.prepare<[], { id: string; record: string }>("SELECT id, record FROM stories ORDER BY id").all()) {
+    const record = atRow(`story ${row.id}`, () => JSON.parse(row.record) as StoryRecord);
+    put.run(row.id, storyColumn.encode(record, (key) => authors.idxOf(key)));
+  }
+  db.exec("DROP TABLE stories; ALTER TABLE stories_v5 RENAME TO stories;");
 }
 
 function atRow<T>(row: unknown, convert: () => T): T {

@@ -18,6 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { ChangeMeta, PendingEntry } from "../../src-main/crdt/ReplicaStore";
+import type { StoryRecord } from "../../src-main/crdt/StoryRecord";
 import { SCHEMA_VERSION } from "../../src-main/store/migrations";
 import { openNodeStore } from "../../src-main/store/openNodeStore";
 import { StoreError } from "../../src-main/store/StoreError";
@@ -40,11 +41,12 @@ interface V4Truth {
   pending: PendingEntry[];
   waits: [string, string][];
   derived: string;
+  stories: StoryRecord[];
 }
 
-/** Rows the migration must not touch: the board, memory, membership and identity. */
+/** Rows the migration must not touch: memory, membership and identity (stories are re-encoded, checked as records). */
 function derivedRows(db: Database.Database): string {
-  const tables = ["stories", "sessions", "messages", "memcells", "memory_docs", "session_activity", "meta"];
+  const tables = ["sessions", "messages", "memcells", "memory_docs", "session_activity", "meta"];
   return JSON.stringify(tables.map((t) => db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2`).raw().all()));
 }
 
@@ -74,6 +76,7 @@ function readV4(file: string): V4Truth {
       pending: pending.map((p) => ({ id: p.id, bytes: new Uint8Array(p.bytes), missing: JSON.parse(p.missing) as string[] })),
       waits: db.prepare<[], [string, string]>("SELECT dep, id FROM pending_waits ORDER BY dep, id").raw().all(),
       derived: derivedRows(db),
+      stories: db.prepare<[], string>("SELECT record FROM stories ORDER BY id").pluck().all().map((r) => JSON.parse(r) as StoryRecord),
     };
   } finally {
     db.close();
@@ -125,6 +128,13 @@ describe("a v4 data dir", { timeout: 120_000 }, () => {
       expect(store.pendingSize()).toEqual({ count: 2, bytes: v4.pending.reduce((n, p) => n + p.bytes.length, 0) });
       for (const [dep, id] of v4.waits) expect(store.pendingWaitingOn(dep)).toContain(id);
       expect(derivedRows(db)).toBe(v4.derived);
+      // Every story re-encoded as a compact row (storyColumn), and read back exactly as v4 held it.
+      expect(v4.stories.length).toBeGreaterThan(100);
+      expect(db.prepare("SELECT typeof(record) AS t, count(*) AS n FROM stories GROUP BY 1").all()).toEqual([{ t: "blob", n: v4.stories.length }]);
+      store.forgetCachedState();
+      for (const story of v4.stories) expect(store.getStory(story.id)).toEqual(story);
+      store.forgetCachedState();
+      expect(store.allStories()).toEqual(v4.stories);
     } finally {
       node.close();
     }
