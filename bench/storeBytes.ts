@@ -13,6 +13,8 @@
  * Also: a cold `getChangeMeta` (cache dropped) over every change, against
  * the bare SQLite point lookup of the same rows (`metaReadRatio`: what
  * decoding costs on top of the read; the validation hot path).
+ * Also: the story row codec (`storyColumn`) encode / decode µs per record,
+ * against JSON.stringify / parse of the same records in the same run.
  *
  * Run: npm run bench storeBytes   (ends with one JSON line)
  */
@@ -23,6 +25,7 @@ import Database from "better-sqlite3";
 import { createNode } from "../src-main/node/createNode";
 import { decodeChange } from "../src-main/crdt/changeCodec";
 import { SqliteReplicaStore } from "../src-main/store/SqliteReplicaStore";
+import { storyColumn } from "../src-main/store/storyColumn";
 import { silentLogger } from "../src-main/base/Logger";
 import { STAGES } from "../src-shared/stages";
 import { BENCH_WORKSPACE, generateHistory, makeBenchNode } from "./support/generateHistory";
@@ -70,6 +73,38 @@ interface Measured {
   /** µs per cold getChangeMeta, and per bare point lookup of the same row. */
   metaReadUs: number;
   lookupUs: number;
+  /** µs per story record: storyColumn encode / decode, and JSON stringify / parse of the same records. */
+  story: { encodeUs: number; decodeUs: number; jsonEncodeUs: number; jsonDecodeUs: number };
+}
+
+/** The story codec against JSON on every story of the file (best of 3 rounds each). */
+function storyCodec(file: string): Measured["story"] {
+  const db = new Database(file, { readonly: true });
+  try {
+    const records = new SqliteReplicaStore(db).allStories();
+    const keys: string[] = [];
+    const idx = new Map<string, number>();
+    const idxOf = (key: string): number => idx.get(key) ?? (idx.set(key, keys.push(key) - 1), keys.length - 1);
+    const keyOf = (i: number): string => keys[i]!;
+    const best = (fn: () => void): number => {
+      let us = Infinity;
+      for (let round = 0; round < 3; round++) {
+        const t = performance.now();
+        fn();
+        us = Math.min(us, ((performance.now() - t) * 1000) / records.length);
+      }
+      return us;
+    };
+    let rows: (Buffer | string)[] = [];
+    let json: string[] = [];
+    const encodeUs = best(() => void (rows = records.map((r) => storyColumn.encode(r, idxOf))));
+    const decodeUs = best(() => void rows.forEach((v, i) => storyColumn.decode(records[i]!.id, v, keyOf)));
+    const jsonEncodeUs = best(() => void (json = records.map((r) => JSON.stringify(r))));
+    const jsonDecodeUs = best(() => void json.forEach((v) => JSON.parse(v)));
+    return { encodeUs, decodeUs, jsonEncodeUs, jsonDecodeUs };
+  } finally {
+    db.close();
+  }
 }
 
 /** Cold metas of every change vs the bare row lookups, µs each (best of 3). */
@@ -116,7 +151,7 @@ async function measure(history: string, log: Uint8Array[]): Promise<Measured> {
       if (!d.ok) throw new Error(d.reason);
       return d.value.id;
     });
-    return { history, changes: log.length, fileBytesPerChange: size / log.length, payloadBytesPerChange: payload / log.length, tables, ...metaReads(file, ids) };
+    return { history, changes: log.length, fileBytesPerChange: size / log.length, payloadBytesPerChange: payload / log.length, tables, ...metaReads(file, ids), story: storyCodec(file) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -127,6 +162,8 @@ for (const r of results) {
   console.log(`${r.history}: ${r.changes} changes, file ${r.fileBytesPerChange.toFixed(0)} B/change, signed bytes ${r.payloadBytesPerChange.toFixed(0)} B/change (ratio ${(r.fileBytesPerChange / r.payloadBytesPerChange).toFixed(2)})`);
   console.log(`  per change, by table/index (B): ${Object.entries(r.tables).map(([k, v]) => `${k} ${v}`).join(", ")}`);
   console.log(`  cold getChangeMeta ${r.metaReadUs.toFixed(2)} µs vs bare row lookup ${r.lookupUs.toFixed(2)} µs`);
+  const st = r.story;
+  console.log(`  story row: encode ${st.encodeUs.toFixed(2)} µs, decode ${st.decodeUs.toFixed(2)} µs (JSON: ${st.jsonEncodeUs.toFixed(2)} / ${st.jsonDecodeUs.toFixed(2)} µs)`);
 }
 const [two, eight] = results as [Measured, Measured];
 console.log(
@@ -139,5 +176,8 @@ console.log(
     ratio: Number((eight.fileBytesPerChange / eight.payloadBytesPerChange).toFixed(3)),
     metaReadUs8Authors: Number(eight.metaReadUs.toFixed(2)),
     metaReadRatio: Number((eight.metaReadUs / eight.lookupUs).toFixed(2)),
+    storyEncodeUs8Authors: Number(eight.story.encodeUs.toFixed(2)),
+    storyDecodeUs8Authors: Number(eight.story.decodeUs.toFixed(2)),
+    storyCodecVsJson: Number(((eight.story.encodeUs + eight.story.decodeUs) / (eight.story.jsonEncodeUs + eight.story.jsonDecodeUs)).toFixed(2)),
   }),
 );

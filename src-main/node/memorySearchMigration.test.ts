@@ -77,6 +77,10 @@ describe("the memory-search migration", () => {
     old.close();
 
     node = await createNode({ dataDir: dir, host: "embedded", log: silentLogger });
+    // v5 re-compacted the format-2 log the downgrade gave back whole: author cut, deps read from the bytes.
+    const migrated = new Database(join(dir, "musher.db"), { readonly: true });
+    expect(migrated.prepare("SELECT count(*) > 0 AND count(*) = sum(substr(bytes, 1, 1) = x'82' AND deps IS NULL) AS allCut FROM changes").get()).toEqual({ allCut: 1 });
+    migrated.close();
     const search = (q: string) => call(node, "memory/search", { query: q });
     const deep = await search("zeppelin");
     expect(deep.map((h) => h.kind)).toEqual(["memcell"]);

@@ -43,6 +43,7 @@ import type { StoryRecord } from "../crdt/StoryRecord";
 import { AuthorIndex } from "./AuthorIndex";
 import { idColumn, type IdValue } from "./idColumn";
 import { vecColumn } from "./vecColumn";
+import { bytesColumn } from "./bytesColumn";
 import { storyColumn, type StoryValue } from "./storyColumn";
 
 interface ChangeRow {
@@ -50,8 +51,10 @@ interface ChangeRow {
   seq: number;
   clock_wall: number;
   clock_logical: number;
-  deps: IdValue;
+  /** NULL when the deps are read from the cut format-2 `bytes` (bytesColumn). */
+  deps: IdValue | null;
   vec: Buffer;
+  bytes: Buffer | null;
 }
 
 interface PendingRow {
@@ -79,9 +82,10 @@ function prepare(db: Database.Database) {
     putStory: db.prepare<[string, StoryValue]>("INSERT INTO stories (id, record) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET record = excluded.record"),
     allStories: db.prepare<[], { id: string; record: StoryValue }>("SELECT id, record FROM stories ORDER BY id"),
     hasChange: db.prepare<[IdValue], { one: number }>("SELECT 1 AS one FROM changes WHERE id = ?"),
-    getMeta: db.prepare<[IdValue], ChangeRow>("SELECT author, seq, clock_wall, clock_logical, deps, vec FROM changes WHERE id = ?"),
-    getBytes: db.prepare<[IdValue], { bytes: Buffer }>("SELECT bytes FROM changes WHERE id = ?"),
-    putChange: db.prepare<[IdValue, number, number, number, number, IdValue, Buffer, Buffer]>(
+    // The bytes only when the deps live in them (no deps column): the usual format-2 row.
+    getMeta: db.prepare<[IdValue], ChangeRow>("SELECT author, seq, clock_wall, clock_logical, deps, vec, CASE WHEN deps IS NULL THEN bytes END AS bytes FROM changes WHERE id = ?"),
+    getBytes: db.prepare<[IdValue], { bytes: Buffer; author: number }>("SELECT bytes, author FROM changes WHERE id = ?"),
+    putChange: db.prepare<[IdValue, number, number, number, number, IdValue | null, Buffer, Buffer]>(
       "INSERT INTO changes (id, author, seq, clock_wall, clock_logical, deps, vec, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     ),
     raiseSeq: db.prepare<[number, number]>(
@@ -204,7 +208,7 @@ export class SqliteReplicaStore implements ReplicaStore {
       author: this.authors.keyOf(r.author),
       seq: r.seq,
       clock: { wall: r.clock_wall, logical: r.clock_logical },
-      deps: idColumn.decodeList(r.deps),
+      deps: r.deps !== null ? idColumn.decodeList(r.deps) : bytesColumn.deps(r.bytes ?? Buffer.alloc(0)),
       vec: vecColumn.decode(r.vec, (idx) => this.authors.keyOf(idx)),
     };
     remember(this.metas, META_CACHE_SIZE, id, meta);
@@ -213,12 +217,14 @@ export class SqliteReplicaStore implements ReplicaStore {
 
   getChangeBytes(id: string): Uint8Array | undefined {
     const row = this.q.getBytes.get(idColumn.encode(id));
-    return row ? toBytes(row.bytes) : undefined;
+    if (!row) return undefined;
+    return toBytes(bytesColumn.isCut(row.bytes) ? bytesColumn.restore(row.bytes, this.authors.keyOf(row.author)) : row.bytes);
   }
   putChange(meta: ChangeMeta, bytes: Uint8Array): void {
     const author = this.authors.idxOf(meta.author);
     const vec = vecColumn.encode(meta.vec, (key) => this.authors.idxOf(key));
-    this.q.putChange.run(idColumn.encode(meta.id), author, meta.seq, meta.clock.wall, meta.clock.logical, idColumn.encodeList(meta.deps), vec, toBuffer(bytes));
+    const { stored, cut } = bytesColumn.cut(bytes, meta.author);
+    this.q.putChange.run(idColumn.encode(meta.id), author, meta.seq, meta.clock.wall, meta.clock.logical, cut ? null : idColumn.encodeList(meta.deps), vec, stored);
     this.q.raiseSeq.run(author, meta.seq);
     remember(this.metas, META_CACHE_SIZE, meta.id, meta);
   }

@@ -11,6 +11,7 @@
  * is NOT exported: an export is safe to hand to a teammate.
  */
 import { z } from "zod";
+import { bytesColumn } from "./bytesColumn";
 import { idColumn, type IdValue } from "./idColumn";
 import type { NodeStore } from "./openNodeStore";
 
@@ -27,15 +28,15 @@ const PAGE = 1_000;
  */
 export async function exportChanges(node: NodeStore, write: (line: string) => void | Promise<void>): Promise<number> {
   await write(JSON.stringify({ format: EXPORT_FORMAT, v: 1, workspace: node.workspaceId }));
-  const page = node.db.prepare<[number, number], { arrival: number; id: IdValue; bytes: Buffer }>(
-    "SELECT arrival, id, bytes FROM changes WHERE arrival > ? ORDER BY arrival LIMIT ?",
+  const page = node.db.prepare<[number, number], { arrival: number; id: IdValue; bytes: Buffer; author: IdValue }>(
+    "SELECT c.arrival, c.id, c.bytes, a.key AS author FROM changes c JOIN authors a ON a.idx = c.author WHERE c.arrival > ? ORDER BY c.arrival LIMIT ?",
   );
   let count = 0;
   for (let after = 0; ; ) {
     const rows = page.all(after, PAGE);
     if (rows.length === 0) return count;
     after = rows[rows.length - 1]!.arrival;
-    for (const row of rows) await write(JSON.stringify({ id: idColumn.decode(row.id), bytes: row.bytes.toString("base64") }));
+    for (const row of rows) await write(JSON.stringify({ id: idColumn.decode(row.id), bytes: bytesColumn.restore(row.bytes, row.author).toString("base64") }));
     count += rows.length;
   }
 }

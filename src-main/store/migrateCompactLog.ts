@@ -19,6 +19,7 @@ import type Database from "better-sqlite3";
 import { idColumn, type IdValue } from "./idColumn";
 import { vecColumn } from "./vecColumn";
 import { AuthorIndex } from "./AuthorIndex";
+import { bytesColumn } from "./bytesColumn";
 import { storyColumn, type StoryValue } from "./storyColumn";
 import type { StoryRecord } from "../crdt/StoryRecord";
 
@@ -46,6 +47,9 @@ export function migrateCompactLog(db: Database.Database): void {
   // The second argument names the row in the error a value that does not parse ends the migration with.
   db.function("musher_v5_ids", fn, (json: unknown, row: unknown) => atRow(row, () => idColumn.encodeList(stringArray(json))));
   db.function("musher_v5_author", fn, (key: unknown) => idxOf(text(key)));
+  // A format-2 change is stored without its author key and its deps column (bytesColumn).
+  db.function("musher_v5_bytes", fn, (bytes: unknown, author: unknown) => bytesColumn.cut(blob(bytes), text(author)).stored);
+  db.function("musher_v5_cut", fn, (bytes: unknown, author: unknown) => (bytesColumn.cut(blob(bytes), text(author)).cut ? 1 : 0));
   db.function("musher_v5_vec", fn, (json: unknown, row: unknown) => atRow(row, () => vecColumn.encode(seqVector(json), idxOf)));
 
   db.exec(`
@@ -56,12 +60,13 @@ export function migrateCompactLog(db: Database.Database): void {
       seq INTEGER NOT NULL,
       clock_wall INTEGER NOT NULL,
       clock_logical INTEGER NOT NULL,
-      deps ANY NOT NULL,
+      deps ANY,
       vec BLOB NOT NULL,
       bytes BLOB NOT NULL
     ) STRICT;
     INSERT INTO changes_v5 (arrival, id, author, seq, clock_wall, clock_logical, deps, vec, bytes)
-      SELECT arrival, musher_v5_id(id), musher_v5_author(author), seq, clock_wall, clock_logical, musher_v5_ids(deps, 'change ' || arrival), musher_v5_vec(vec, 'change ' || arrival), bytes
+      SELECT arrival, musher_v5_id(id), musher_v5_author(author), seq, clock_wall, clock_logical, CASE WHEN musher_v5_cut(bytes, author) THEN NULL ELSE musher_v5_ids(deps, 'change ' || arrival) END,
+        musher_v5_vec(vec, 'change ' || arrival), musher_v5_bytes(bytes, author)
       FROM changes ORDER BY arrival;
     DROP TABLE changes;
     ALTER TABLE changes_v5 RENAME TO changes;
@@ -115,6 +120,11 @@ function atRow<T>(row: unknown, convert: () => T): T {
   } catch (err) {
     throw new Error(`${String(row)}: ${err instanceof Error ? err.message : String(err)}`);
   }
+}
+
+function blob(value: unknown): Buffer {
+  if (!Buffer.isBuffer(value)) throw new Error(`expected a BLOB in the v4 log, found ${typeof value}`);
+  return value;
 }
 
 function text(value: unknown): string {

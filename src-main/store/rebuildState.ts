@@ -15,10 +15,12 @@
  *   the pending queue and the identity are never touched.
  */
 import type Database from "better-sqlite3";
+import { bytesColumn } from "./bytesColumn";
 import { canonicalJson } from "../crdt/canonicalJson";
 import { Replica } from "../crdt/Replica";
 import type { ReplicaStore } from "../crdt/ReplicaStore";
 import { silentLogger } from "../base/Logger";
+import { type IdValue } from "./idColumn";
 import { openMemoryDatabase } from "./openDatabase";
 import type { NodeStore } from "./openNodeStore";
 import { replicaOnDatabase } from "./replicaOnDatabase";
@@ -81,8 +83,8 @@ export function rebuildState(node: NodeStore, options: RebuildOptions): RebuildR
 function replay(node: NodeStore, scratch: Database.Database, options: RebuildOptions): RebuildReport {
   const memory = new SqliteReplicaStore(scratch);
   const { replica } = replicaOnDatabase(scratch, { workspace: node.workspaceId, signer: node.identity, logger: silentLogger, store: memory });
-  const page = node.db.prepare<[number, number], { arrival: number; bytes: Buffer }>(
-    "SELECT arrival, bytes FROM changes WHERE arrival > ? ORDER BY arrival LIMIT ?",
+  const page = node.db.prepare<[number, number], { arrival: number; bytes: Buffer; author: IdValue }>(
+    "SELECT c.arrival, c.bytes, a.key AS author FROM changes c JOIN authors a ON a.idx = c.author WHERE c.arrival > ? ORDER BY c.arrival LIMIT ?",
   );
   const stored = new Replica({ workspace: node.workspaceId, signer: node.identity, logger: silentLogger, store: node.store });
   const report: RebuildReport = { changes: 0, stories: 0, notApplied: 0, matched: false, replaced: false, canonical: { stored: "", replayed: "" } };
@@ -91,7 +93,7 @@ function replay(node: NodeStore, scratch: Database.Database, options: RebuildOpt
     if (rows.length === 0) break;
     after = rows[rows.length - 1]!.arrival;
     report.changes += rows.length;
-    for (const r of replica.receiveBatch(rows.map((row) => new Uint8Array(row.bytes)))) {
+    for (const r of replica.receiveBatch(rows.map((row) => new Uint8Array(bytesColumn.restore(row.bytes, row.author))))) {
       if (r.status === "applied") continue;
       report.notApplied++;
       report.firstProblem ??= `${r.id ?? "?"}: ${r.status}${r.reason ? ` (${r.reason})` : ""}`;

@@ -103,8 +103,11 @@ describe("store: rebuild from the log", () => {
     await node.close();
 
     const store = openNodeStore({ dataDir: dir, create: false });
+    // Story rows are binary (storyColumn); a JSON TEXT row is the form it also reads, so tamper through that.
+    const victim = store.db.prepare<[], string>("SELECT min(id) FROM stories").pluck().get()!;
+    const record = store.store.getStory(victim)!;
+    store.db.prepare("UPDATE stories SET record = ? WHERE id = ?").run(JSON.stringify({ ...record, name: { ...record.name, value: "tampered" } }), victim);
     store.db.exec(`
-      UPDATE stories SET record = json_set(record, '$.name.value', 'tampered') WHERE id = (SELECT min(id) FROM stories);
       DELETE FROM heads;
       UPDATE author_seqs SET max_seq = 1;
       UPDATE messages SET cell = NULL;

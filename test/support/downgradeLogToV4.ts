@@ -1,13 +1,15 @@
 /**
  * Takes the change-log tables of a current (v5) database back to the v4
  * layout, exactly as migration v1 created them (hex TEXT ids and authors,
- * JSON deps and seq vectors), for tests that re-run an older migration on
+ * JSON deps and seq vectors, whole signed bytes, JSON story rows), for tests that re-run an older migration on
  * a database the current build wrote. Leaves `user_version` to the caller.
  * Test support only: production never goes back.
  */
 import type Database from "better-sqlite3";
 import { idColumn, type IdValue } from "../../src-main/store/idColumn";
 import { vecColumn } from "../../src-main/store/vecColumn";
+import { bytesColumn } from "../../src-main/store/bytesColumn";
+import { storyColumn, type StoryValue } from "../../src-main/store/storyColumn";
 
 export function downgradeLogToV4(db: Database.Database): void {
   const keys = new Map(db.prepare<[], { idx: number; key: IdValue }>("SELECT idx, key FROM authors").all().map((r) => [r.idx, idColumn.decode(r.key)]));
@@ -21,6 +23,10 @@ export function downgradeLogToV4(db: Database.Database): void {
   db.function("v4_ids", fn, (v: unknown) => JSON.stringify(idColumn.decodeList(v as IdValue)));
   db.function("v4_author", fn, keyOf);
   db.function("v4_vec", fn, (v: unknown) => JSON.stringify(vecColumn.decode(v as Buffer, keyOf)));
+  // Format-2 rows are stored cut (bytesColumn): v4 held the exact signed bytes and a deps column.
+  db.function("v4_bytes", fn, (bytes: unknown, author: unknown) => bytesColumn.restore(bytes as Buffer, keyOf(author)));
+  db.function("v4_deps", fn, (deps: unknown, bytes: unknown) => JSON.stringify(deps === null ? bytesColumn.deps(bytes as Buffer) : idColumn.decodeList(deps as IdValue)));
+  db.function("v4_story", fn, (id: unknown, record: unknown) => JSON.stringify(storyColumn.decode(String(id), record as StoryValue, keyOf)));
   db.transaction(() =>
     db.exec(`
       CREATE TABLE changes_v4 (
@@ -34,7 +40,7 @@ export function downgradeLogToV4(db: Database.Database): void {
         vec TEXT NOT NULL,
         bytes BLOB NOT NULL
       ) STRICT;
-      INSERT INTO changes_v4 SELECT arrival, v4_id(id), v4_author(author), seq, clock_wall, clock_logical, v4_ids(deps), v4_vec(vec), bytes FROM changes;
+      INSERT INTO changes_v4 SELECT arrival, v4_id(id), v4_author(author), seq, clock_wall, clock_logical, v4_deps(deps, bytes), v4_vec(vec), v4_bytes(bytes, author) FROM changes;
       DROP TABLE changes;
       ALTER TABLE changes_v4 RENAME TO changes;
       CREATE INDEX changes_by_author_seq ON changes (author, seq);
@@ -58,6 +64,10 @@ export function downgradeLogToV4(db: Database.Database): void {
       INSERT INTO pending_waits_v4 SELECT v4_id(dep), v4_id(id) FROM pending_waits;
       DROP TABLE pending_waits;
       ALTER TABLE pending_waits_v4 RENAME TO pending_waits;
+      CREATE TABLE stories_v4 (id TEXT PRIMARY KEY, record TEXT NOT NULL) STRICT;
+      INSERT INTO stories_v4 SELECT id, v4_story(id, record) FROM stories;
+      DROP TABLE stories;
+      ALTER TABLE stories_v4 RENAME TO stories;
       DROP TABLE authors;
     `),
   )();
