@@ -172,6 +172,7 @@ describe("storyColumn", () => {
       { ...base, name: { value: "n", stamp: { ...stamp, logical: 1.5 } } },
       { ...base, deps: { s2: ["not-a-tag"] } },
       { ...base, deps: { s2: [`${stamp.id}.01`] } }, // a tag whose index would not print back the same
+      { ...base, agent: { value: null, stamp: { ...stamp, wall: 11 } } }, // one id, two different stamps: the table holds one per id
       { ...base, hide: stamp }, // stamp-shaped where an Hlc belongs: its extra keys must not be dropped
       { ...base, ...{ future: 1 } } as StoryRecord, // a field this build does not know
       JSON.parse(`{"__proto__": 1, ${JSON.stringify(base).slice(1)}`) as StoryRecord,

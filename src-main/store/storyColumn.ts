@@ -4,12 +4,17 @@
  * every stamp and a 64-hex change id in every creator and dependsOn tag.
  *
  * Layout (a BLOB; the story id is the row key, not repeated):
- *   0x01 ‖ creators ‖ name ‖ agent ‖ blocked ‖ place ‖ retries ‖ deps ‖
- *   claims ‖ hide ‖ unhide ‖ deleted ‖ present(u8 bit set) ‖ desc? ‖
+ *   0x01 ‖ stamps ‖ creators ‖ name ‖ agent ‖ blocked ‖ place ‖ retries ‖
+ *   deps ‖ claims ‖ hide ‖ unhide ‖ deleted ‖ present(u8 bit set) ‖ desc? ‖
  *   lastDelete? ‖ undeleted? ‖ log?
- * - stamp = uvarint wall ‖ uvarint logical ‖ uvarint author idx ‖ id(32);
+ * - stamps = the record's distinct stamps once each (the log's first, in
+ *   its order): uvarint n ‖ n × (zigzag uvarint wall delta from the previous
+ *   entry ‖ uvarint logical ‖ uvarint author idx ‖ id(32)); every stamp in
+ *   the record is then a uvarint index into it (a register's stamp is
+ *   nearly always one of the log's, so it costs a byte);
+ * - id ref (creators, tags) = uvarint 0 ‖ id(32), or k + 1: the id of stamp k;
  * - register = value ‖ stamp ‖ uvarint (0 = no `others`, n + 1 = n writes);
- * - tag `<id>.<n>` = id(32) ‖ uvarint n; counts and strings are uvarint-led;
+ * - tag `<id>.<n>` = id ref ‖ uvarint n; counts and strings are uvarint-led;
  * - null-able values lead with 0 (null) / 1.
  *
  * Invariants:
@@ -45,9 +50,55 @@ class NotCompact extends Error {}
 
 export type StoryValue = Buffer | string;
 
+/** Wall deltas beyond this are not zigzag-encodable as safe integers. */
+const MAX_DELTA = 2 ** 51;
+
 class Encoder {
   readonly w = new ByteWriter(512);
+  readonly table: Stamp[] = [];
+  private readonly byId = new Map<string, number>();
   constructor(private readonly idxOf: (author: string) => number) {}
+
+  /** The table index of `s`, adding it; a different stamp under a known id cannot be held. */
+  register(s: Stamp | null | undefined): number {
+    if (typeof s !== "object" || s === null || typeof s.id !== "string") throw new NotCompact();
+    const at = this.byId.get(s.id);
+    if (at !== undefined) {
+      const t = this.table[at]!;
+      if (t.wall !== s.wall || t.logical !== s.logical || t.author !== s.author) throw new NotCompact();
+      return at;
+    }
+    this.table.push(s);
+    this.byId.set(s.id, this.table.length - 1);
+    return this.table.length - 1;
+  }
+  idRef(id: unknown): void {
+    const at = typeof id === "string" ? this.byId.get(id) : undefined;
+    if (at !== undefined) return this.w.uvarint(at + 1);
+    this.w.u8(0);
+    this.id(id);
+  }
+  /** VERSION ‖ the stamp table ‖ the body written so far. */
+  finish(): Buffer {
+    const head = new ByteWriter(16 + this.table.length * 42);
+    head.u8(VERSION);
+    head.uvarint(this.table.length);
+    let prev = 0;
+    for (const s of this.table) {
+      if (typeof s.wall !== "number" || !Number.isSafeInteger(s.wall) || s.wall < 0) throw new NotCompact();
+      const d = s.wall - prev;
+      if (Math.abs(d) >= MAX_DELTA) throw new NotCompact();
+      head.uvarint(d >= 0 ? d * 2 : -d * 2 - 1);
+      prev = s.wall;
+      if (typeof s.logical !== "number" || !Number.isSafeInteger(s.logical) || s.logical < 0) throw new NotCompact();
+      head.uvarint(s.logical);
+      if (typeof s.author !== "string") throw new NotCompact();
+      head.uvarint(this.idxOf(s.author));
+      if (!HEX_ID.test(s.id)) throw new NotCompact();
+      head.hex32(s.id);
+    }
+    return Buffer.concat([head.finish(), this.w.finish()]);
+  }
 
   uint(n: unknown): void {
     if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) throw new NotCompact();
@@ -66,11 +117,7 @@ class Encoder {
     this.w.uvarint(this.idxOf(key));
   }
   stamp(s: Stamp | null | undefined): void {
-    if (typeof s !== "object" || s === null) throw new NotCompact();
-    this.uint(s.wall);
-    this.uint(s.logical);
-    this.author(s.author);
-    this.id(s.id);
+    this.w.uvarint(this.register(s));
   }
   nullableStamp(s: Stamp | null): void {
     if (s === null) return this.w.u8(0);
@@ -115,9 +162,9 @@ class Encoder {
 
 function encodeRecord(e: Encoder, r: StoryRecord): void {
   const w = e.w;
-  w.u8(VERSION);
+  if (Array.isArray(r.log)) for (const s of r.log) e.register(s); // the table in log order: small wall deltas
   w.uvarint(r.creators.length);
-  for (const c of r.creators) e.id(c);
+  for (const c of r.creators) e.idRef(c);
   const str = (v: string): void => e.str(v);
   const nullableStr = (v: string | null): void => e.nullableStr(v);
   e.lww(r.name, str);
@@ -141,7 +188,7 @@ function encodeRecord(e: Encoder, r: StoryRecord): void {
     for (const tag of tags) {
       const m = typeof tag === "string" ? TAG.exec(tag) : null;
       if (m === null) throw new NotCompact();
-      w.hex32(m[1]!);
+      e.idRef(m[1]!);
       e.uint(Number(m[2]));
     }
   }
@@ -165,15 +212,34 @@ function encodeRecord(e: Encoder, r: StoryRecord): void {
 }
 
 class Decoder {
+  readonly table: Stamp[];
   constructor(
     readonly r: ByteReader,
     readonly keyOf: (idx: number) => string,
-  ) {}
+  ) {
+    if (r.u8() !== VERSION) throw new Error("unknown story row version");
+    this.table = new Array<Stamp>(r.count(1 << 20, 35, "stamps"));
+    let wall = 0;
+    for (let i = 0; i < this.table.length; i++) {
+      const z = r.uvarint();
+      wall += z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+      if (!Number.isSafeInteger(wall) || wall < 0) throw new Error("a stamp's wall is out of range");
+      const logical = r.uvarint();
+      const author = keyOf(r.uvarint());
+      this.table[i] = { wall, logical, author, id: r.hex32() };
+    }
+  }
   stamp(): Stamp {
-    const wall = this.r.uvarint();
-    const logical = this.r.uvarint();
-    const author = this.keyOf(this.r.uvarint());
-    return { wall, logical, author, id: this.r.hex32() };
+    const s = this.table[this.r.uvarint()];
+    if (s === undefined) throw new Error("a stamp index past the table");
+    return s;
+  }
+  idRef(): string {
+    const k = this.r.uvarint();
+    if (k === 0) return this.r.hex32();
+    const s = this.table[k - 1];
+    if (s === undefined) throw new Error("an id index past the table");
+    return s.id;
   }
   nullableStamp(): Stamp | null {
     return this.r.u8() === 0 ? null : this.stamp();
@@ -204,9 +270,8 @@ class Decoder {
 
 function decodeRecord(id: string, d: Decoder): StoryRecord {
   const r = d.r;
-  if (r.u8() !== VERSION) throw new Error("unknown story row version");
-  const creators = new Array<string>(r.count(1 << 20, 32, "creators"));
-  for (let i = 0; i < creators.length; i++) creators[i] = r.hex32();
+  const creators = new Array<string>(r.count(1 << 20, 1, "creators"));
+  for (let i = 0; i < creators.length; i++) creators[i] = d.idRef();
   const str = (): string => r.string();
   const name = d.lww(str);
   const agent = d.lww(() => d.nullableStr());
@@ -224,14 +289,14 @@ function decodeRecord(id: string, d: Decoder): StoryRecord {
   const deps: Record<string, string[]> = {};
   for (let n = r.uvarint(); n > 0; n--) {
     const dep = r.string();
-    const tags = new Array<string>(r.count(1 << 20, 33, "tags"));
+    const tags = new Array<string>(r.count(1 << 20, 2, "tags"));
     for (let i = 0; i < tags.length; i++) {
-      const change = r.hex32();
+      const change = d.idRef();
       tags[i] = `${change}.${r.uvarint()}`;
     }
     deps[dep] = tags;
   }
-  const claims: ClaimEvent[] = new Array<ClaimEvent>(r.count(1 << 20, 35, "claims"));
+  const claims: ClaimEvent[] = new Array<ClaimEvent>(r.count(1 << 20, 2, "claims"));
   for (let i = 0; i < claims.length; i++) {
     const stamp = d.stamp();
     claims[i] = { stamp, by: d.nullableStr() };
@@ -242,7 +307,7 @@ function decodeRecord(id: string, d: Decoder): StoryRecord {
   if (present & HAS_LAST_DELETE) rec.lastDelete = d.stamp();
   if (present & HAS_UNDELETED) rec.undeleted = d.stamp();
   if (present & HAS_LOG) {
-    const log = new Array<Stamp>(r.count(1 << 20, 35, "log stamps"));
+    const log = new Array<Stamp>(r.count(1 << 20, 1, "log stamps"));
     for (let i = 0; i < log.length; i++) log[i] = d.stamp();
     rec.log = log;
   }
@@ -257,11 +322,11 @@ export const storyColumn = {
     const e = new Encoder(idxOf);
     try {
       encodeRecord(e, record);
+      return e.finish();
     } catch (err) {
       if (err instanceof NotCompact || err instanceof RangeError || err instanceof TypeError) return JSON.stringify(record);
       throw err;
     }
-    return Buffer.from(e.w.finish());
   },
 
   /** `id` is the row key; a TEXT value is the JSON form (fallback, or a row from before the compact form). */
