@@ -28,6 +28,7 @@ import { CHANGE_VERSION, changeSchema, MAX_DEPS, type Change, type Op, type Sign
 import { changeBody, changeIdOf, decodeChange, MAX_CHANGE_BYTES, signChange, WIRE_VERSION } from "./changeCodec";
 import type { ChangeReducer } from "./ChangeReducer";
 import { applyChange } from "./applyChange";
+import { authenticateBatch, vouch, type Authentication } from "./authenticateBatch";
 import { Ed25519Verifier } from "./Ed25519Verifier";
 import { effectiveClock, type Hlc } from "./Hlc";
 import type { Signer } from "./Identity";
@@ -89,6 +90,26 @@ const newBatch = (): Batch => ({ applied: [], changes: [], storyIds: [], dropped
 const uniqueSorted = (ids: readonly string[]): string[] => [...new Set(ids)].sort();
 
 const DROP_REPORT_MS = 10_000;
+/** Pending changes looked at when a change's own signature fails (see `endorsedByPending`). */
+const ENDORSEMENT_LOOKUP = 256;
+
+type Decoded = { ok: true; value: SignedChange } | { ok: false; reason: string };
+
+/** A batch's authentication: per input, true/false, or undefined when the input needs none (undecodable, known). */
+interface BatchAuth {
+  perInput: (boolean | undefined)[];
+  /** Input index of each authenticated entry. */
+  inputOf: number[];
+  entries: { id: string; author: string; deps: readonly string[] }[];
+  result: Authentication | null;
+}
+
+/** Thrown inside a batch's transaction to roll it back and re-run it with fewer vouched changes. */
+class Revouch extends Error {
+  constructor(readonly inputs: number[]) {
+    super("re-run the batch: a vouching change was rejected");
+  }
+}
 
 export const DEFAULT_PENDING_LIMITS: PendingLimits = { maxCount: 10_000, maxBytes: 64 * 1024 * 1024 };
 
@@ -105,6 +126,7 @@ export class Replica {
   private readonly reducers: readonly ChangeReducer[];
   private readonly causal: CausalPast;
   private droppedUnreported = 0;
+  private signatureChecks = 0;
   private droppedReportedAt = -Infinity;
 
   constructor(options: ReplicaOptions) {
@@ -202,6 +224,11 @@ export class Replica {
     return this.store.pendingSize();
   }
 
+  /** Ed25519 signatures this replica has checked (per-author-head authentication keeps it far below the changes received). */
+  signaturesChecked(): number {
+    return this.signatureChecks;
+  }
+
   story(id: string): StoryRecord | undefined {
     return this.store.getStory(id);
   }
@@ -243,13 +270,80 @@ export class Replica {
    * earlier, maybe by someone else) are summed in one line per batch.
    */
   receiveBatch(inputs: readonly (Uint8Array | SignedChange)[], options: { quiet?: boolean } = {}): ReceiveResult[] {
-    const batch = newBatch();
     const quiet = options.quiet ?? false;
-    const results = this.store.transaction(() => inputs.map((input) => this.receiveOne(input, batch, quiet)));
-    this.reportDropped(batch.dropped);
-    if (batch.releasedRejected > 0) this.logger.warn("crdt: changes released from the pending queue rejected", { count: batch.releasedRejected });
-    this.emit(batch, false);
-    return results;
+    const decoded: Decoded[] = inputs.map((input) => (input instanceof Uint8Array ? decodeChange(input) : fromObject(input)));
+    const auth = this.authenticate(decoded);
+    for (let attempt = 0; ; attempt++) {
+      const batch = newBatch();
+      try {
+        const results = this.store.transaction(() => {
+          const out = decoded.map((d, i) => this.receiveOne(d, auth.perInput[i], batch, quiet));
+          if (attempt === 0) {
+            const orphans = this.orphanedVouches(auth, out);
+            if (orphans.length > 0) throw new Revouch(orphans);
+          }
+          return out;
+        });
+        this.reportDropped(batch.dropped);
+        if (batch.releasedRejected > 0) this.logger.warn("crdt: changes released from the pending queue rejected", { count: batch.releasedRejected });
+        this.emit(batch, false);
+        return results;
+      } catch (err) {
+        if (!(err instanceof Revouch) || attempt > 0) throw err;
+        // Their vouchers were all rejected: each now stands on its own signature.
+        for (const i of err.inputs) {
+          const d = decoded[i]!;
+          auth.perInput[i] = d.ok && this.verifySignature(d.value);
+        }
+      }
+    }
+  }
+
+  /**
+   * Per-author-head authentication of a batch (`authenticateBatch`): only
+   * changes that are new here take part; a known or undecodable one needs
+   * no signature check.
+   */
+  private authenticate(decoded: readonly Decoded[]): BatchAuth {
+    const auth: BatchAuth = { perInput: new Array<boolean | undefined>(decoded.length).fill(undefined), inputOf: [], entries: [], result: null };
+    const seen = new Set<string>();
+    decoded.forEach((d, i) => {
+      if (!d.ok) return;
+      const { id, change } = d.value;
+      if (change.workspace !== this.workspace || seen.has(id) || this.store.hasChange(id) || this.store.hasPending(id)) return;
+      seen.add(id);
+      auth.inputOf.push(i);
+      auth.entries.push({ id, author: change.author, deps: change.deps });
+    });
+    if (auth.entries.length === 0) return auth;
+    const verifyMany = (indexes: readonly number[]): boolean[] =>
+      indexes.map((k) => {
+        const { value } = decoded[auth.inputOf[k]!] as { ok: true; value: SignedChange };
+        return this.verifySignature(value);
+      });
+    auth.result = authenticateBatch(auth.entries, verifyMany);
+    auth.result.authentic.forEach((ok, k) => (auth.perInput[auth.inputOf[k]!] = ok));
+    return auth;
+  }
+
+  /**
+   * Inputs accepted only because a same-author change of the batch vouched
+   * for them, when every such voucher was then rejected (a dishonest author
+   * can sign a causally invalid change): a replica that never sees the
+   * voucher must decide the same, so they must stand on their own signature.
+   */
+  private orphanedVouches(auth: BatchAuth, results: readonly { status: ReceiveStatus }[]): number[] {
+    const r = auth.result;
+    if (r === null) return [];
+    const kept = r.verifiedOk.map((ok, k) => (ok === true && results[auth.inputOf[k]!]!.status === "rejected" ? undefined : ok));
+    if (kept.every((ok, k) => ok === r.verifiedOk[k])) return [];
+    const still = vouch(auth.entries, r.graph, kept);
+    const orphans: number[] = [];
+    r.authentic.forEach((ok, k) => {
+      const status = results[auth.inputOf[k]!]!.status;
+      if (ok && !still[k] && r.verifiedOk[k] === undefined && (status === "applied" || status === "pending")) orphans.push(auth.inputOf[k]!);
+    });
+    return orphans;
   }
 
   /** Makes, signs and applies one local change; returns it and the stories it changed. */
@@ -309,10 +403,10 @@ export class Replica {
     return made;
   }
 
-  private receiveOne(input: Uint8Array | SignedChange, batch: Batch, quiet: boolean): ReceiveResult {
+  private receiveOne(decoded: Decoded, authentic: boolean | undefined, batch: Batch, quiet: boolean): ReceiveResult {
     const before = batch.applied.length;
     const storiesBefore = batch.storyIds.length;
-    const result = this.receiveInner(input, batch, quiet);
+    const result = this.receiveInner(decoded, authentic, batch, quiet);
     return {
       ...result,
       applied: batch.applied.slice(before),
@@ -320,16 +414,16 @@ export class Replica {
     };
   }
 
-  private receiveInner(input: Uint8Array | SignedChange, batch: Batch, quiet: boolean): Omit<ReceiveResult, "applied" | "storyIds"> {
-    const decoded = input instanceof Uint8Array ? decodeChange(input) : fromObject(input);
+  private receiveInner(decoded: Decoded, authentic: boolean | undefined, batch: Batch, quiet: boolean): Omit<ReceiveResult, "applied" | "storyIds"> {
     if (!decoded.ok) return this.reject(undefined, decoded.reason, quiet);
     const signed = decoded.value;
     if (this.store.hasChange(signed.id)) return { status: "duplicate", id: signed.id, reason: "already applied" };
     if (this.store.hasPending(signed.id)) return { status: "duplicate", id: signed.id, reason: "already pending" };
     if (signed.change.workspace !== this.workspace) return this.reject(signed.id, "wrong workspace", quiet);
-    if (!this.verifier.verify(signed.sig, Buffer.from(signed.id, "hex"), signed.change.author)) {
-      return this.reject(signed.id, "bad signature", quiet);
-    }
+    // Authenticated for the whole batch up front (per author head); `undefined` only for a
+    // repeat inside the batch, which the checks above now report as a duplicate.
+    const ok = authentic ?? this.verifySignature(signed);
+    if (!ok && !this.endorsedByPending(signed)) return this.reject(signed.id, "bad signature", quiet);
     const missing = signed.change.deps.filter((d) => !this.store.hasChange(d));
     if (missing.length > 0) return this.enqueue(signed, missing, batch);
     return this.integrate(signed, batch, false, quiet);
@@ -391,6 +485,36 @@ export class Replica {
     batch.changes.push(signed.bytes);
     batch.storyIds.push(...result.storyIds);
     return { status: "applied", id };
+  }
+
+  private verifySignature(signed: SignedChange): boolean {
+    this.signatureChecks++;
+    return this.verifier.verify(signed.sig, Buffer.from(signed.id, "hex"), signed.change.author);
+  }
+
+  /**
+   * A change whose own signature fails is still authentic when a queued
+   * change by the same author has it in its past (the vouching rule, for a
+   * change that arrives after its voucher: every queued change was
+   * authenticated when it was queued). Looks at a bounded number of queued
+   * dependents; only a failing signature pays for it.
+   */
+  private endorsedByPending(signed: SignedChange): boolean {
+    const todo = [signed.id];
+    const seen = new Set<string>(todo);
+    let looked = 0;
+    while (todo.length > 0 && looked < ENDORSEMENT_LOOKUP) {
+      for (const waiting of this.store.pendingWaitingOn(todo.pop()!)) {
+        if (seen.has(waiting) || looked++ >= ENDORSEMENT_LOOKUP) continue;
+        seen.add(waiting);
+        const entry = this.store.getPending(waiting);
+        const d = entry ? decodeChange(entry.bytes) : undefined;
+        if (d?.ok !== true) continue;
+        if (d.value.change.author === signed.change.author) return true;
+        todo.push(waiting);
+      }
+    }
+    return false;
   }
 
   private enqueue(signed: SignedChange, missing: string[], batch: Batch): { status: ReceiveStatus; id: string; reason?: string } {
