@@ -21,7 +21,7 @@ import { signChange } from "../src-main/crdt/changeCodec";
 import { identityFromSeed, type Identity } from "../src-main/crdt/Identity";
 import { MemoryReplicaStore } from "../src-main/crdt/MemoryReplicaStore";
 import { Replica } from "../src-main/crdt/Replica";
-import { silentLogger } from "../src-main/node/Logger";
+import { silentLogger } from "../src-main/base/Logger";
 import { ingestInChunks } from "../src-main/store/ingestInChunks";
 import { openNodeStore } from "../src-main/store/openNodeStore";
 import { blockProbe } from "./support/blockProbe";

@@ -16,7 +16,7 @@ import { CHANGE_VERSION, type Op } from "../src-main/crdt/Change";
 import { MAX_CHANGE_BYTES, signChange } from "../src-main/crdt/changeCodec";
 import { identityFromSeed } from "../src-main/crdt/Identity";
 import { createNode, type MusherNode } from "../src-main/node/createNode";
-import { silentLogger } from "../src-main/node/Logger";
+import { silentLogger } from "../src-main/base/Logger";
 
 const CHANGES = 60;
 

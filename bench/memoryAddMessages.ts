@@ -23,8 +23,8 @@ import { EmbeddedDetector } from "../src-main/memory/EmbeddedDetector";
 import { Memorizer } from "../src-main/memory/Memorizer";
 import type { MessageInput } from "../src-main/memory/Message";
 import { createNode } from "../src-main/node/createNode";
-import { silentLogger } from "../src-main/node/Logger";
-import { callOk } from "./support/callOk";
+import { silentLogger } from "../src-main/base/Logger";
+import { callOk } from "../test/support/callOk";
 import { InMemoryMemoryStore } from "../src-main/memory/InMemoryMemoryStore";
 import { assertInvariant, idsOf, makeBatch, makeVocabulary, prng, timeline } from "./support/memoryWorkload";
 

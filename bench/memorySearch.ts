@@ -38,10 +38,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { MessageInput } from "../src-main/memory/Message";
 import { createNode } from "../src-main/node/createNode";
-import { silentLogger } from "../src-main/node/Logger";
+import { silentLogger } from "../src-main/base/Logger";
 import { tokenize } from "../src-main/memory/tokenize";
 import { SqliteMemoryTables } from "../src-main/store/SqliteMemoryTables";
-import { callOk } from "./support/callOk";
+import { callOk } from "../test/support/callOk";
 import { buildLegacyIndex, legacySearch } from "./support/legacyMemorySearch";
 import { makeBatch, makeVocabulary, prng, timeline } from "./support/memoryWorkload";
 

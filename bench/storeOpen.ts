@@ -17,7 +17,7 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createNode } from "../src-main/node/createNode";
-import { silentLogger } from "../src-main/node/Logger";
+import { silentLogger } from "../src-main/base/Logger";
 import { BENCH_WORKSPACE, generateHistory, makeBenchNode } from "./support/generateHistory";
 import { nativeVerifyRate } from "./support/nativeVerifyRate";
 import { blockProbe } from "./support/blockProbe";

@@ -24,7 +24,7 @@ import { WebSocket, WebSocketServer } from "ws";
 import { identityFromSeed } from "../src-main/crdt/Identity";
 import { PipelineBoard } from "../src-main/crdt/PipelineBoard";
 import { Replica } from "../src-main/crdt/Replica";
-import { silentLogger } from "../src-main/node/Logger";
+import { silentLogger } from "../src-main/base/Logger";
 import { packChanges, decodeSyncFrame } from "../src-main/sync/SyncFrame";
 import { SyncService } from "../src-main/sync/SyncService";
 import { planCatchUp } from "../src-main/sync/planCatchUp";

@@ -4,7 +4,7 @@
  * `total`. Shared by bench/crdtIngest.ts and bench/storeOpen.ts. Lives in a
  * subfolder so scripts/bench.js does not run it as a benchmark.
  */
-import { silentLogger } from "../../src-main/node/Logger";
+import { silentLogger } from "../../src-main/base/Logger";
 import { identityFromSeed } from "../../src-main/crdt/Identity";
 import { PipelineBoard } from "../../src-main/crdt/PipelineBoard";
 import { Replica } from "../../src-main/crdt/Replica";

@@ -7,7 +7,7 @@
 import { ApiFailure, type ApiIssue } from "../../src-shared/ApiError";
 import type { CallResult } from "../../src-shared/CallResult";
 import { isMethod, methods, type Method, type Output, type ParsedInput } from "../../src-shared/contract";
-import type { Logger } from "../node/Logger";
+import type { Logger } from "../base/Logger";
 import type { z } from "zod";
 
 export type Handlers = {

@@ -8,7 +8,7 @@
  *   no <webview>.
  */
 import { app, session, shell, type WebContents } from "electron";
-import type { Logger } from "../node/Logger";
+import type { Logger } from "../base/Logger";
 import { contentSecurityPolicy } from "./contentSecurityPolicy";
 import type { RendererSource } from "./resolveRendererSource";
 

@@ -5,7 +5,7 @@
  * `window.musher`.
  */
 import { BrowserWindow } from "electron";
-import type { Logger } from "../node/Logger";
+import type { Logger } from "../base/Logger";
 import type { RendererSource } from "./resolveRendererSource";
 
 export interface MainWindowOptions {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createNode } from "../node/createNode";
-import { silentLogger } from "../node/Logger";
+import { silentLogger } from "../base/Logger";
 import { StoreError } from "../store/StoreError";
 import { describeStartupFailure, REBUILD_ELECTRON_COMMAND } from "./describeStartupFailure";
 

@@ -12,7 +12,7 @@
 import { fileURLToPath } from "node:url";
 import { app, dialog, Menu, type BrowserWindow } from "electron";
 import { createNode, type MusherNode } from "../node/createNode";
-import { createLogger } from "../node/Logger";
+import { createLogger } from "../base/Logger";
 import { applySecurityPolicy } from "./applySecurityPolicy";
 import { chooseSqliteBinding, electronBuildPath, SQLITE_BINDING_ENV } from "./chooseSqliteBinding";
 import { closeNodeBeforeQuit } from "./closeNodeBeforeQuit";

@@ -6,7 +6,7 @@
  * - Every handler checks the sender before anything else (main frame of one
  *   of our windows, showing our renderer); a refusal is an `unauthorized`
  *   CallResult and a log line, never a throw.
- * - A handler returns `node.call(...)`, which never throws, so the renderer
+ * - A handler returns `node.dispatch(...)`, which never throws, so the renderer
  *   always receives a CallResult value.
  * - The input is passed through untouched: the node validates it against
  *   the contract's zod schema (the trust boundary is the node's `call`).
@@ -50,7 +50,7 @@ export function registerIpc(options: IpcOptions): () => void {
         log.warn("refused an IPC call from an untrusted sender", { method, ...facts });
         return { ok: false, error: { code: "unauthorized", message: "this frame may not call the Musher API" } };
       }
-      return node.call(method, input);
+      return node.dispatch(method, input);
     });
   }
 

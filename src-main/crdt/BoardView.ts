@@ -17,7 +17,8 @@
 import type { Story } from "../../src-shared/Story";
 import { compareStories, sortStories } from "../../src-shared/sortStories";
 import type { Replica } from "./Replica";
-import { isDeleted, toStory } from "./StoryRecord";
+import { isDeleted } from "./StoryRecord";
+import { toStory } from "./toStory";
 
 export class BoardView {
   private byId: Map<string, Story> | null = null;

@@ -8,7 +8,7 @@ import { createPublicKey, verify as nodeVerify } from "node:crypto";
 import { sha512 } from "@noble/hashes/sha2.js";
 import { describe, expect, it } from "vitest";
 import { Ed25519Verifier, passesPrechecks } from "./Ed25519Verifier";
-import { testIdentity } from "./testKit";
+import { testIdentity } from "../../test/support/crdt/testKit";
 import { noble, nobleVerify } from "./nobleVerify";
 
 const L = 2n ** 252n + 27742317777372353535851937790883648493n;

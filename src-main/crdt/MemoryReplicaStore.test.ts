@@ -1,4 +1,4 @@
 import { MemoryReplicaStore } from "./MemoryReplicaStore";
-import { runReplicaStoreContract } from "./replicaStoreContract";
+import { runReplicaStoreContract } from "../../test/support/crdt/replicaStoreContract";
 
 runReplicaStoreContract("MemoryReplicaStore", () => new MemoryReplicaStore());

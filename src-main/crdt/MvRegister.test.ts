@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { identityFromSeed, type Identity } from "./Identity";
 import { MAX_HELD } from "./MvRegister";
-import { shuffled, testNode, type TestNode } from "./testKit";
+import { shuffled, testNode, type TestNode } from "../../test/support/crdt/testKit";
 
 const IDENTITIES: Identity[] = Array.from({ length: 4 }, (_, i) => identityFromSeed(new Uint8Array(32).fill(0x60 + i)));
 

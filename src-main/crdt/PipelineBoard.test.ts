@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ApiFailure } from "../../src-shared/ApiError";
-import { testNode, type TestNode } from "./testKit";
+import { testNode, type TestNode } from "../../test/support/crdt/testKit";
 
 /** n nodes that record every change they apply, plus a full mesh sync. */
 function cluster(n: number): { nodes: TestNode[]; log: Uint8Array[]; sync: () => void } {

@@ -28,7 +28,8 @@ import { BoardView } from "./BoardView";
 import type { StageLimits } from "./StageLimits";
 import { conflictsOf } from "./storyConflicts";
 import { storyHistory } from "./storyHistory";
-import { CLAIM_TTL_MS, claimState, isDeleted, toStory, type StoryRecord } from "./StoryRecord";
+import { CLAIM_TTL_MS, claimState, isDeleted, type StoryRecord } from "./StoryRecord";
+import { toStory } from "./toStory";
 import { diffSteps, inverseOps, stillOurs, storySnapshot, UndoLog, type Edit, type Step } from "./UndoLog";
 
 const quote = (s: string): string => `'${s.length > 40 ? `${s.slice(0, 37)}…` : s}'`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Change } from "./Change";
 import { decodeChange, signChange } from "./changeCodec";
-import { testIdentity, testNode, TEST_WORKSPACE } from "./testKit";
+import { testIdentity, testNode, TEST_WORKSPACE } from "../../test/support/crdt/testKit";
 
 /** Captures every change a node applies, as wire bytes. */
 function capture(node: ReturnType<typeof testNode>): Uint8Array[] {

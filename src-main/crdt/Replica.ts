@@ -20,7 +20,7 @@
  *   — and the author is flagged (`equivocators()`) and logged.
  * - Each receive/commit runs in one store transaction; listeners run after it.
  */
-import type { Logger } from "../node/Logger";
+import type { Logger } from "../base/Logger";
 import { canonicalJson } from "./canonicalJson";
 import { ApiFailure } from "../../src-shared/ApiError";
 import { CausalPast } from "./CausalPast";
@@ -34,7 +34,8 @@ import { effectiveClock, type Hlc } from "./Hlc";
 import type { Signer } from "./Identity";
 import { MemoryReplicaStore } from "./MemoryReplicaStore";
 import type { ReplicaStore } from "./ReplicaStore";
-import { isDeleted, toStory, type StoryRecord } from "./StoryRecord";
+import { isDeleted, type StoryRecord } from "./StoryRecord";
+import { toStory } from "./toStory";
 import { conflictsOf } from "./storyConflicts";
 import { validateChange } from "./validateChange";
 

@@ -28,8 +28,6 @@
  * Every array is kept sorted so the record itself is canonical.
  */
 import type { StageId } from "../../src-shared/stages";
-import type { Story } from "../../src-shared/Story";
-import { isConflicted } from "./storyConflicts";
 import { compareHlc, compareStamp, type Hlc, type Stamp } from "./Hlc";
 import type { Lww } from "./MvRegister";
 
@@ -152,23 +150,4 @@ export function retryCount(rec: StoryRecord): number {
   let n = 0;
   for (const [p, m] of Object.values(rec.retries)) n += p - m;
   return n;
-}
-
-/** The materialized view the API returns. */
-export function toStory(rec: StoryRecord): Story {
-  const claim = claimState(rec);
-  return {
-    id: rec.id,
-    name: rec.name.value,
-    stage: rec.place.value.stage,
-    rank: rec.place.value.rank,
-    agent: rec.agent.value,
-    retryCount: retryCount(rec),
-    blocked: rec.blocked.value,
-    dependsOn: Object.keys(rec.deps).sort(),
-    claimedBy: claim.claimedBy,
-    claimedAt: claim.claimedAt,
-    hidden: isHidden(rec),
-    conflicted: isConflicted(rec),
-  };
 }

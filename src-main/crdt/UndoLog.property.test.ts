@@ -12,7 +12,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { identityFromSeed } from "./Identity";
-import { testNode } from "./testKit";
+import { testNode } from "../../test/support/crdt/testKit";
 
 const FIELDS = ["name", "description", "agent", "blocked"] as const;
 type Field = (typeof FIELDS)[number];

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { identityFromSeed } from "./Identity";
-import { testNode, type TestNode } from "./testKit";
+import { testNode, type TestNode } from "../../test/support/crdt/testKit";
 
 const pair = (): { a: TestNode; b: TestNode; log: Uint8Array[] } => {
   const a = testNode(0, { identity: identityFromSeed(new Uint8Array(32).fill(0x70)) });

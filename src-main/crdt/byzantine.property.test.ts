@@ -10,7 +10,7 @@ import { STAGES } from "../../src-shared/stages";
 import type { Hlc } from "./Hlc";
 import { identityFromSeed } from "./Identity";
 import { PipelineBoard } from "./PipelineBoard";
-import { craftChange, testNode, type TestNode } from "./testKit";
+import { craftChange, testNode, type TestNode } from "../../test/support/crdt/testKit";
 
 const IDS = Array.from({ length: 4 }, (_, i) => identityFromSeed(new Uint8Array(32).fill(0x60 + i)));
 const CLOCKS: Hlc[] = [

@@ -11,7 +11,7 @@ import { MAX_CLOCK_STEP_MS, type Hlc } from "./Hlc";
 import { identityFromSeed, type Identity } from "./Identity";
 import { MemoryReplicaStore } from "./MemoryReplicaStore";
 import { Replica } from "./Replica";
-import { craftChange, recordingLogger, TEST_WORKSPACE, testIdentity, testNode } from "./testKit";
+import { craftChange, recordingLogger, TEST_WORKSPACE, testIdentity, testNode } from "../../test/support/crdt/testKit";
 
 const END_OF_TIME: Hlc = { wall: Number.MAX_SAFE_INTEGER, logical: 0xffff_ffff };
 const create = (story: string): Op => ({ t: "create", story, name: story, stage: "1_backlog", rank: "a0", agent: null });

@@ -10,7 +10,7 @@ import { ApiFailure } from "../../src-shared/ApiError";
 import { STAGES } from "../../src-shared/stages";
 import { identityFromSeed, type Identity } from "./Identity";
 import { isDeleted } from "./StoryRecord";
-import { shuffled, testNode, type TestNode } from "./testKit";
+import { shuffled, testNode, type TestNode } from "../../test/support/crdt/testKit";
 
 // Keys are made once: property runs must stay fast.
 const IDENTITIES: Identity[] = Array.from({ length: 5 }, (_, i) => identityFromSeed(new Uint8Array(32).fill(0x40 + i)));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { testNode } from "./testKit";
+import { testNode } from "../../test/support/crdt/testKit";
 
 describe("story history", () => {
   it("lists a story's changes newest first: who, when, what (with the stage a move left)", () => {

@@ -3,7 +3,7 @@
  * failure (bad flag, port in use, unreadable data dir) ends as one line on
  * stderr and a non-zero exit, never a stack trace.
  */
-import { createLogger } from "../node/Logger";
+import { createLogger } from "../base/Logger";
 import { MUSHER_VERSION } from "../node/version";
 import { parseDataArgs } from "./parseDataArgs";
 import { parseServeArgs, UsageError } from "./parseServeArgs";

@@ -6,7 +6,7 @@
  */
 import { WebSocketServer, type WebSocket } from "ws";
 import type { MusherNode } from "../node/createNode";
-import type { Logger } from "../node/Logger";
+import type { Logger } from "../base/Logger";
 
 const MAX_BUFFERED = 4 * 1024 * 1024;
 const PING_MS = 30_000;

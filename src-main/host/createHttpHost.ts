@@ -14,7 +14,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from "node:stream";
 import { ApiFailure, type ApiError } from "../../src-shared/ApiError";
 import type { MusherNode } from "../node/createNode";
-import type { Logger } from "../node/Logger";
+import type { Logger } from "../base/Logger";
 import { createEventSocket } from "./createEventSocket";
 import { httpStatusFor } from "./httpStatusFor";
 import { readJsonBody } from "./readJsonBody";
@@ -104,7 +104,7 @@ export function createHttpHost(options: HttpHostOptions): HttpHost {
       return;
     }
     const input = await readJsonBody(req, MAX_BODY);
-    const result = await node.call(method, input);
+    const result = await node.dispatch(method, input);
     if (result.ok) sendJson(res, 200, result.value);
     else sendError(res, result.error);
   };

@@ -16,7 +16,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { Logger } from "../node/Logger";
+import type { Logger } from "../base/Logger";
 import { DATABASE_FILE } from "../store/openNodeStore";
 import { discoverWorkspace } from "../sync/discoverWorkspace";
 

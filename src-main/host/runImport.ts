@@ -15,7 +15,7 @@ import { createInterface } from "node:readline";
 import { exportHeaderSchema, exportLineSchema } from "../store/exportChanges";
 import type { IngestReport } from "../store/ingestInChunks";
 import { createNode } from "../node/createNode";
-import type { Logger } from "../node/Logger";
+import type { Logger } from "../base/Logger";
 
 const CHUNK = 2_000;
 

@@ -13,7 +13,7 @@ import { mkdir } from "node:fs/promises";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createNode } from "../node/createNode";
-import { createLogger } from "../node/Logger";
+import { createLogger } from "../base/Logger";
 import { createHttpHost, type UpgradeHandler } from "./createHttpHost";
 import { joinWorkspace } from "./joinWorkspace";
 import type { ServeOptions } from "./parseServeArgs";

@@ -1,4 +1,4 @@
 import { InMemoryMemoryStore } from "./InMemoryMemoryStore";
-import { runMemoryStoreTests } from "./runMemoryStoreTests";
+import { runMemoryStoreTests } from "../../test/support/memory/runMemoryStoreTests";
 
 runMemoryStoreTests("InMemoryMemoryStore", () => new InMemoryMemoryStore());

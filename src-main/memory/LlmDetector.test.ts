@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ApiFailure } from "../../src-shared/ApiError";
-import { FakeLlmServer, modelAnswer } from "./FakeLlmServer";
+import { FakeLlmServer, modelAnswer } from "../../test/support/memory/FakeLlmServer";
 import { LlmDetector, type LlmDetectorOptions } from "./LlmDetector";
 import { toMessages } from "./Message";
 

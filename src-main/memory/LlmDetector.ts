@@ -17,7 +17,7 @@
  */
 import { z } from "zod";
 import { ApiFailure } from "../../src-shared/ApiError";
-import { silentLogger, type Logger } from "../node/Logger";
+import { silentLogger, type Logger } from "../base/Logger";
 import type { BoundaryDetector, DetectOptions, Detection, Episode } from "./BoundaryDetector";
 import { clip, MAX_TITLE_CHARS } from "./extractEpisode";
 import type { Message } from "./Message";

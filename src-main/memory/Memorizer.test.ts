@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ApiFailure } from "../../src-shared/ApiError";
 import type { BoundaryDetector, Detection } from "./BoundaryDetector";
-import { FakeLlmServer, modelAnswer, promptMessageCount, type FakeScript } from "./FakeLlmServer";
+import { FakeLlmServer, modelAnswer, promptMessageCount, type FakeScript } from "../../test/support/memory/FakeLlmServer";
 import { InMemoryMemoryStore } from "./InMemoryMemoryStore";
 import { LlmDetector } from "./LlmDetector";
 import { Memorizer, type MemorizerOptions } from "./Memorizer";

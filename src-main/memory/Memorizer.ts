@@ -22,7 +22,7 @@
  */
 import { z } from "zod";
 import { ApiFailure, type ApiIssue } from "../../src-shared/ApiError";
-import { silentLogger, type Logger } from "../node/Logger";
+import { silentLogger, type Logger } from "../base/Logger";
 import type { BoundaryDetector, Detection, Episode } from "./BoundaryDetector";
 import { extractEpisode } from "./extractEpisode";
 import { DEFAULT_SEGMENT_LIMITS, withForcedCuts, type SegmentLimits } from "./withForcedCuts";

@@ -33,7 +33,7 @@ import type { MemorizeResult } from "../../src-shared/memoryMethods";
 import type { Message, MessageInput } from "../../src-shared/Message";
 import type { Session } from "../../src-shared/Session";
 import type { Replica } from "../crdt/Replica";
-import { silentLogger, type Logger } from "../node/Logger";
+import { silentLogger, type Logger } from "../base/Logger";
 import type { BoundaryDetector } from "./BoundaryDetector";
 import { Memorizer, type MemorizeResult as CoreResult } from "./Memorizer";
 import type { MemoryTables, SessionRecord } from "./MemoryTables";

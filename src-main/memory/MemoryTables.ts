@@ -13,7 +13,15 @@
 import type { MemoryHit } from "../../src-shared/MemoryHit";
 import type { Hlc, Stamp } from "../crdt/Hlc";
 import type { Message } from "./Message";
-import type { SessionActivity } from "./segmenterTakeover";
+
+/** One author's latest writes to one session (change times, ms). */
+export interface SessionActivity {
+  author: string;
+  /** Latest change with a session, msg, cell or segmenter op for the session. */
+  wrote: number;
+  /** Latest change with a msg op for the session; null = never added a message. */
+  added: number | null;
+}
 
 export interface SessionRecord {
   id: string;

@@ -5,7 +5,7 @@
  * (`MUSHER_LLM_API_KEY` optional). A half-configured LLM (one of the two
  * set) is logged and ignored: memorize must keep working offline.
  */
-import type { Logger } from "../node/Logger";
+import type { Logger } from "../base/Logger";
 import type { BoundaryDetector } from "./BoundaryDetector";
 import { EmbeddedDetector } from "./EmbeddedDetector";
 import { LlmDetector } from "./LlmDetector";

@@ -6,7 +6,7 @@
  * integer of milliseconds; anything else is logged and ignored), else
  * `SEGMENTER_TTL_MS`.
  */
-import type { Logger } from "../node/Logger";
+import type { Logger } from "../base/Logger";
 import type { Replica } from "../crdt/Replica";
 import { createDetector } from "./createDetector";
 import { MemoryService } from "./MemoryService";

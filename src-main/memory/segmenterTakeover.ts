@@ -20,19 +20,10 @@
  * rule converge as for any concurrent segmentation.
  */
 import type { Stamp } from "../crdt/Hlc";
-import type { SessionRecord } from "./MemoryTables";
+import type { SessionActivity, SessionRecord } from "./MemoryTables";
 
 /** Default: a segmenter silent for 30 minutes of others' messages is taken over. */
 export const SEGMENTER_TTL_MS = 30 * 60_000;
-
-/** One author's latest writes to one session (change times, ms). */
-export interface SessionActivity {
-  author: string;
-  /** Latest change with a session, msg, cell or segmenter op for the session. */
-  wrote: number;
-  /** Latest change with a msg op for the session; null = never added a message. */
-  added: number | null;
-}
 
 /**
  * "The time of a change", read in ONE place: today the change's own HLC

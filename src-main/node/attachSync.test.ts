@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { EventMessage } from "../../src-shared/contract";
 import type { SyncStatus } from "../../src-shared/syncMethods";
-import { recordingLogger } from "../crdt/testKit";
+import { recordingLogger } from "../../test/support/crdt/testKit";
 import { createNode, type MusherNode, type NodeOptions } from "./createNode";
 
 const open: MusherNode[] = [];
@@ -25,7 +25,7 @@ async function node(options: Partial<NodeOptions> = {}): Promise<MusherNode> {
 }
 
 async function call<T>(n: MusherNode, method: string, input: unknown): Promise<T> {
-  const r = await n.call(method, input);
+  const r = await n.dispatch(method, input);
   if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
   return r.value as T;
 }

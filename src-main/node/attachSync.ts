@@ -25,9 +25,9 @@ import type { Replica } from "../crdt/Replica";
 import { rendezvousUrlSchema, type RendezvousSource, type SyncStatus } from "../../src-shared/syncMethods";
 import { SyncService, type RendezvousHandle } from "../sync/SyncService";
 import type { SyncLimits } from "../sync/SyncLimits";
-import type { Logger } from "./Logger";
-import type { RendezvousSetting } from "./rendezvousSetting";
-import { throttle } from "./throttle";
+import type { Logger } from "../base/Logger";
+import type { RendezvousSetting } from "../store/rendezvousSetting";
+import { throttle } from "../base/throttle";
 
 const STATUS_EVENT_MS = 250;
 

@@ -11,28 +11,24 @@
  */
 import { randomBytes } from "node:crypto";
 import type { CallResult } from "../../src-shared/CallResult";
-import type { EventMessage, NodeInfo } from "../../src-shared/contract";
+import type { EventMessage, Input, Method, NodeInfo, Output } from "../../src-shared/contract";
 import { createApi } from "../api/createApi";
 import { dispatch } from "../api/dispatch";
 import { generateIdentity } from "../crdt/Identity";
 import { ingestInChunks, type IngestReport } from "../store/ingestInChunks";
 import { newWorkspaceId, openNodeStore } from "../store/openNodeStore";
 import { PipelineBoard } from "../crdt/PipelineBoard";
-import { Replica } from "../crdt/Replica";
-import { StageLimits } from "../crdt/StageLimits";
-import { metaKeyValueTable } from "../store/metaKeyValueTable";
+import type { Replica } from "../crdt/Replica";
 import { isDeleted } from "../crdt/StoryRecord";
 import { createMemoryService } from "../memory/createMemoryService";
-import { MemoryReducer } from "../memory/MemoryReducer";
 import { openMemoryDatabase } from "../store/openDatabase";
-import { SqliteMemoryTables } from "../store/SqliteMemoryTables";
 import { rederiveAfterUpgrade } from "../store/rederiveAfterUpgrade";
-import { SqliteReplicaStore } from "../store/SqliteReplicaStore";
+import { replicaOnDatabase } from "../store/replicaOnDatabase";
+import { rendezvousSetting } from "../store/rendezvousSetting";
 import type { SyncService } from "../sync/SyncService";
 import { attachSync } from "./attachSync";
-import { Emitter } from "./Emitter";
-import { createLogger, type Logger } from "./Logger";
-import { rendezvousSetting } from "./rendezvousSetting";
+import { Emitter } from "../base/Emitter";
+import { createLogger, type Logger } from "../base/Logger";
 import { MUSHER_VERSION } from "./version";
 
 export interface NodeOptions {
@@ -66,8 +62,10 @@ export interface MusherNode {
   readonly replica: Replica;
   /** The sync layer; a host mounts `sync.handleUpgrade` at `/sync`. */
   readonly sync: SyncService;
-  /** Validates and runs one contract call; never throws. */
-  call(method: string, input: unknown): Promise<CallResult<unknown>>;
+  /** Validates and runs one contract call from outside (IPC, HTTP): method and input are untrusted; never throws. */
+  dispatch(method: string, input: unknown): Promise<CallResult<unknown>>;
+  /** The same call typed by the contract, for in-process callers (tests, benches); never throws. */
+  call<M extends Method>(method: M, input: Input<M>): Promise<CallResult<Output<M>>>;
   /** Every push event, in commit order. */
   subscribe(listener: (message: EventMessage) => void): () => void;
   /** Applies received changes in chunks, yielding between them (never blocks the loop for long). */
@@ -96,15 +94,11 @@ export async function createNode(options: NodeOptions): Promise<MusherNode> {
   // One SQLite database holds the log, the board and the memory tables, so
   // one transaction covers everything a change writes (in memory for tests).
   const db = persisted?.db ?? openMemoryDatabase(options.sqliteBinding);
-  const tables = new SqliteMemoryTables(db);
-  const memoryReducer = new MemoryReducer(tables);
-  const stageLimits = new StageLimits(metaKeyValueTable(db));
-  const replica = new Replica({
+  const { replica, tables, memoryReducer, stageLimits } = replicaOnDatabase(db, {
     workspace: workspaceId,
     signer: identity,
     logger: log.child({ svc: "crdt" }),
-    store: persisted?.store ?? new SqliteReplicaStore(db),
-    reducers: [memoryReducer, stageLimits],
+    ...(persisted ? { store: persisted.store } : {}),
   });
   const info: NodeInfo = { nodeId: identity.publicKey, workspaceId, version: MUSHER_VERSION, host: options.host };
   const board = new PipelineBoard(replica, () => `s_${randomBytes(8).toString("hex")}`, stageLimits);
@@ -140,15 +134,21 @@ export async function createNode(options: NodeOptions): Promise<MusherNode> {
   const stopIngest = new AbortController();
   const ingesting = new Set<Promise<unknown>>();
 
+  const run = async (method: string, input: unknown): Promise<CallResult<unknown>> => {
+    if (closed) return { ok: false, error: { code: "unavailable", message: "the node is shutting down" } };
+    return dispatch(handlers, method, input, log);
+  };
+
   return {
     info,
     log,
     replica,
     sync: sync.service,
-    call: async (method, input) => {
-      if (closed) return { ok: false, error: { code: "unavailable", message: "the node is shutting down" } };
-      return dispatch(handlers, method, input, log);
-    },
+    dispatch: run,
+    // dispatch validated the input and the handler's output has the method's
+    // type (createApi's table is checked against the contract), so the cast
+    // only restores what the string method name erased.
+    call: async <M extends Method>(method: M, input: Input<M>) => (await run(method, input)) as CallResult<Output<M>>,
     subscribe: (listener) => events.on(listener),
     ingest: async (changes) => {
       if (closed) throw new Error("the node is shutting down");

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { SyncStatus } from "../../src-shared/syncMethods";
-import { recordingLogger } from "../crdt/testKit";
+import { recordingLogger } from "../../test/support/crdt/testKit";
 import { createNode, type MusherNode } from "./createNode";
 
 const open: MusherNode[] = [];
@@ -17,7 +17,7 @@ afterEach(async () => {
 const U1 = "ws://127.0.0.1:1/sync";
 
 async function status(n: MusherNode, method = "sync/status", input: unknown = {}): Promise<SyncStatus> {
-  const r = await n.call(method, input);
+  const r = await n.dispatch(method, input);
   if (!r.ok) throw new Error(r.error.message);
   return r.value as SyncStatus;
 }

@@ -11,7 +11,7 @@ import { identityFromSeed } from "../crdt/Identity";
 import { Replica } from "../crdt/Replica";
 import { syncStatusSchema } from "../../src-shared/syncMethods";
 import { createNode, type MusherNode } from "./createNode";
-import { silentLogger } from "./Logger";
+import { silentLogger } from "../base/Logger";
 
 const nodes: MusherNode[] = [];
 const dirs: string[] = [];

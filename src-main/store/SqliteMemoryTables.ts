@@ -32,7 +32,7 @@ import {
 } from "../memory/MemoryTables";
 import { literalRanges } from "../memory/literalRanges";
 import { markedRanges, unusedMarkers } from "../memory/markedRanges";
-import type { SessionActivity } from "../memory/segmenterTakeover";
+import type { SessionActivity } from "../memory/MemoryTables";
 import { snippetOf, type TextRange } from "../memory/snippetOf";
 import { tokenize } from "../memory/tokenize";
 

@@ -2,7 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runReplicaStoreContract } from "../crdt/replicaStoreContract";
+import { runReplicaStoreContract } from "../../test/support/crdt/replicaStoreContract";
 import { newStoryRecord } from "../crdt/StoryRecord";
 import { openDatabase } from "./openDatabase";
 import { SqliteReplicaStore } from "./SqliteReplicaStore";

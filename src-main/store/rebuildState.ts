@@ -18,11 +18,10 @@ import type Database from "better-sqlite3";
 import { canonicalJson } from "../crdt/canonicalJson";
 import { Replica } from "../crdt/Replica";
 import type { ReplicaStore } from "../crdt/ReplicaStore";
-import { MemoryReducer } from "../memory/MemoryReducer";
-import { silentLogger } from "../node/Logger";
+import { silentLogger } from "../base/Logger";
 import { openMemoryDatabase } from "./openDatabase";
 import type { NodeStore } from "./openNodeStore";
-import { SqliteMemoryTables } from "./SqliteMemoryTables";
+import { replicaOnDatabase } from "./replicaOnDatabase";
 import { SqliteReplicaStore } from "./SqliteReplicaStore";
 
 /** The memory tables (v2) and the columns that define their content, in a stable order. */
@@ -78,13 +77,7 @@ export function rebuildState(node: NodeStore, options: RebuildOptions): RebuildR
 
 function replay(node: NodeStore, scratch: Database.Database, options: RebuildOptions): RebuildReport {
   const memory = new SqliteReplicaStore(scratch);
-  const replica = new Replica({
-    workspace: node.workspaceId,
-    signer: node.identity,
-    logger: silentLogger,
-    store: memory,
-    reducers: [new MemoryReducer(new SqliteMemoryTables(scratch))],
-  });
+  const { replica } = replicaOnDatabase(scratch, { workspace: node.workspaceId, signer: node.identity, logger: silentLogger, store: memory });
   const page = node.db.prepare<[number, number], { arrival: number; bytes: Buffer }>(
     "SELECT arrival, bytes FROM changes WHERE arrival > ? ORDER BY arrival LIMIT ?",
   );

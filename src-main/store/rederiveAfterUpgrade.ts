@@ -6,7 +6,7 @@
  * transaction as the new rows. One time, before the node serves anything;
  * it verifies every change again, so a big log takes seconds (logged).
  */
-import type { Logger } from "../node/Logger";
+import type { Logger } from "../base/Logger";
 import { REDERIVE_KEY } from "./migrations";
 import type { NodeStore } from "./openNodeStore";
 import { rebuildState } from "./rebuildState";

@@ -6,7 +6,7 @@
 import type { Ed25519Verifier } from "../crdt/Ed25519Verifier";
 import type { Signer } from "../crdt/Identity";
 import type { ReceiveResult, Replica } from "../crdt/Replica";
-import type { Logger } from "../node/Logger";
+import type { Logger } from "../base/Logger";
 import type { PeerLink } from "./PeerLink";
 import type { SyncLimits } from "./SyncLimits";
 import type { SyncMessageOf } from "./SyncMessage";

@@ -24,7 +24,7 @@ import { randomBytes } from "node:crypto";
 import type { RawData, WebSocket } from "ws";
 import { changeIdOf } from "../crdt/changeCodec";
 import type { ReceiveResult } from "../crdt/Replica";
-import type { Logger } from "../node/Logger";
+import type { Logger } from "../base/Logger";
 import { LinkReceiver } from "./LinkReceiver";
 import { SendQueue } from "./SendQueue";
 import { SyncCloseCode } from "./SyncCloseCode";

@@ -11,7 +11,7 @@
  * - `stop()` cancels the timer and closes the link; nothing fires after it.
  */
 import { WebSocket } from "ws";
-import type { Logger } from "../node/Logger";
+import type { Logger } from "../base/Logger";
 import type { LinkClosed, PeerLink } from "./PeerLink";
 import type { SyncLimits } from "./SyncLimits";
 import type { RendezvousSource, RendezvousStatus } from "./SyncStatus";

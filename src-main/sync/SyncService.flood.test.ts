@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { signChange } from "../crdt/changeCodec";
-import { testIdentity, TEST_WORKSPACE } from "../crdt/testKit";
-import { hostilePeer } from "./hostilePeer";
+import { testIdentity, TEST_WORKSPACE } from "../../test/support/crdt/testKit";
+import { hostilePeer } from "../../test/support/sync/hostilePeer";
 import { packChanges } from "./SyncFrame";
 import { SyncCloseCode } from "./SyncCloseCode";
-import { converged, serveSync, syncNode, waitFor } from "./syncTestKit";
+import { converged, serveSync, syncNode, waitFor } from "../../test/support/sync/syncTestKit";
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {

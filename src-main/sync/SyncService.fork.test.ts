@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { signChange } from "../crdt/changeCodec";
 import type { Op } from "../crdt/Change";
-import { testIdentity, TEST_WORKSPACE } from "../crdt/testKit";
-import { hostilePeer } from "./hostilePeer";
+import { testIdentity, TEST_WORKSPACE } from "../../test/support/crdt/testKit";
+import { hostilePeer } from "../../test/support/sync/hostilePeer";
 import { SyncCloseCode } from "./SyncCloseCode";
 import { planCatchUp } from "./planCatchUp";
-import { converged, sameHeads, serveSync, syncNode, waitFor, type SyncTestNode } from "./syncTestKit";
+import { converged, sameHeads, serveSync, syncNode, waitFor, type SyncTestNode } from "../../test/support/sync/syncTestKit";
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { signChange } from "../crdt/changeCodec";
 import { Replica } from "../crdt/Replica";
-import { recordingLogger, testIdentity, TEST_WORKSPACE } from "../crdt/testKit";
-import { hostilePeer } from "./hostilePeer";
+import { recordingLogger, testIdentity, TEST_WORKSPACE } from "../../test/support/crdt/testKit";
+import { hostilePeer } from "../../test/support/sync/hostilePeer";
 import { packChanges } from "./SyncFrame";
 import { SyncCloseCode } from "./SyncCloseCode";
 import { SyncService } from "./SyncService";
-import { converged, serveSync, syncNode, waitFor, type SyncTestNode, type TestServer } from "./syncTestKit";
+import { converged, serveSync, syncNode, waitFor, type SyncTestNode, type TestServer } from "../../test/support/sync/syncTestKit";
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {

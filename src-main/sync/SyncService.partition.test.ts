@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { isHidden, retryCount } from "../crdt/StoryRecord";
-import { converged, sameHeads, serveSync, syncNode, waitFor, type SyncTestNode } from "./syncTestKit";
+import { converged, sameHeads, serveSync, syncNode, waitFor, type SyncTestNode } from "../../test/support/sync/syncTestKit";
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -5,7 +5,7 @@
  * stops planning without touching anything.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { converged, sameHeads, serveSync, syncNode, waitFor, type SyncTestNode } from "./syncTestKit";
+import { converged, sameHeads, serveSync, syncNode, waitFor, type SyncTestNode } from "../../test/support/sync/syncTestKit";
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {

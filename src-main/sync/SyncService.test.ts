@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { discoverWorkspace } from "./discoverWorkspace";
-import { converged, sameHeads, serveSync, syncNode, waitFor, type SyncTestNode, type TestServer } from "./syncTestKit";
+import { converged, sameHeads, serveSync, syncNode, waitFor, type SyncTestNode, type TestServer } from "../../test/support/sync/syncTestKit";
 import type { SyncStatus } from "./SyncStatus";
 
 const cleanup: (() => Promise<void>)[] = [];

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { createNode } from "../../src-main/node/createNode";
-import { silentLogger } from "../../src-main/node/Logger";
+import { silentLogger } from "../../src-main/base/Logger";
 import { SCHEMA_VERSION } from "../../src-main/store/migrations";
 import { CLI, ROOT } from "../support/startServe";
 

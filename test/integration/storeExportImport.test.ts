@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { createNode, type MusherNode } from "../../src-main/node/createNode";
-import { silentLogger } from "../../src-main/node/Logger";
+import { silentLogger } from "../../src-main/base/Logger";
 import { runExport } from "../../src-main/host/runExport";
 import { runImport } from "../../src-main/host/runImport";
 import { CLI, ROOT } from "../support/startServe";
@@ -29,7 +29,7 @@ async function populated(): Promise<{ dir: string; state: string; changes: numbe
   }
   for (const id of ids.slice(0, 10)) await node.call("story/move", { id, stage: "3_qa", index: 0 });
   for (const id of ids.slice(5, 12)) await node.call("story/hide", { id });
-  await node.call("story/retry", { id: ids[3] });
+  await node.call("story/retry", { id: ids[3]! });
   const state = node.replica.canonicalState();
   const changes = node.replica.authorSeqs().get(node.info.nodeId)!;
   await node.close();

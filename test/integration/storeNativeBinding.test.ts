@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createNode } from "../../src-main/node/createNode";
-import { silentLogger } from "../../src-main/node/Logger";
+import { silentLogger } from "../../src-main/base/Logger";
 import { StoreError } from "../../src-main/store/StoreError";
 import { startServe } from "../support/startServe";
 

@@ -9,9 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { STAGES } from "../../src-shared/stages";
-import { TEST_WORKSPACE, testNode } from "../../src-main/crdt/testKit";
+import { TEST_WORKSPACE, testNode } from "../support/crdt/testKit";
 import { createNode, type MusherNode } from "../../src-main/node/createNode";
-import { silentLogger } from "../../src-main/node/Logger";
+import { silentLogger } from "../../src-main/base/Logger";
 import { openNodeStore } from "../../src-main/store/openNodeStore";
 import { rebuildState } from "../../src-main/store/rebuildState";
 import { runRebuild } from "../../src-main/host/runRebuild";
@@ -26,7 +26,7 @@ async function randomWorkload(node: MusherNode, seed: number): Promise<void> {
   node.replica.onApplied((e) => e.local && local.push(...e.changes));
   const ids: string[] = [];
   for (let i = 0; i < 300; i++) {
-    const id = ids[rnd(Math.max(1, ids.length))];
+    const id = ids[rnd(Math.max(1, ids.length))]!;
     const r = rnd(100);
     if (ids.length < 5 || r < 15) {
       const res = await node.call("story/create", { name: `s${i}`, stage: STAGES[rnd(STAGES.length)]!.id });
@@ -57,7 +57,7 @@ async function randomWorkload(node: MusherNode, seed: number): Promise<void> {
 /** Sessions, messages across days (so memcells are cut), a flush and a hide: the memory tables get rows. */
 async function memoryWorkload(node: MusherNode, storyId: string | undefined): Promise<void> {
   const call = async (method: string, input: unknown): Promise<unknown> => {
-    const r = await node.call(method, input);
+    const r = await node.dispatch(method, input);
     if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
     return r.value;
   };

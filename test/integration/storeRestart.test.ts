@@ -7,13 +7,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { createNode, type MusherNode } from "../../src-main/node/createNode";
-import { silentLogger } from "../../src-main/node/Logger";
+import { silentLogger } from "../../src-main/base/Logger";
 
 const open = (dataDir: string, workspaceId?: string): Promise<MusherNode> =>
   createNode({ dataDir, host: "embedded", log: silentLogger, ...(workspaceId ? { workspaceId } : {}) });
 
 async function ok<T = unknown>(node: MusherNode, method: string, input: unknown): Promise<T> {
-  const r = await node.call(method, input);
+  const r = await node.dispatch(method, input);
   if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
   return r.value as T;
 }

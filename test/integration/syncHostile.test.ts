@@ -8,8 +8,8 @@
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocketServer } from "ws";
-import { testIdentity } from "../../src-main/crdt/testKit";
-import { hostilePeer, type HostilePeer } from "../../src-main/sync/hostilePeer";
+import { testIdentity } from "../support/crdt/testKit";
+import { hostilePeer, type HostilePeer } from "../support/sync/hostilePeer";
 import { SyncCloseCode } from "../../src-main/sync/SyncCloseCode";
 import { encodeControl } from "../../src-main/sync/SyncFrame";
 import { storySchema } from "../../src-shared/Story";

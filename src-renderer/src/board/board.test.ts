@@ -3,7 +3,7 @@ import { applyMove } from "./applyMove";
 import { columnsOf } from "./columnsOf";
 import { dropIndex } from "./dropIndex";
 import { keyboardMoveTarget } from "./keyboardMoveTarget";
-import { layoutOf, testBoard } from "./testBoard";
+import { layoutOf, testBoard } from "../testing/testBoard";
 
 describe("columnsOf", () => {
   it("gives six columns in stage order and skips hidden stories", () => {

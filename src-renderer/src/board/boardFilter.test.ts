@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { NO_FILTER, narrows, serverIndex, shownColumns, storyMatches } from "./boardFilter";
 import { columnsOf } from "./columnsOf";
-import { testBoard } from "./testBoard";
+import { testBoard } from "../testing/testBoard";
 
 const board = (() => {
   const b = testBoard({ "1_backlog": ["a1", "h", "b2", "c3", "d4"], "2_current": ["e5"] }, ["h"]);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { columnsOf } from "./columnsOf";
 import { keyAction, type KeyPress } from "./keyAction";
 import { activeIdOf, focusTarget } from "./rovingFocus";
-import { testBoard } from "./testBoard";
+import { testBoard } from "../testing/testBoard";
 
 const press = (key: string, mods: Partial<KeyPress> = {}): KeyPress => ({
   key,

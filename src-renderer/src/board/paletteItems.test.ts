@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { commandsFor, matchingStories } from "./paletteItems";
-import { testBoard } from "./testBoard";
+import { testBoard } from "../testing/testBoard";
 
 const board = testBoard({ "1_backlog": ["deploy-x", "api-deploy", "cache"], "3_qa": ["deploy-y"] }, ["deploy-y"]);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ApiFailure } from "../../../src-shared/ApiError";
 import { boardSchema } from "../../../src-shared/Board";
-import { testBoard } from "../board/testBoard";
+import { testBoard } from "../testing/testBoard";
 import { parseLargeBoard } from "./parseLargeBoard";
 
 const big = testBoard({ "1_backlog": Array.from({ length: 1200 }, (_, i) => `s${i}`) });

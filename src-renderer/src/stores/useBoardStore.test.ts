@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ApiFailure } from "../../../src-shared/ApiError";
 import type { Board } from "../../../src-shared/Board";
 import type { EventPayload } from "../../../src-shared/contract";
-import { layoutOf, testBoard } from "../board/testBoard";
+import { layoutOf, testBoard } from "../testing/testBoard";
 import type { ConnectionState, RendererClient } from "../client/ConnectionSource";
 import { createBoardStore } from "./useBoardStore";
 

@@ -3,7 +3,7 @@ import { ApiFailure } from "../../../src-shared/ApiError";
 import type { EventPayload } from "../../../src-shared/contract";
 import type { SyncStatus } from "../../../src-shared/syncMethods";
 import type { ConnectionState, RendererClient } from "../client/ConnectionSource";
-import { testPeer, testRendezvous, testSyncStatus } from "../sync/testSyncStatus";
+import { testPeer, testRendezvous, testSyncStatus } from "../testing/testSyncStatus";
 import { createSyncStore } from "./useSyncStore";
 
 /** A client whose server status the test edits; `hold` keeps `sync/status` pending until released. */

@@ -4,7 +4,7 @@ import { parseRendezvousList } from "./parseRendezvousList";
 import { shortNodeId } from "./shortNodeId";
 import { syncSummary } from "./syncSummary";
 import { splitRendezvous } from "./splitRendezvous";
-import { NODE_B, testPeer, testRendezvous, testSyncStatus } from "./testSyncStatus";
+import { NODE_B, testPeer, testRendezvous, testSyncStatus } from "../testing/testSyncStatus";
 
 describe("syncSummary", () => {
   it("calls a lone node with no rendezvous 'local', not offline", () => {

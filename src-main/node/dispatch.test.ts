@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { createNode } from "../node/createNode";
-import { silentLogger } from "../node/Logger";
+import { createNode } from "./createNode";
+import { silentLogger } from "../base/Logger";
 
 const newNode = () => createNode({ dataDir: null, host: "embedded", log: silentLogger });
 
 describe("dispatch through a node", () => {
   it("validates input against the contract and returns a typed error", async () => {
     const node = await newNode();
-    const res = await node.call("story/create", { name: 5 });
+    const res = await node.dispatch("story/create", { name: 5 });
     expect(res).toEqual({
       ok: false,
       error: {
@@ -20,11 +20,11 @@ describe("dispatch through a node", () => {
 
   it("refuses unknown fields, unknown methods, and non-object input", async () => {
     const node = await newNode();
-    expect(await node.call("board/get", { surprise: 1 })).toMatchObject({ ok: false, error: { code: "invalid_input" } });
-    expect(await node.call("nope/never", {})).toMatchObject({ ok: false, error: { code: "unknown_method" } });
-    expect(await node.call("__proto__", {})).toMatchObject({ ok: false, error: { code: "unknown_method" } });
-    expect(await node.call("story/create", "a string")).toMatchObject({ ok: false, error: { code: "invalid_input" } });
-    expect(await node.call("story/move", { id: "x", stage: "7_nowhere" })).toMatchObject({
+    expect(await node.dispatch("board/get", { surprise: 1 })).toMatchObject({ ok: false, error: { code: "invalid_input" } });
+    expect(await node.dispatch("nope/never", {})).toMatchObject({ ok: false, error: { code: "unknown_method" } });
+    expect(await node.dispatch("__proto__", {})).toMatchObject({ ok: false, error: { code: "unknown_method" } });
+    expect(await node.dispatch("story/create", "a string")).toMatchObject({ ok: false, error: { code: "invalid_input" } });
+    expect(await node.dispatch("story/move", { id: "x", stage: "7_nowhere" })).toMatchObject({
       ok: false,
       error: { code: "invalid_input", issues: [{ path: ["stage"] }] },
     });
@@ -32,7 +32,7 @@ describe("dispatch through a node", () => {
 
   it("turns a missing story into not_found, not a crash", async () => {
     const node = await newNode();
-    expect(await node.call("story/update", { id: "s_none", name: "x" })).toMatchObject({
+    expect(await node.dispatch("story/update", { id: "s_none", name: "x" })).toMatchObject({
       ok: false,
       error: { code: "not_found" },
     });
@@ -51,7 +51,7 @@ describe("dispatch through a node", () => {
     const node = await newNode();
     const seen: unknown[] = [];
     node.subscribe((m) => seen.push(m));
-    const res = await node.call("story/create", { name: "x" });
+    const res = await node.dispatch("story/create", { name: "x" });
     if (!res.ok) throw new Error("create failed");
     const id = (res.value as { id: string }).id;
     expect(seen).toEqual([{ event: "board/changed", payload: { storyIds: [id] } }]);
@@ -61,11 +61,11 @@ describe("dispatch through a node", () => {
     const node = await newNode();
     const ids: string[] = [];
     for (const name of ["a", "b", "c"]) {
-      const r = await node.call("story/create", { name });
+      const r = await node.dispatch("story/create", { name });
       if (r.ok) ids.push((r.value as { id: string }).id);
     }
-    await node.call("story/move", { id: ids[2], stage: "1_backlog", index: 0 });
-    const board = await node.call("board/get", {});
+    await node.dispatch("story/move", { id: ids[2], stage: "1_backlog", index: 0 });
+    const board = await node.dispatch("board/get", {});
     if (!board.ok) throw new Error("board/get failed");
     const names = (board.value as { stories: { name: string }[] }).stories.map((s) => s.name);
     expect(names).toEqual(["c", "a", "b"]);
@@ -76,7 +76,7 @@ describe("the CRDT-backed story verbs through the contract", () => {
   it("retries, claims, releases, hides, unhides and deletes", async () => {
     const node = await newNode();
     const call = async (method: string, input: unknown) => {
-      const r = await node.call(method, input);
+      const r = await node.dispatch(method, input);
       if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
       return r.value as Record<string, unknown>;
     };
@@ -84,7 +84,7 @@ describe("the CRDT-backed story verbs through the contract", () => {
     expect(await call("story/retry", { id })).toMatchObject({ retryCount: 1 });
     expect(await call("story/retry", { id })).toMatchObject({ retryCount: 2 });
     expect(await call("story/claim", { id })).toMatchObject({ claimedBy: node.info.nodeId });
-    expect(await node.call("story/claim", { id, claimant: "agent-7" })).toMatchObject({
+    expect(await node.dispatch("story/claim", { id, claimant: "agent-7" })).toMatchObject({
       ok: false,
       error: { code: "conflict" },
     });
@@ -95,7 +95,7 @@ describe("the CRDT-backed story verbs through the contract", () => {
     expect(((await call("board/get", { includeHidden: true })) as { stories: unknown[] }).stories).toHaveLength(1);
     expect(await call("story/unhide", { id })).toMatchObject({ hidden: false });
     expect(await call("story/delete", { id })).toEqual({ id });
-    expect(await node.call("story/retry", { id })).toMatchObject({ ok: false, error: { code: "not_found" } });
+    expect(await node.dispatch("story/retry", { id })).toMatchObject({ ok: false, error: { code: "not_found" } });
     expect(((await call("board/get", { includeHidden: true })) as { stories: unknown[] }).stories).toHaveLength(0);
   });
 
@@ -105,9 +105,9 @@ describe("the CRDT-backed story verbs through the contract", () => {
     node.subscribe((m) => {
       if (m.event === "board/changed") seen.push(m.payload.storyIds);
     });
-    const r = await node.call("story/create", { name: "x" });
+    const r = await node.dispatch("story/create", { name: "x" });
     const id = r.ok ? (r.value as { id: string }).id : "";
-    await node.call("story/retry", { id });
+    await node.dispatch("story/retry", { id });
     expect(seen).toEqual([[id], [id]]);
   });
 });

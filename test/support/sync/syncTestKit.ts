@@ -9,9 +9,9 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { testNode, type TestNode } from "../crdt/testKit";
-import type { PendingLimits } from "../crdt/Replica";
-import { SyncService } from "./SyncService";
-import type { SyncLimits } from "./SyncLimits";
+import type { PendingLimits } from "../../../src-main/crdt/Replica";
+import { SyncService } from "../../../src-main/sync/SyncService";
+import type { SyncLimits } from "../../../src-main/sync/SyncLimits";
 
 export const FAST_LIMITS: Partial<SyncLimits> = {
   backoffBaseMs: 20,

@@ -13,11 +13,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { MemoryHit } from "../../src-shared/MemoryHit";
-import { createNode, type MusherNode } from "../node/createNode";
-import { silentLogger } from "../node/Logger";
-import { MIGRATIONS, migrateMemorySearch } from "./migrations";
-import { openNodeStore } from "./openNodeStore";
-import { rebuildState } from "./rebuildState";
+import { createNode, type MusherNode } from "./createNode";
+import { silentLogger } from "../base/Logger";
+import { MIGRATIONS, migrateMemorySearch } from "../store/migrations";
+import { openNodeStore } from "../store/openNodeStore";
+import { rebuildState } from "../store/rebuildState";
 
 const T0 = Date.UTC(2025, 0, 6, 9);
 const dirs: string[] = [];
@@ -26,7 +26,7 @@ afterEach(async () => {
 });
 
 async function call<T>(node: MusherNode, method: string, input: unknown): Promise<T> {
-  const r = await node.call(method, input);
+  const r = await node.dispatch(method, input);
   if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
   return r.value as T;
 }

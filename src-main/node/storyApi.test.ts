@@ -10,8 +10,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { EventMessage } from "../../src-shared/contract";
 import { boardSchema } from "../../src-shared/Board";
 import { storyDetailSchema, storySchema } from "../../src-shared/Story";
-import { silentLogger } from "../node/Logger";
-import { createNode, type MusherNode } from "../node/createNode";
+import { silentLogger } from "../base/Logger";
+import { createNode, type MusherNode } from "./createNode";
 
 const nodes: MusherNode[] = [];
 const dirs: string[] = [];
@@ -28,7 +28,7 @@ async function open(dataDir?: string) {
   nodes.push(node);
   const events: EventMessage[] = [];
   node.subscribe((m) => events.push(m));
-  return { node, dir, events, call: (method: string, input: unknown) => node.call(method, input) };
+  return { node, dir, events, call: (method: string, input: unknown) => node.dispatch(method, input) };
 }
 
 const value = <T>(r: { ok: true; value: unknown } | { ok: false }, parse: (v: unknown) => T): T => {

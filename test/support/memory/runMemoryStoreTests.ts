@@ -4,11 +4,11 @@
  * runs). Sessions "s", "s1" and "s2" must exist in the store it makes.
  */
 import { describe, expect, it } from "vitest";
-import { ApiFailure } from "../../src-shared/ApiError";
-import { extractEpisode } from "./extractEpisode";
-import { buildMemCell } from "./MemCell";
-import { toMessages, type Message } from "./Message";
-import type { MemoryStore } from "./MemoryStore";
+import { ApiFailure } from "../../../src-shared/ApiError";
+import { extractEpisode } from "../../../src-main/memory/extractEpisode";
+import { buildMemCell } from "../../../src-main/memory/MemCell";
+import { toMessages, type Message } from "../../../src-main/memory/Message";
+import type { MemoryStore } from "../../../src-main/memory/MemoryStore";
 
 function sample(sessionId: string, n: number, t0 = 1_700_000_000_000): Message[] {
   return toMessages(

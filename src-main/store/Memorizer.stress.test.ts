@@ -9,22 +9,22 @@
  */
 import { describe, expect, it } from "vitest";
 import { ApiFailure } from "../../src-shared/ApiError";
-import type { BoundaryDetector, Detection } from "./BoundaryDetector";
-import { EmbeddedDetector } from "./EmbeddedDetector";
+import type { BoundaryDetector, Detection } from "../memory/BoundaryDetector";
+import { EmbeddedDetector } from "../memory/EmbeddedDetector";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Replica } from "../crdt/Replica";
-import { silentLogger } from "../node/Logger";
-import { openNodeStore } from "../store/openNodeStore";
-import { SqliteMemoryTables } from "../store/SqliteMemoryTables";
-import { InMemoryMemoryStore } from "./InMemoryMemoryStore";
-import { MemoryReducer } from "./MemoryReducer";
-import type { MemoryStore } from "./MemoryStore";
-import { ReplicatedMemoryStore } from "./ReplicatedMemoryStore";
-import { Memorizer } from "./Memorizer";
-import { toMessages, type Message, type MessageInput } from "./Message";
-import { SessionLocks } from "./SessionLocks";
+import { silentLogger } from "../base/Logger";
+import { openNodeStore } from "./openNodeStore";
+import { SqliteMemoryTables } from "./SqliteMemoryTables";
+import { InMemoryMemoryStore } from "../memory/InMemoryMemoryStore";
+import { MemoryReducer } from "../memory/MemoryReducer";
+import type { MemoryStore } from "../memory/MemoryStore";
+import { ReplicatedMemoryStore } from "../memory/ReplicatedMemoryStore";
+import { Memorizer } from "../memory/Memorizer";
+import { toMessages, type Message, type MessageInput } from "../memory/Message";
+import { SessionLocks } from "../memory/SessionLocks";
 
 const T0 = Date.UTC(2026, 0, 10, 8, 0);
 const ADDERS = 16;

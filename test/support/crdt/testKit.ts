@@ -3,13 +3,13 @@
  * identities, a hand-driven wall clock, and a logger that records lines.
  * Nothing here is used by production code.
  */
-import type { LogFields, Logger } from "../node/Logger";
-import { CHANGE_VERSION, type Change, type Op } from "./Change";
-import { signChange } from "./changeCodec";
-import type { Hlc } from "./Hlc";
-import { identityFromSeed, type Identity } from "./Identity";
-import { PipelineBoard } from "./PipelineBoard";
-import { Replica, type PendingLimits } from "./Replica";
+import type { LogFields, Logger } from "../../../src-main/base/Logger";
+import { CHANGE_VERSION, type Change, type Op } from "../../../src-main/crdt/Change";
+import { signChange } from "../../../src-main/crdt/changeCodec";
+import type { Hlc } from "../../../src-main/crdt/Hlc";
+import { identityFromSeed, type Identity } from "../../../src-main/crdt/Identity";
+import { PipelineBoard } from "../../../src-main/crdt/PipelineBoard";
+import { Replica, type PendingLimits } from "../../../src-main/crdt/Replica";
 
 export const TEST_WORKSPACE = "ws-test";
 

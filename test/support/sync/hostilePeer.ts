@@ -4,10 +4,10 @@
  */
 import { WebSocket } from "ws";
 import type { Duplex } from "node:stream";
-import type { Signer } from "../crdt/Identity";
-import { decodeSyncFrame, encodeControl, type SyncFrame } from "./SyncFrame";
-import { handshakeChallenge } from "./handshakeChallenge";
-import type { SyncMessage } from "./SyncMessage";
+import type { Signer } from "../../../src-main/crdt/Identity";
+import { decodeSyncFrame, encodeControl, type SyncFrame } from "../../../src-main/sync/SyncFrame";
+import { handshakeChallenge } from "../../../src-main/sync/handshakeChallenge";
+import type { SyncMessage } from "../../../src-main/sync/SyncMessage";
 
 export interface HostilePeer {
   ws: WebSocket;

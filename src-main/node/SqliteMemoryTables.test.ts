@@ -7,11 +7,11 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { MemoryHit } from "../../src-shared/MemoryHit";
-import { createNode, type MusherNode } from "../node/createNode";
-import { silentLogger } from "../node/Logger";
+import { createNode, type MusherNode } from "./createNode";
+import { silentLogger } from "../base/Logger";
 import type { MemCellRecord } from "../memory/MemoryTables";
-import { openMemoryDatabase } from "./openDatabase";
-import { SqliteMemoryTables, toFtsQuery } from "./SqliteMemoryTables";
+import { openMemoryDatabase } from "../store/openDatabase";
+import { SqliteMemoryTables, toFtsQuery } from "../store/SqliteMemoryTables";
 
 const nodes: MusherNode[] = [];
 afterEach(async () => {
@@ -24,7 +24,7 @@ async function freshNode() {
   const node = await createNode({ dataDir: null, host: "embedded", log: silentLogger });
   nodes.push(node);
   const call = async <T>(method: string, input: unknown): Promise<T> => {
-    const r = await node.call(method, input);
+    const r = await node.dispatch(method, input);
     if (!r.ok) throw new Error(r.error.message);
     return r.value as T;
   };
@@ -41,7 +41,7 @@ describe("memory search", () => {
     const node = await createNode({ dataDir: null, host: "embedded", log: silentLogger });
     nodes.push(node);
     const call = async <T>(method: string, input: unknown): Promise<T> => {
-      const r = await node.call(method, input);
+      const r = await node.dispatch(method, input);
       if (!r.ok) throw new Error(r.error.message);
       return r.value as T;
     };

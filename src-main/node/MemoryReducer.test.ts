@@ -6,10 +6,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Session } from "../../src-shared/Session";
 import type { Change, Op } from "../crdt/Change";
 import { signChange } from "../crdt/changeCodec";
-import { testIdentity } from "../crdt/testKit";
-import { createNode, type MusherNode } from "../node/createNode";
-import { silentLogger } from "../node/Logger";
-import { messageId } from "./Message";
+import { testIdentity } from "../../test/support/crdt/testKit";
+import { createNode, type MusherNode } from "./createNode";
+import { silentLogger } from "../base/Logger";
+import { messageId } from "../memory/Message";
 
 const nodes: MusherNode[] = [];
 afterEach(async () => {
@@ -22,7 +22,7 @@ async function setup() {
   const node = await createNode({ dataDir: null, host: "embedded", log: silentLogger, workspaceId: "w_test" });
   nodes.push(node);
   const call = async <T>(method: string, input: unknown): Promise<T> => {
-    const r = await node.call(method, input);
+    const r = await node.dispatch(method, input);
     if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
     return r.value as T;
   };

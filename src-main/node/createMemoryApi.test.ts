@@ -12,8 +12,8 @@ import { memorizeResultSchema } from "../../src-shared/memoryMethods";
 import { memoryHitSchema } from "../../src-shared/MemoryHit";
 import { messageSchema } from "../../src-shared/Message";
 import { sessionSchema } from "../../src-shared/Session";
-import { silentLogger } from "../node/Logger";
-import { createNode, type MusherNode } from "../node/createNode";
+import { silentLogger } from "../base/Logger";
+import { createNode, type MusherNode } from "./createNode";
 
 const T0 = Date.UTC(2025, 0, 6, 9, 0, 0);
 const HOUR = 60 * 60 * 1000;
@@ -31,7 +31,7 @@ async function newNode() {
   const node = await createNode({ dataDir, host: "embedded", log: silentLogger });
   nodes.push(node);
   const call = async (method: string, input: unknown): Promise<unknown> => {
-    const r = await node.call(method, input);
+    const r = await node.dispatch(method, input);
     if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
     return r.value;
   };
@@ -66,7 +66,7 @@ describe("session and memory methods", () => {
       error: { code: "not_found" },
     });
     for (const method of ["session/flush", "session/buffer", "session/memcells"]) {
-      expect(await node.call(method, { sessionId: "ses_missing" })).toMatchObject({ ok: false, error: { code: "not_found" } });
+      expect(await node.dispatch(method, { sessionId: "ses_missing" })).toMatchObject({ ok: false, error: { code: "not_found" } });
     }
     expect(await node.call("session/addMessages", { sessionId: "ses_missing", messages: [msg("hi there", T0)] })).toMatchObject({
       ok: false,
@@ -89,7 +89,7 @@ describe("session and memory methods", () => {
       ["memcell/hide", { id: "not-a-cell" }],
     ] as const;
     for (const [method, input] of bad) {
-      expect(await node.call(method, input), method).toMatchObject({ ok: false, error: { code: "invalid_input" } });
+      expect(await node.dispatch(method, input), method).toMatchObject({ ok: false, error: { code: "invalid_input" } });
     }
   });
 

@@ -9,10 +9,11 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { MemCell } from "../../src-shared/MemCell";
 import type { Message } from "../../src-shared/Message";
 import type { Session } from "../../src-shared/Session";
-import { createNode, type MusherNode } from "../node/createNode";
-import { silentLogger } from "../node/Logger";
-import type { SessionRecord } from "./MemoryTables";
-import { segmenterSuccessor, type SessionActivity } from "./segmenterTakeover";
+import { createNode, type MusherNode } from "./createNode";
+import { silentLogger } from "../base/Logger";
+import type { SessionRecord } from "../memory/MemoryTables";
+import type { SessionActivity } from "../memory/MemoryTables";
+import { segmenterSuccessor } from "../memory/segmenterTakeover";
 
 const T0 = Date.UTC(2025, 0, 6, 9, 0, 0);
 const HOUR = 3_600_000;
@@ -73,7 +74,7 @@ async function peer(): Promise<Peer> {
     log,
     own,
     call: async <T>(method: string, input: unknown): Promise<T> => {
-      const r = await node.call(method, input);
+      const r = await node.dispatch(method, input);
       if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
       return r.value as T;
     },

@@ -12,7 +12,7 @@
 import type Database from "better-sqlite3";
 import { z } from "zod";
 import { MAX_RENDEZVOUS_URLS, rendezvousUrlSchema } from "../../src-shared/syncMethods";
-import type { Logger } from "./Logger";
+import type { Logger } from "../base/Logger";
 
 const META_KEY = "rendezvous";
 const storedSchema = z.array(rendezvousUrlSchema).max(MAX_RENDEZVOUS_URLS);

@@ -8,10 +8,10 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { MemCell } from "../../src-shared/MemCell";
 import type { Message } from "../../src-shared/Message";
 import type { Session } from "../../src-shared/Session";
-import { createNode, type MusherNode } from "../node/createNode";
-import { silentLogger } from "../node/Logger";
-import { memCellId } from "./MemCell";
-import { messageId } from "./Message";
+import { createNode, type MusherNode } from "./createNode";
+import { silentLogger } from "../base/Logger";
+import { memCellId } from "../memory/MemCell";
+import { messageId } from "../memory/Message";
 
 const T0 = Date.UTC(2025, 0, 6, 9, 0, 0);
 const HOUR = 3_600_000;
@@ -37,7 +37,7 @@ async function peer(workspaceId: string): Promise<Peer> {
     node,
     log,
     call: async <T>(method: string, input: unknown): Promise<T> => {
-      const r = await node.call(method, input);
+      const r = await node.dispatch(method, input);
       if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
       return r.value as T;
     },

@@ -6,10 +6,10 @@
  * an already-populated store continues without replaying anything.
  */
 import { describe, expect, it } from "vitest";
-import type { ReplicaStore } from "./ReplicaStore";
-import { newStoryRecord } from "./StoryRecord";
-import { PipelineBoard } from "./PipelineBoard";
-import { Replica } from "./Replica";
+import type { ReplicaStore } from "../../../src-main/crdt/ReplicaStore";
+import { newStoryRecord } from "../../../src-main/crdt/StoryRecord";
+import { PipelineBoard } from "../../../src-main/crdt/PipelineBoard";
+import { Replica } from "../../../src-main/crdt/Replica";
 import { recordingLogger, testIdentity, testNode, TEST_WORKSPACE } from "./testKit";
 
 const stamp = { wall: 1, logical: 0, author: "a".repeat(64), id: "c0" };

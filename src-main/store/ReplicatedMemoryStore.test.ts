@@ -1,12 +1,12 @@
 import { generateIdentity } from "../crdt/Identity";
 import { Replica } from "../crdt/Replica";
-import { silentLogger } from "../node/Logger";
-import { openMemoryDatabase } from "../store/openDatabase";
-import { SqliteMemoryTables } from "../store/SqliteMemoryTables";
-import { SqliteReplicaStore } from "../store/SqliteReplicaStore";
-import { MemoryReducer } from "./MemoryReducer";
-import { ReplicatedMemoryStore } from "./ReplicatedMemoryStore";
-import { runMemoryStoreTests } from "./runMemoryStoreTests";
+import { silentLogger } from "../base/Logger";
+import { openMemoryDatabase } from "./openDatabase";
+import { SqliteMemoryTables } from "./SqliteMemoryTables";
+import { SqliteReplicaStore } from "./SqliteReplicaStore";
+import { MemoryReducer } from "../memory/MemoryReducer";
+import { ReplicatedMemoryStore } from "../memory/ReplicatedMemoryStore";
+import { runMemoryStoreTests } from "../../test/support/memory/runMemoryStoreTests";
 
 runMemoryStoreTests("ReplicatedMemoryStore (signed changes into SQLite)", () => {
   const db = openMemoryDatabase();
