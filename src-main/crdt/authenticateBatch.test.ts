@@ -12,7 +12,7 @@ import { canonicalJson } from "./canonicalJson";
 import type { Identity } from "./Identity";
 import { MemoryReplicaStore } from "./MemoryReplicaStore";
 import { Replica } from "./Replica";
-import { recordingLogger, TEST_WORKSPACE, testIdentity, testNode } from "./testKit";
+import { recordingLogger, TEST_WORKSPACE, testIdentity, testNode } from "../../test/support/crdt/testKit";
 
 const create = (story: string): Op => ({ t: "create", story, name: story, stage: "1_backlog", rank: "a0", agent: null });
 const fresh = (): Replica => new Replica({ workspace: TEST_WORKSPACE, signer: testIdentity(9), logger: recordingLogger(), store: new MemoryReplicaStore() });
