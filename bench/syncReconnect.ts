@@ -31,6 +31,7 @@ import { planCatchUp } from "../src-main/sync/planCatchUp";
 import { TimeSlicer } from "../src-main/sync/TimeSlicer";
 import { blockProbe } from "./support/blockProbe";
 import { STAGES } from "../src-shared/stages";
+import { waitFor } from "../test/support/waitFor";
 
 const TOTAL = 50_000;
 const NEW_EACH_SIDE = 10;
@@ -137,13 +138,8 @@ function summarize(trace: Traced["trace"]): { up: number; down: number; flights:
   return { up, down, flights, roundTrips: Math.ceil(flights / 2) };
 }
 
-const waitUntil = async (cond: () => boolean, ms = 120_000): Promise<void> => {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > ms) throw new Error("bench: timed out");
-    await new Promise((r) => setTimeout(r, 2));
-  }
-};
+// Polled every 2 ms: the wait is part of what is timed.
+const waitUntil = async (cond: () => boolean, ms = 120_000): Promise<void> => void (await waitFor(cond, "bench condition", ms, 2));
 
 /** The seed's first protocol: on connect each side sends its whole history; the receiver applies it. */
 async function fullDump(a: BenchNode, b: BenchNode, log: Uint8Array[]): Promise<{ up: number; down: number; ms: number }> {

@@ -12,6 +12,8 @@ import { silentLogger } from "../base/Logger";
 import type { MemCellRecord } from "../memory/MemoryTables";
 import { openMemoryDatabase } from "../store/openDatabase";
 import { SqliteMemoryTables, toFtsQuery } from "../store/SqliteMemoryTables";
+import type { Input, Method, Output } from "../../src-shared/contract";
+import { callOk } from "../../test/support/callOk";
 
 const nodes: MusherNode[] = [];
 afterEach(async () => {
@@ -23,13 +25,9 @@ const T0 = Date.UTC(2025, 0, 6, 9);
 async function freshNode() {
   const node = await createNode({ dataDir: null, host: "embedded", log: silentLogger });
   nodes.push(node);
-  const call = async <T>(method: string, input: unknown): Promise<T> => {
-    const r = await node.dispatch(method, input);
-    if (!r.ok) throw new Error(r.error.message);
-    return r.value as T;
-  };
-  const { id: sessionId } = await call<{ id: string }>("session/create", { title: "words" });
-  const search = (query: string) => call<MemoryHit[]>("memory/search", { query });
+  const call = <M extends Method>(method: M, input: Input<M>): Promise<Output<M>> => callOk(node, method, input);
+  const { id: sessionId } = await call("session/create", { title: "words" });
+  const search = (query: string) => call("memory/search", { query });
   return { node, call, sessionId, search };
 }
 
@@ -40,21 +38,17 @@ describe("memory search", () => {
   it("finds a message while buffered, then its memcell instead; a hidden memcell not at all", async () => {
     const node = await createNode({ dataDir: null, host: "embedded", log: silentLogger });
     nodes.push(node);
-    const call = async <T>(method: string, input: unknown): Promise<T> => {
-      const r = await node.dispatch(method, input);
-      if (!r.ok) throw new Error(r.error.message);
-      return r.value as T;
-    };
-    const { id: sessionId } = await call<{ id: string }>("session/create", { title: "s" });
+    const call = <M extends Method>(method: M, input: Input<M>): Promise<Output<M>> => callOk(node, method, input);
+    const { id: sessionId } = await call("session/create", { title: "s" });
     await call("session/addMessages", { sessionId, messages: [{ senderId: "ann", role: "user", timestamp: T0, content: "the flamingo deploy" }] });
-    const kinds = async (q: string) => (await call<MemoryHit[]>("memory/search", { query: q })).map((h) => h.kind);
+    const kinds = async (q: string) => (await call("memory/search", { query: q })).map((h) => h.kind);
     expect(await kinds("flamingo")).toEqual(["message"]);
     expect(await kinds("flam")).toEqual(["message"]); // the last word is a prefix
-    const { memcellIds } = await call<{ memcellIds: string[] }>("session/flush", { sessionId });
+    const { memcellIds } = await call("session/flush", { sessionId });
     expect(await kinds("flamingo")).toEqual(["memcell"]);
-    await call("memcell/hide", { id: memcellIds[0] });
+    await call("memcell/hide", { id: memcellIds[0]! });
     expect(await kinds("flamingo")).toEqual([]);
-    await call("memcell/unhide", { id: memcellIds[0] });
+    await call("memcell/unhide", { id: memcellIds[0]! });
     expect(await kinds("flamingo")).toEqual(["memcell"]);
     for (const hostile of ['"', "flamingo NEAR(", "AND OR NOT", "*", "title:flamingo", "(((", "flamingo\"*) OR x"]) {
       const r = await node.call("memory/search", { query: hostile });
@@ -70,12 +64,12 @@ describe("memory search", () => {
   it("finds words the digest cut: beyond a line's 200 characters and beyond the memcell's 8,000", async () => {
     const { call, sessionId, search } = await freshNode();
     const filler = (i: number) => `message ${i} ` + "lorem ipsum dolor sit amet ".repeat(12);
-    const messages = Array.from({ length: 60 }, (_, i) => ({ senderId: i % 2 ? "bot" : "ann", role: i % 2 ? "assistant" : "user", timestamp: T0 + i * 60_000, content: filler(i) }));
+    const messages = Array.from({ length: 60 }, (_, i) => ({ senderId: i % 2 ? "bot" : "ann", role: i % 2 ? ("assistant" as const) : ("user" as const), timestamp: T0 + i * 60_000, content: filler(i) }));
     messages[3]!.content += " the wombat protocol"; // past 200 characters of its line
     messages[58]!.content = "we settled on the narwhal schema at last"; // past 8,000 characters of the digest
     await call("session/addMessages", { sessionId, messages });
-    const { memcellIds } = await call<{ memcellIds: string[] }>("session/flush", { sessionId });
-    const cells = await call<{ id: string; content: string; messageIds: string[] }[]>("session/memcells", { sessionId });
+    const { memcellIds } = await call("session/flush", { sessionId });
+    const cells = await call("session/memcells", { sessionId });
     expect(memcellIds).toHaveLength(1);
     expect(cells[0]!.content).not.toContain("wombat");
     expect(cells[0]!.content).not.toContain("narwhal");
@@ -180,12 +174,12 @@ describe("memory search", () => {
   it("names the message holding a deep match, whatever separator characters the messages contain", async () => {
     const { call, sessionId, search } = await freshNode();
     const messages = [
-      { senderId: "ann", role: "user", timestamp: T0, content: "odd \u001e record \u001e separators \u001e here" },
-      { senderId: "bob", role: "assistant", timestamp: T0 + 1, content: "the capybara is in the second message" },
+      { senderId: "ann", role: "user" as const, timestamp: T0, content: "odd \u001e record \u001e separators \u001e here" },
+      { senderId: "bob", role: "assistant" as const, timestamp: T0 + 1, content: "the capybara is in the second message" },
     ];
     await call("session/addMessages", { sessionId, messages });
     await call("session/flush", { sessionId });
-    const [cell] = await call<{ messageIds: string[] }[]>("session/memcells", { sessionId });
+    const [cell] = await call("session/memcells", { sessionId });
     const [hit] = await search("capybara");
     expect(hit!.messageId).toBe(cell!.messageIds[1]);
     expect(hit!.snippet).toBe("bob: the capybara is in the second message");

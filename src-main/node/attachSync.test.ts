@@ -12,6 +12,7 @@ import type { EventMessage } from "../../src-shared/contract";
 import type { SyncStatus } from "../../src-shared/syncMethods";
 import { recordingLogger } from "../../test/support/crdt/testKit";
 import { createNode, type MusherNode, type NodeOptions } from "./createNode";
+import { callOk } from "../../test/support/callOk";
 
 const open: MusherNode[] = [];
 afterEach(async () => {
@@ -24,11 +25,7 @@ async function node(options: Partial<NodeOptions> = {}): Promise<MusherNode> {
   return n;
 }
 
-async function call<T>(n: MusherNode, method: string, input: unknown): Promise<T> {
-  const r = await n.dispatch(method, input);
-  if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
-  return r.value as T;
-}
+const call = callOk;
 
 // Nothing listens on port 1: these clients only ever wait and retry.
 const U1 = "ws://127.0.0.1:1/sync";
@@ -37,9 +34,9 @@ const U2 = "ws://127.0.0.1:1/other";
 describe("a node's sync wiring", () => {
   it("dials the setting ∪ the host's URLs, each address once; setRendezvous redials", async () => {
     const n = await node({ rendezvous: [U1, "ws://127.0.0.1:1/sync "] });
-    const urls = async (): Promise<string[]> => (await call<SyncStatus>(n, "sync/status", {})).rendezvous.map((r) => r.url).sort();
+    const urls = async (): Promise<string[]> => (await call(n, "sync/status", {})).rendezvous.map((r) => r.url).sort();
     expect(await urls()).toEqual([U1]);
-    const after = await call<SyncStatus>(n, "sync/setRendezvous", { urls: [U2, U1, "WS://127.0.0.1:1/other"] });
+    const after = await call(n, "sync/setRendezvous", { urls: [U2, U1, "WS://127.0.0.1:1/other"] });
     expect(after.rendezvous.map((r) => r.url).sort()).toEqual([U1, U2].sort());
     // The host's URL stays: it is how the process was started, not part of the setting.
     await call(n, "sync/setRendezvous", { urls: [] });
@@ -49,15 +46,15 @@ describe("a node's sync wiring", () => {
   it("reports each address's source: the host's URLs as flag, the stored setting as setting", async () => {
     const n = await node({ rendezvous: [U1] });
     const sources = (status: SyncStatus): [string, string][] => status.rendezvous.map((r): [string, string] => [r.url, r.source]).sort();
-    expect(sources(await call<SyncStatus>(n, "sync/status", {}))).toEqual([[U1, "flag"]]);
-    const set = await call<SyncStatus>(n, "sync/setRendezvous", { urls: [U2] });
+    expect(sources(await call(n, "sync/status", {}))).toEqual([[U1, "flag"]]);
+    const set = await call(n, "sync/setRendezvous", { urls: [U2] });
     expect(sources(set)).toEqual([[U1, "flag"], [U2, "setting"]].sort());
-    expect(sources(await call<SyncStatus>(n, "sync/status", {}))).toEqual(sources(set));
+    expect(sources(await call(n, "sync/status", {}))).toEqual(sources(set));
     // An address both stored and given as a flag is dialled once, as flag.
-    expect(sources(await call<SyncStatus>(n, "sync/setRendezvous", { urls: [U2, "ws://127.0.0.1:1/sync"] }))).toEqual(sources(set));
+    expect(sources(await call(n, "sync/setRendezvous", { urls: [U2, "ws://127.0.0.1:1/sync"] }))).toEqual(sources(set));
     // Clearing the setting keeps dialling the flag URL.
-    expect(sources(await call<SyncStatus>(n, "sync/setRendezvous", { urls: [] }))).toEqual([[U1, "flag"]]);
-    expect(sources(await call<SyncStatus>(n, "sync/status", {}))).toEqual([[U1, "flag"]]);
+    expect(sources(await call(n, "sync/setRendezvous", { urls: [] }))).toEqual([[U1, "flag"]]);
+    expect(sources(await call(n, "sync/status", {}))).toEqual([[U1, "flag"]]);
   });
 
   it("refuses bad input: a non-ws URL over the API, a malformed trusted key at start", async () => {
@@ -73,7 +70,7 @@ describe("a node's sync wiring", () => {
     await call(first, "sync/setRendezvous", { urls: [U2] });
     await first.close();
     const again = await node({ dataDir });
-    expect((await call<SyncStatus>(again, "sync/status", {})).rendezvous.map((r) => r.url)).toEqual([U2]);
+    expect((await call(again, "sync/status", {})).rendezvous.map((r) => r.url)).toEqual([U2]);
     await again.close();
 
     const db = new Database(join(dataDir, "musher.db"));
@@ -81,7 +78,7 @@ describe("a node's sync wiring", () => {
     db.close();
     const log = recordingLogger();
     const third = await node({ dataDir, log });
-    expect((await call<SyncStatus>(third, "sync/status", {})).rendezvous).toEqual([]);
+    expect((await call(third, "sync/status", {})).rendezvous).toEqual([]);
     expect(log.lines.some((l) => l.level === "warn" && l.msg.startsWith("sync: ignoring the stored rendezvous setting"))).toBe(true);
   });
 
@@ -98,7 +95,7 @@ describe("a node's sync wiring", () => {
       await new Promise((r) => setTimeout(r, 10));
     }
     const burstMs = performance.now() - started;
-    const final = await call<SyncStatus>(n, "sync/status", {});
+    const final = await call(n, "sync/status", {});
     await new Promise((r) => setTimeout(r, 400)); // let the trailing push fire (not an assertion on timing)
     expect(events.length).toBeGreaterThan(1);
     expect(events.length).toBeLessThanOrEqual(Math.ceil(burstMs / 250) + 2);

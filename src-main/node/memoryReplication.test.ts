@@ -7,11 +7,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { MemCell } from "../../src-shared/MemCell";
 import type { Message } from "../../src-shared/Message";
-import type { Session } from "../../src-shared/Session";
 import { createNode, type MusherNode } from "./createNode";
 import { silentLogger } from "../base/Logger";
 import { memCellId } from "../memory/MemCell";
 import { messageId } from "../memory/Message";
+import type { Input, Method, Output } from "../../src-shared/contract";
+import { callOk } from "../../test/support/callOk";
 
 const T0 = Date.UTC(2025, 0, 6, 9, 0, 0);
 const HOUR = 3_600_000;
@@ -25,7 +26,7 @@ interface Peer {
   node: MusherNode;
   /** Every change this node applied, in order (what a peer would be sent). */
   log: Uint8Array[];
-  call<T = unknown>(method: string, input: unknown): Promise<T>;
+  call<M extends Method>(method: M, input: Input<M>): Promise<Output<M>>;
 }
 
 async function peer(workspaceId: string): Promise<Peer> {
@@ -36,11 +37,7 @@ async function peer(workspaceId: string): Promise<Peer> {
   return {
     node,
     log,
-    call: async <T>(method: string, input: unknown): Promise<T> => {
-      const r = await node.dispatch(method, input);
-      if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
-      return r.value as T;
-    },
+    call: (method, input) => callOk(node, method, input),
   };
 }
 
@@ -59,8 +56,8 @@ function deliver(from: Peer, to: Peer): void {
 const msg = (content: string, at: number, role: "user" | "assistant" = "user", senderId = "alice") => ({ senderId, role, timestamp: at, content });
 
 async function view(p: Peer, sessionId: string) {
-  const memcells = await p.call<MemCell[]>("session/memcells", { sessionId, includeHidden: true });
-  const buffer = await p.call<Message[]>("session/buffer", { sessionId });
+  const memcells = await p.call("session/memcells", { sessionId, includeHidden: true });
+  const buffer = await p.call("session/buffer", { sessionId });
   return { memcells, buffer };
 }
 
@@ -82,8 +79,8 @@ const until = async (check: () => boolean | Promise<boolean>, ms = 2_000): Promi
 describe("memory replication", () => {
   it("memcells made on A show identically on B, and a duplicate replay counts nothing twice", async () => {
     const [a, b] = await pair();
-    const story = await a.call<{ id: string }>("story/create", { name: "Auth" });
-    const session = await a.call<Session>("session/create", { title: "pairing", storyId: story.id });
+    const story = await a.call("story/create", { name: "Auth" });
+    const session = await a.call("session/create", { title: "pairing", storyId: story.id });
     await a.call("session/addMessages", { sessionId: session.id, messages: [msg("start the login work", T0), msg("done", T0 + 60_000, "assistant", "bot")] });
     await a.call("session/addMessages", { sessionId: session.id, messages: [msg("next day: review", T0 + 30 * HOUR)] });
     deliver(a, b);
@@ -94,17 +91,17 @@ describe("memory replication", () => {
     expect(onB).toEqual(onA);
     expect(onB.buffer).toHaveLength(1);
     expect(await b.call("session/list", { storyId: story.id })).toEqual([session]);
-    const hits = await b.call<{ id: string }[]>("memory/search", { query: "login" });
+    const hits = await b.call("memory/search", { query: "login" });
     expect(hits.map((h) => h.id)).toEqual([onA.memcells[0]!.id]);
   });
 
   it("a hide on A beats an earlier unhide on B, on both", async () => {
     const [a, b] = await pair();
-    const session = await a.call<Session>("session/create", { title: "s" });
+    const session = await a.call("session/create", { title: "s" });
     await a.call("session/addMessages", { sessionId: session.id, messages: [msg("one", T0)] });
     await a.call("session/flush", { sessionId: session.id });
     deliver(a, b);
-    const [cell] = await b.call<MemCell[]>("session/memcells", { sessionId: session.id });
+    const [cell] = await b.call("session/memcells", { sessionId: session.id });
     const bBefore = b.log.length;
     await b.call("memcell/hide", { id: cell!.id });
     await b.call("memcell/unhide", { id: cell!.id }); // B: unhide, earlier in time
@@ -116,17 +113,17 @@ describe("memory replication", () => {
     expect(statuses.filter((s) => s === "applied")).toHaveLength(2); // B's hide and unhide
     expect(statuses.filter((s) => s !== "applied" && s !== "duplicate")).toEqual([]);
     for (const p of [a, b]) {
-      const [c] = await p.call<MemCell[]>("session/memcells", { sessionId: session.id, includeHidden: true });
+      const [c] = await p.call("session/memcells", { sessionId: session.id, includeHidden: true });
       expect(c!.hidden).toBe(true);
-      expect(await p.call<MemCell[]>("session/memcells", { sessionId: session.id })).toEqual([]);
+      expect(await p.call("session/memcells", { sessionId: session.id })).toEqual([]);
     }
   });
 
   it("a non-segmenter stores messages uncut; the segmenter memorizes them when they arrive", async () => {
     const [a, b] = await pair();
-    const session = await a.call<Session>("session/create", { title: "agent run" });
+    const session = await a.call("session/create", { title: "agent run" });
     deliver(a, b);
-    const r = await b.call<{ status: string; memcellIds: string[] }>("session/addMessages", {
+    const r = await b.call("session/addMessages", {
       sessionId: session.id,
       messages: [msg("day one", T0), msg("day two", T0 + 30 * HOUR)],
     });
@@ -143,7 +140,7 @@ describe("memory replication", () => {
 
   it("flush on another node takes over; concurrent segmentations converge to disjoint memcells", async () => {
     const [a, b] = await pair();
-    const session = await a.call<Session>("session/create", { title: "s" });
+    const session = await a.call("session/create", { title: "s" });
     await a.call("session/addMessages", { sessionId: session.id, messages: [msg("m1", T0), msg("m2", T0 + 1000)] });
     deliver(a, b);
     // Partitioned: both flush. A flushes as segmenter; B takes over and flushes
@@ -173,7 +170,7 @@ describe("memory replication", () => {
 
   it("delivery order does not matter", async () => {
     const [a, b] = await pair();
-    const session = await a.call<Session>("session/create", { title: "s" });
+    const session = await a.call("session/create", { title: "s" });
     for (let i = 0; i < 6; i++) {
       await a.call("session/addMessages", { sessionId: session.id, messages: [msg(`m${i}`, T0 + i * 5 * HOUR)] });
     }

@@ -12,12 +12,12 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { MemoryHit } from "../../src-shared/MemoryHit";
-import { createNode, type MusherNode } from "./createNode";
+import { createNode } from "./createNode";
 import { silentLogger } from "../base/Logger";
 import { MIGRATIONS, migrateMemorySearch } from "../store/migrations";
 import { openNodeStore } from "../store/openNodeStore";
 import { rebuildState } from "../store/rebuildState";
+import { callOk } from "../../test/support/callOk";
 
 const T0 = Date.UTC(2025, 0, 6, 9);
 const dirs: string[] = [];
@@ -25,11 +25,7 @@ afterEach(async () => {
   await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 });
 
-async function call<T>(node: MusherNode, method: string, input: unknown): Promise<T> {
-  const r = await node.dispatch(method, input);
-  if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
-  return r.value as T;
-}
+const call = callOk;
 
 /** Takes a current database back to the schema just before `migrateMemorySearch`. */
 function downgrade(file: string): number {
@@ -54,7 +50,7 @@ describe("the memory-search migration", () => {
     const dir = await mkdtemp(join(tmpdir(), "musher-migrate-"));
     dirs.push(dir);
     let node = await createNode({ dataDir: dir, host: "embedded", log: silentLogger });
-    const { id: sessionId } = await call<{ id: string }>(node, "session/create", { title: "before" });
+    const { id: sessionId } = await call(node, "session/create", { title: "before" });
     const long = `${"filler words here ".repeat(20)}and then we decided to reconnect the zeppelin`;
     await call(node, "session/addMessages", {
       sessionId,
@@ -79,7 +75,7 @@ describe("the memory-search migration", () => {
     old.close();
 
     node = await createNode({ dataDir: dir, host: "embedded", log: silentLogger });
-    const search = (q: string) => call<MemoryHit[]>(node, "memory/search", { query: q });
+    const search = (q: string) => call(node, "memory/search", { query: q });
     const deep = await search("zeppelin");
     expect(deep.map((h) => h.kind)).toEqual(["memcell"]);
     expect(deep[0]!.messageId).toBeDefined();

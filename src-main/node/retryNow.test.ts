@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { SyncStatus } from "../../src-shared/syncMethods";
 import { recordingLogger } from "../../test/support/crdt/testKit";
+import { waitFor } from "../../test/support/waitFor";
 import { createNode, type MusherNode } from "./createNode";
 
 const open: MusherNode[] = [];
@@ -23,13 +24,9 @@ async function status(n: MusherNode, method = "sync/status", input: unknown = {}
 }
 
 async function until(n: MusherNode, ok: (s: SyncStatus) => boolean, ms: number): Promise<SyncStatus> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const s = await status(n);
-    if (ok(s)) return s;
-    if (Date.now() > end) throw new Error(`timed out: ${JSON.stringify(s.rendezvous)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  let last: SyncStatus | undefined;
+  await waitFor(async () => ok((last = await status(n))), "the rendezvous state", ms, 20);
+  return last!;
 }
 
 describe("sync/retryNow", { timeout: 20_000 }, () => {

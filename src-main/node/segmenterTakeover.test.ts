@@ -6,14 +6,13 @@
  * takes over, on every replica alike.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import type { MemCell } from "../../src-shared/MemCell";
-import type { Message } from "../../src-shared/Message";
-import type { Session } from "../../src-shared/Session";
 import { createNode, type MusherNode } from "./createNode";
 import { silentLogger } from "../base/Logger";
 import type { SessionRecord } from "../memory/MemoryTables";
 import type { SessionActivity } from "../memory/MemoryTables";
 import { segmenterSuccessor } from "../memory/segmenterTakeover";
+import type { Input, Method, Output } from "../../src-shared/contract";
+import { callOk } from "../../test/support/callOk";
 
 const T0 = Date.UTC(2025, 0, 6, 9, 0, 0);
 const HOUR = 3_600_000;
@@ -57,7 +56,7 @@ interface Peer {
   log: Uint8Array[];
   /** Changes this node wrote itself. */
   own: Uint8Array[];
-  call<T = unknown>(method: string, input: unknown): Promise<T>;
+  call<M extends Method>(method: M, input: Input<M>): Promise<Output<M>>;
 }
 
 async function peer(): Promise<Peer> {
@@ -73,11 +72,7 @@ async function peer(): Promise<Peer> {
     node,
     log,
     own,
-    call: async <T>(method: string, input: unknown): Promise<T> => {
-      const r = await node.dispatch(method, input);
-      if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
-      return r.value as T;
-    },
+    call: (method, input) => callOk(node, method, input),
   };
 }
 
@@ -88,24 +83,23 @@ function deliver(from: Peer, to: Peer): void {
 
 const msg = (content: string, at: number, senderId = "bob") => ({ senderId, role: "user" as const, timestamp: at, content });
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-type Result = { status: string; memcellIds: string[] };
 
 async function view(p: Peer, sessionId: string) {
-  const memcells = await p.call<MemCell[]>("session/memcells", { sessionId, includeHidden: true });
-  const buffer = await p.call<Message[]>("session/buffer", { sessionId });
+  const memcells = await p.call("session/memcells", { sessionId, includeHidden: true });
+  const buffer = await p.call("session/buffer", { sessionId });
   return { memcells, buffer };
 }
 
 describe("automatic takeover between nodes", () => {
   it("a member adding messages after the segmenter's ttl of silence takes over and memorizes; the creator, back, follows", async () => {
     const [a, b] = [await peer(), await peer()];
-    const session = await a.call<Session>("session/create", { title: "agent run" });
+    const session = await a.call("session/create", { title: "agent run" });
     deliver(a, b);
     // Within the ttl of A's last write: B only stores.
-    expect(await b.call<Result>("session/addMessages", { sessionId: session.id, messages: [msg("day one", T0)] })).toMatchObject({ status: "accumulated" });
+    expect(await b.call("session/addMessages", { sessionId: session.id, messages: [msg("day one", T0)] })).toMatchObject({ status: "accumulated" });
     await pause(TTL + 30);
     // Now A (gone) has been silent for the ttl while B added messages: B takes over and cuts day one off.
-    const r = await b.call<Result>("session/addMessages", { sessionId: session.id, messages: [msg("day two", T0 + 30 * HOUR)] });
+    const r = await b.call("session/addMessages", { sessionId: session.id, messages: [msg("day two", T0 + 30 * HOUR)] });
     expect(r.status).toBe("extracted");
     expect(r.memcellIds).toHaveLength(1);
     const onB = await view(b, session.id);
@@ -114,7 +108,7 @@ describe("automatic takeover between nodes", () => {
     // A comes back: it sees B as the segmenter, so its own adds are stored uncut and B memorizes them.
     deliver(b, a);
     expect(await view(a, session.id)).toEqual(onB);
-    const back = await a.call<Result>("session/addMessages", { sessionId: session.id, messages: [msg("day three", T0 + 60 * HOUR)] });
+    const back = await a.call("session/addMessages", { sessionId: session.id, messages: [msg("day three", T0 + 60 * HOUR)] });
     expect(back).toMatchObject({ status: "accumulated", memcellIds: [] });
     const before = b.log.length;
     deliver(a, b);
@@ -126,12 +120,12 @@ describe("automatic takeover between nodes", () => {
 
   it("a remote add that makes the segmenter stale is handled by its author only, and every replica agrees", async () => {
     const [a, b, c] = [await peer(), await peer(), await peer()];
-    const session = await a.call<Session>("session/create", { title: "s" });
+    const session = await a.call("session/create", { title: "s" });
     deliver(a, b);
     deliver(a, c);
     await pause(TTL + 30);
     // C adds (and takes over itself); B receives C's change: C is the successor, not B.
-    const r = await c.call<Result>("session/addMessages", { sessionId: session.id, messages: [msg("early", T0), msg("late", T0 + 30 * HOUR)] });
+    const r = await c.call("session/addMessages", { sessionId: session.id, messages: [msg("early", T0), msg("late", T0 + 30 * HOUR)] });
     expect(r.status).toBe("extracted");
     deliver(c, b);
     await pause(50); // room for a (wrong) background takeover on B
@@ -144,13 +138,13 @@ describe("automatic takeover between nodes", () => {
 
   it("two members taking over concurrently (partitioned) converge to one segmentation", async () => {
     const [a, b, c] = [await peer(), await peer(), await peer()];
-    const session = await a.call<Session>("session/create", { title: "s" });
+    const session = await a.call("session/create", { title: "s" });
     await a.call("session/addMessages", { sessionId: session.id, messages: [msg("shared", T0, "ann")] });
     deliver(a, b);
     deliver(a, c);
     await pause(TTL + 30);
-    const rb = await b.call<Result>("session/addMessages", { sessionId: session.id, messages: [msg("from b", T0 + 30 * HOUR)] });
-    const rc = await c.call<Result>("session/addMessages", { sessionId: session.id, messages: [msg("from c", T0 + 31 * HOUR)] });
+    const rb = await b.call("session/addMessages", { sessionId: session.id, messages: [msg("from b", T0 + 30 * HOUR)] });
+    const rc = await c.call("session/addMessages", { sessionId: session.id, messages: [msg("from c", T0 + 31 * HOUR)] });
     expect([rb.status, rc.status]).toEqual(["extracted", "extracted"]); // both cut "shared" off
     deliver(b, c);
     deliver(c, b);

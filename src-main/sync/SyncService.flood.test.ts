@@ -4,7 +4,8 @@ import { testIdentity, TEST_WORKSPACE } from "../../test/support/crdt/testKit";
 import { hostilePeer } from "../../test/support/sync/hostilePeer";
 import { packChanges } from "./SyncFrame";
 import { SyncCloseCode } from "./SyncCloseCode";
-import { converged, serveSync, syncNode, waitFor } from "../../test/support/sync/syncTestKit";
+import { converged, serveSync, syncNode } from "../../test/support/sync/syncTestKit";
+import { waitFor } from "../../test/support/waitFor";
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -33,21 +34,17 @@ describe("resource bounds under abuse", () => {
     const { frames } = packChanges(changes, 1024 * 1024);
     for (const f of frames) p.ws.send(f);
     let maxPending = 0;
-    await waitFor(
-      () => {
+    await waitFor(() => {
         maxPending = Math.max(maxPending, node.replica.pendingSize().count);
         return (node.sync.status().peers[0]?.changesIn ?? 0) >= 100_000;
-      },
-      100_000,
-      "flood processed",
-    );
+      }, "flood processed", 100_000);
     expect(maxPending).toBeLessThanOrEqual(2_000);
     expect(node.logger.lines.some((l) => l.msg === "sync: receive queue full, pausing the socket")).toBe(true);
     expect(node.replica.canonicalState()).toBe(state);
     const honest = syncNode(7);
     cleanup.push(() => honest.sync.close());
     honest.sync.connect(server.url);
-    await waitFor(() => converged([node, honest]), 10_000, "honest peer converges");
+    await waitFor(() => converged([node, honest]), "honest peer converges", 10_000);
   });
 
   it("a peer that never reads is dropped; the others are unaffected", { timeout: 60_000 }, async () => {
@@ -62,7 +59,7 @@ describe("resource bounds under abuse", () => {
     p.control({ t: "sync", vec: [], heads: [] });
     p.control({ t: "plan", count: 0 });
     p.control({ t: "ready" });
-    await waitFor(() => node.sync.status().peers.filter((x) => x.state === "live").length === 2, 5_000, "both live");
+    await waitFor(() => node.sync.status().peers.filter((x) => x.state === "live").length === 2, "both live", 5_000);
     p.socket()!.pause();
     // Bulk changes (~100 KB each) until the stalled peer's queue overflows.
     let k = 0;
@@ -76,7 +73,7 @@ describe("resource bounds under abuse", () => {
       await new Promise((r) => setImmediate(r));
     }
     expect(node.logger.lines.some((l) => l.msg === "sync: closing link" && l.fields.code === SyncCloseCode.lagging)).toBe(true);
-    await waitFor(() => node.sync.status().peers.length === 1, 5_000, "dropped");
-    await waitFor(() => converged([node, good]), 20_000, "good peer converges");
+    await waitFor(() => node.sync.status().peers.length === 1, "dropped", 5_000);
+    await waitFor(() => converged([node, good]), "good peer converges", 20_000);
   });
 });

@@ -5,7 +5,8 @@ import { testIdentity, TEST_WORKSPACE } from "../../test/support/crdt/testKit";
 import { hostilePeer } from "../../test/support/sync/hostilePeer";
 import { SyncCloseCode } from "./SyncCloseCode";
 import { planCatchUp } from "./planCatchUp";
-import { converged, sameHeads, serveSync, syncNode, waitFor, type SyncTestNode } from "../../test/support/sync/syncTestKit";
+import { converged, sameHeads, serveSync, syncNode, type SyncTestNode } from "../../test/support/sync/syncTestKit";
+import { waitFor } from "../../test/support/waitFor";
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -36,7 +37,7 @@ describe("forks and the need fallback", () => {
     b.replica.receiveBatch([e2.bytes, e2b.bytes]);
     expect(a.replica.authorSeqs()).toEqual(b.replica.authorSeqs());
     b.sync.connect(url);
-    await waitFor(() => sameHeads([a, b]) && converged([a, b]), 5_000, "fork healed");
+    await waitFor(() => sameHeads([a, b]) && converged([a, b]), "fork healed", 5_000);
     for (const n of [a, b]) expect(n.replica.equivocators()).toEqual([equivocator.publicKey]);
     expect(b.logger.lines.some((l) => l.msg === "sync: asking for missing changes")).toBe(true);
   });
@@ -86,13 +87,13 @@ describe("forks and the need fallback", () => {
     for (let i = 0; i < 100; i++) chain.push(change(3 + i, [chain[chain.length - 1]!.id], 12 + i, [{ t: "blocked", story: "left", value: i % 2 === 0 }]));
     a.replica.receiveBatch([root, right, ...chain].map((c) => c.bytes));
     const first = b.sync.connect(url);
-    await waitFor(() => sameHeads([a, b]) && converged([a, b]), 5_000, "first sync");
+    await waitFor(() => sameHeads([a, b]) && converged([a, b]), "first sync", 5_000);
     first.stop();
-    await waitFor(() => !a.sync.status().online, 2_000, "disconnected");
+    await waitFor(() => !a.sync.status().online, "disconnected", 2_000);
     const planned = () => a.logger.lines.filter((l) => l.msg === "sync: catch-up planned").map((l) => l.fields.sending);
     const before = planned().length;
     b.sync.connect(url);
-    await waitFor(() => planned().length > before, 5_000, "second catch-up planned");
+    await waitFor(() => planned().length > before, "second catch-up planned", 5_000);
     expect(planned()[before]).toBe(0);
   });
 
@@ -105,11 +106,11 @@ describe("forks and the need fallback", () => {
     p.control({ t: "sync", vec: [[a.identity.publicKey, 3]], heads: ["ab".repeat(32)] });
     p.control({ t: "plan", count: 0 });
     p.control({ t: "ready" });
-    await waitFor(() => p.frames.some((f) => f.ok && f.kind === "control" && f.message.t === "ready"), 2_000, "ready");
+    await waitFor(() => p.frames.some((f) => f.ok && f.kind === "control" && f.message.t === "ready"), "ready", 2_000);
     const got = p.frames.filter((f) => f.ok && f.kind === "changes").reduce((n, f) => n + (f.ok && f.kind === "changes" ? f.changes.length : 0), 0);
     expect(got).toBe(2); // seqs 4 and 5 only
     // A asked once for the head it was told of; it never arrives; nothing loops.
-    await waitFor(() => a.logger.lines.some((l) => l.msg === "sync: asking for missing changes"), 2_000, "need");
+    await waitFor(() => a.logger.lines.some((l) => l.msg === "sync: asking for missing changes"), "need", 2_000);
     p.control({ t: "plan", count: 0 });
     p.control({ t: "ready" });
     await new Promise((r) => setTimeout(r, 100));
@@ -123,10 +124,10 @@ describe("forks and the need fallback", () => {
     cleanup.push(() => a.sync.close(), () => server.close());
     const p = await hostilePeer(server.url);
     p.control(await p.auth(testIdentity(5), TEST_WORKSPACE));
-    await waitFor(() => a.sync.status().online, 2_000, "online");
+    await waitFor(() => a.sync.status().online, "online", 2_000);
     p.socket()!.pause(); // alive TCP, but nothing is read or answered
     const started = Date.now();
-    await waitFor(() => a.logger.lines.some((l) => l.msg === "sync: closing link" && l.fields.code === SyncCloseCode.unresponsive), 3_000, "keepalive");
+    await waitFor(() => a.logger.lines.some((l) => l.msg === "sync: closing link" && l.fields.code === SyncCloseCode.unresponsive), "keepalive", 3_000);
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(a.sync.status().peers).toEqual([]);
   });

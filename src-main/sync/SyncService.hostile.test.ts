@@ -6,7 +6,8 @@ import { hostilePeer } from "../../test/support/sync/hostilePeer";
 import { packChanges } from "./SyncFrame";
 import { SyncCloseCode } from "./SyncCloseCode";
 import { SyncService } from "./SyncService";
-import { converged, serveSync, syncNode, waitFor, type SyncTestNode, type TestServer } from "../../test/support/sync/syncTestKit";
+import { converged, serveSync, syncNode, type SyncTestNode, type TestServer } from "../../test/support/sync/syncTestKit";
+import { waitFor } from "../../test/support/waitFor";
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -27,7 +28,7 @@ async function stillServing(node: SyncTestNode, server: TestServer, state: strin
   const honest = syncNode(7);
   cleanup.push(() => honest.sync.close());
   honest.sync.connect(server.url);
-  await waitFor(() => converged([node, honest]), 5_000, "honest peer converges");
+  await waitFor(() => converged([node, honest]), "honest peer converges", 5_000);
 }
 
 function closeLogged(node: SyncTestNode, code: number): boolean {
@@ -70,7 +71,7 @@ describe("hostile input on the endpoint", () => {
     const first = await hostilePeer(server.url);
     const auth = await first.auth(testIdentity(5), TEST_WORKSPACE);
     first.control(auth);
-    await waitFor(() => node.sync.status().online, 2_000, "first handshake");
+    await waitFor(() => node.sync.status().online, "first handshake", 2_000);
     first.ws.close();
     const replay = await hostilePeer(server.url);
     await replay.hello();
@@ -90,7 +91,7 @@ describe("hostile input on the endpoint", () => {
     const other = new SyncService({ replica: new Replica({ workspace: "another-workspace", signer: id, logger: log }), identity: id, log, limits: { backoffBaseMs: 5_000 } });
     cleanup.push(() => other.close());
     other.connect(server.url);
-    await waitFor(() => log.lines.some((l) => l.msg === "sync: rendezvous connection failed" && l.fields.code === SyncCloseCode.wrongWorkspace), 3_000, "refusal");
+    await waitFor(() => log.lines.some((l) => l.msg === "sync: rendezvous connection failed" && l.fields.code === SyncCloseCode.wrongWorkspace), "refusal", 3_000);
     await stillServing(node, server, state);
   });
 
@@ -116,7 +117,7 @@ describe("hostile input on the endpoint", () => {
     const tampered = Buffer.from(change.bytes);
     tampered.write("evilst", tampered.indexOf("honest"), "utf8"); // same length, still canonical: only the hash changes
     p.ws.send(packChanges([tampered], 1 << 20).frames[0]!);
-    await waitFor(() => node.logger.lines.some((l) => l.msg === "sync: change from peer rejected" && l.fields.reason === "bad signature"), 3_000, "reject log");
+    await waitFor(() => node.logger.lines.some((l) => l.msg === "sync: change from peer rejected" && l.fields.reason === "bad signature"), "reject log", 3_000);
     expect(node.replica.story("tamper")).toBeUndefined();
     await stillServing(node, server, state);
   });

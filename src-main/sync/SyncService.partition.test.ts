@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { isHidden, retryCount } from "../crdt/StoryRecord";
-import { converged, sameHeads, serveSync, syncNode, waitFor, type SyncTestNode } from "../../test/support/sync/syncTestKit";
+import { converged, sameHeads, serveSync, syncNode, type SyncTestNode } from "../../test/support/sync/syncTestKit";
+import { waitFor } from "../../test/support/waitFor";
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -25,9 +26,9 @@ describe("partition and healing", () => {
     for (let k = 0; k < 1_000; k++) ids.push(a.board.create({ name: `s${k}`, stage: "1_backlog", agent: null }).id);
     for (let k = 0; k < 1_000; k++) a.board.update(ids[k]!, { name: `renamed ${k}` });
     const link = b.sync.connect(server.url);
-    await waitFor(() => sameHeads([a, b]) && b.sync.status().peers[0]?.state === "live", 20_000, "initial sync");
+    await waitFor(() => sameHeads([a, b]) && b.sync.status().peers[0]?.state === "live", "initial sync", 20_000);
     link.stop();
-    await waitFor(() => a.sync.status().peers.length === 0, 5_000, "disconnect");
+    await waitFor(() => a.sync.status().peers.length === 0, "disconnect", 5_000);
 
     // Apart: 10 changes on each side.
     const [moved, retried, hidden] = [ids[0]!, ids[1]!, ids[2]!];
@@ -45,7 +46,7 @@ describe("partition and healing", () => {
 
     const before = { up: server.bytesIn(), down: b.sync.status().peers[0]?.bytesIn ?? 0 };
     b.sync.connect(server.url);
-    await waitFor(() => converged([a, b]) && sameHeads([a, b]) && b.sync.status().peers[0]?.state === "live", 20_000, "heal");
+    await waitFor(() => converged([a, b]) && sameHeads([a, b]) && b.sync.status().peers[0]?.state === "live", "heal", 20_000);
     const up = server.bytesIn() - before.up;
     const down = b.sync.status().peers[0]!.bytesIn - before.down;
     const fullDump = all.reduce((n, c) => n + c.length, 0);
@@ -59,7 +60,7 @@ describe("partition and healing", () => {
     expect(down).toBeLessThan(fullDump * 0.05);
     expect(b.sync.status().peers[0]!.changesIn).toBe(10);
     expect(a.sync.status().peers[0]!.changesIn).toBe(10);
-    await waitFor(() => b.sync.status().unsent === 0, 2_000, "unsent 0");
+    await waitFor(() => b.sync.status().unsent === 0, "unsent 0", 2_000);
   });
 
   it("survives a rendezvous restart mid-stream: clients back off, reconnect and converge", async () => {
@@ -71,17 +72,17 @@ describe("partition and healing", () => {
     cleanup.push(() => server.close());
     b.sync.connect(server.url);
     c.sync.connect(server.url);
-    await waitFor(() => hub.sync.status().peers.filter((p) => p.state === "live").length === 2, 10_000, "connected");
+    await waitFor(() => hub.sync.status().peers.filter((p) => p.state === "live").length === 2, "connected", 10_000);
     for (let k = 0; k < 30; k++) {
       b.board.create({ name: `b${k}`, stage: "1_backlog", agent: null });
       c.board.create({ name: `c${k}`, stage: "1_backlog", agent: null });
       if (k === 10) await server.close(); // mid-stream
       await new Promise((r) => setTimeout(r, 5));
     }
-    await waitFor(() => b.sync.status().peers.length === 0 && c.sync.status().peers.length === 0, 5_000, "drop");
+    await waitFor(() => b.sync.status().peers.length === 0 && c.sync.status().peers.length === 0, "drop", 5_000);
     await new Promise((r) => setTimeout(r, 300)); // a few failed attempts
     server = await serveSync(hub.sync.handleUpgrade, port);
-    await waitFor(() => converged([hub, b, c]) && hub.replica.stories().length === 60, 15_000, "converge after restart");
+    await waitFor(() => converged([hub, b, c]) && hub.replica.stories().length === 60, "converge after restart", 15_000);
     expect(sameHeads([hub, b, c])).toBe(true);
     const warnings = b.logger.lines.filter((l) => l.msg === "sync: rendezvous connection failed");
     expect(warnings.length).toBeGreaterThan(0);
@@ -94,7 +95,7 @@ describe("partition and healing", () => {
     await dead.close(); // nothing listens there now
     const b = track(syncNode(1, { limits: { backoffBaseMs: 10, backoffMaxMs: 80, errorAfterFailures: 4 } }));
     b.sync.connect(url);
-    await waitFor(() => b.logger.lines.filter((l) => l.msg === "sync: rendezvous connection failed").length >= 6, 5_000, "failures");
+    await waitFor(() => b.logger.lines.filter((l) => l.msg === "sync: rendezvous connection failed").length >= 6, "failures", 5_000);
     const fails = b.logger.lines.filter((l) => l.msg === "sync: rendezvous connection failed").slice(0, 6);
     expect(fails.map((l) => l.fields.retryInMs)).toEqual([10, 20, 40, 80, 80, 80]);
     expect(fails.map((l) => l.level)).toEqual(["warn", "warn", "warn", "error", "error", "error"]);

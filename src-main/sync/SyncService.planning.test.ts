@@ -5,7 +5,8 @@
  * stops planning without touching anything.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { converged, sameHeads, serveSync, syncNode, waitFor, type SyncTestNode } from "../../test/support/sync/syncTestKit";
+import { converged, sameHeads, serveSync, syncNode, type SyncTestNode } from "../../test/support/sync/syncTestKit";
+import { waitFor } from "../../test/support/waitFor";
 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -43,7 +44,7 @@ describe("planning a catch-up in slices", () => {
       edit();
     });
     expect(during).toBeGreaterThan(10);
-    await waitFor(() => converged([a, b]) && sameHeads([a, b]), 10_000, "convergence");
+    await waitFor(() => converged([a, b]) && sameHeads([a, b]), "convergence", 10_000);
     const link = b.sync.status().peers[0]!;
     expect(link.changesIn).toBe(400 + total); // each exactly once
     expect(b.logger.lines.find((l) => l.msg === "sync: catch-up received")?.fields).toMatchObject({ duplicate: 0, pending: 0, rejected: 0 });
@@ -56,7 +57,7 @@ describe("planning a catch-up in slices", () => {
     cleanup.push(() => server.close());
     const b = node(1);
     b.sync.connect(server.url);
-    await waitFor(() => a.sync.status().peers[0]?.state === "syncing", 5_000, "A planning");
+    await waitFor(() => a.sync.status().peers[0]?.state === "syncing", "A planning", 5_000);
     await a.sync.close();
     await new Promise((r) => setTimeout(r, 50));
     expect(a.logger.lines.some((l) => l.msg.startsWith("sync: planning") && l.level === "error")).toBe(false);

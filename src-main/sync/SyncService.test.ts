@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { discoverWorkspace } from "./discoverWorkspace";
-import { converged, sameHeads, serveSync, syncNode, waitFor, type SyncTestNode, type TestServer } from "../../test/support/sync/syncTestKit";
+import { converged, sameHeads, serveSync, syncNode, type SyncTestNode, type TestServer } from "../../test/support/sync/syncTestKit";
+import { waitFor } from "../../test/support/waitFor";
 import type { SyncStatus } from "./SyncStatus";
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -28,10 +29,10 @@ describe("SyncService", () => {
     for (let k = 0; k < 20; k++) a.board.create({ name: `a${k}`, stage: "1_backlog", agent: null });
     for (let k = 0; k < 15; k++) b.board.create({ name: `b${k}`, stage: "2_current", agent: null });
     b.sync.connect(server.url);
-    await waitFor(() => a.replica.stories().length === 35 && b.replica.stories().length === 35, 10_000, "catch-up");
-    await waitFor(() => converged([a, b]) && sameHeads([a, b]));
+    await waitFor(() => a.replica.stories().length === 35 && b.replica.stories().length === 35, "catch-up", 10_000);
+    await waitFor(() => converged([a, b]) && sameHeads([a, b]), "condition", 10_000);
     expect(a.replica.canonicalState()).toBe(b.replica.canonicalState());
-    await waitFor(() => a.sync.status().peers[0]?.state === "live" && b.sync.status().peers[0]?.state === "live");
+    await waitFor(() => a.sync.status().peers[0]?.state === "live" && b.sync.status().peers[0]?.state === "live", "condition", 10_000);
     expect(b.sync.status().unsent).toBe(0);
     expect(a.logger.lines.some((l) => l.msg === "sync: handshake ok" && l.fields.peer === b.identity.publicKey)).toBe(true);
   });
@@ -44,13 +45,13 @@ describe("SyncService", () => {
     c.board.create({ name: "from c", stage: "1_backlog", agent: null });
     b.sync.connect(server.url);
     c.sync.connect(server.url);
-    await waitFor(() => [hubNode, b, c].every((n) => n.replica.stories().length === 2), 10_000, "initial");
-    await waitFor(() => hubNode.sync.status().peers.filter((p) => p.state === "live").length === 2);
+    await waitFor(() => [hubNode, b, c].every((n) => n.replica.stories().length === 2), "initial", 10_000);
+    await waitFor(() => hubNode.sync.status().peers.filter((p) => p.state === "live").length === 2, "condition", 10_000);
     const s = b.board.create({ name: "live", stage: "1_backlog", agent: null });
     c.board.move(c.replica.stories()[0]!.id, "3_qa");
     b.board.retry(s.id);
     c.board.retry(s.id === c.replica.stories()[0]!.id ? s.id : c.replica.stories()[0]!.id);
-    await waitFor(() => converged([hubNode, b, c]) && sameHeads([hubNode, b, c]) && hubNode.replica.stories().length === 3, 10_000, "convergence");
+    await waitFor(() => converged([hubNode, b, c]) && sameHeads([hubNode, b, c]) && hubNode.replica.stories().length === 3, "convergence", 10_000);
     // Nothing was echoed back to its sender: each spoke got only the other spoke's changes.
     const peerB = b.sync.status().peers[0]!;
     const fromHub = peerB.changesIn;
@@ -61,12 +62,12 @@ describe("SyncService", () => {
     const { node: a, server } = await hub(0);
     const b = spoke(1);
     b.sync.connect(server.url);
-    await waitFor(() => b.sync.status().peers[0]?.state === "live" && a.sync.status().peers[0]?.state === "live");
+    await waitFor(() => b.sync.status().peers[0]?.state === "live" && a.sync.status().peers[0]?.state === "live", "condition", 10_000);
     const latencies: number[] = [];
     for (let k = 0; k < 20; k++) {
       const start = performance.now();
       const s = a.board.create({ name: `x${k}`, stage: "1_backlog", agent: null });
-      await waitFor(() => b.replica.story(s.id) !== undefined, 1_000, "visible");
+      await waitFor(() => b.replica.story(s.id) !== undefined, "visible", 1_000);
       latencies.push(performance.now() - start);
     }
     latencies.sort((x, y) => x - y);
@@ -82,8 +83,8 @@ describe("SyncService", () => {
     const seen: SyncStatus[] = [];
     b.sync.onStatus((s) => seen.push(s));
     b.sync.connect(server.url);
-    await waitFor(() => b.replica.stories().length === 301 && b.sync.status().peers[0]?.state === "live");
-    await waitFor(() => b.sync.status().unsent === 0, 2_000, "unsent 0");
+    await waitFor(() => b.replica.stories().length === 301 && b.sync.status().peers[0]?.state === "live", "condition", 10_000);
+    await waitFor(() => b.sync.status().unsent === 0, "unsent 0", 2_000);
     const st = b.sync.status();
     expect(st.online).toBe(true);
     expect(st.heads).toEqual([...b.replica.heads()].sort());

@@ -81,14 +81,6 @@ export async function serveSync(handleUpgrade: (req: IncomingMessage, socket: Du
   };
 }
 
-export async function waitFor(cond: () => boolean, timeoutMs = 10_000, what = "condition"): Promise<void> {
-  const start = Date.now();
-  while (!cond()) {
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 export function converged(nodes: readonly TestNode[]): boolean {
   const first = nodes[0]!.replica.canonicalState();
   return nodes.every((n) => n.replica.canonicalState() === first);
