@@ -28,7 +28,8 @@ import { CHANGE_VERSION, changeSchema, MAX_DEPS, type Change, type Op, type Sign
 import { changeBody, changeIdOf, decodeChange, MAX_CHANGE_BYTES, signChange, WIRE_VERSION } from "./changeCodec";
 import type { ChangeReducer } from "./ChangeReducer";
 import { applyChange } from "./applyChange";
-import { authenticateBatch, vouch, type Authentication } from "./authenticateBatch";
+import { authenticateBatch, authenticateBatchAsync, vouch, type Authentication, type BatchEntry } from "./authenticateBatch";
+import type { VerifyPool } from "./VerifyPool";
 import { Ed25519Verifier } from "./Ed25519Verifier";
 import { effectiveClock, type Hlc } from "./Hlc";
 import type { Signer } from "./Identity";
@@ -74,6 +75,8 @@ export interface ReplicaOptions {
   pendingLimits?: PendingLimits;
   /** State folded from the same changes beside the board (see ChangeReducer). */
   reducers?: readonly ChangeReducer[];
+  /** Worker threads for `receiveBatchAsync`'s signature checks (absent: checked in this thread). */
+  verifyPool?: VerifyPool;
 }
 
 interface Batch {
@@ -101,7 +104,7 @@ interface BatchAuth {
   perInput: (boolean | undefined)[];
   /** Input index of each authenticated entry. */
   inputOf: number[];
-  entries: { id: string; author: string; deps: readonly string[] }[];
+  entries: BatchEntry[];
   result: Authentication | null;
 }
 
@@ -126,6 +129,7 @@ export class Replica {
   private readonly listeners = new Set<(event: AppliedEvent) => void>();
   private readonly reducers: readonly ChangeReducer[];
   private readonly causal: CausalPast;
+  private readonly pool: VerifyPool | undefined;
   private droppedUnreported = 0;
   private signatureChecks = 0;
   private droppedReportedAt = -Infinity;
@@ -140,6 +144,7 @@ export class Replica {
     this.limits = options.pendingLimits ?? DEFAULT_PENDING_LIMITS;
     this.reducers = options.reducers ?? [];
     this.causal = new CausalPast(this.store);
+    this.pool = options.verifyPool;
   }
 
   /** Subscribes to applied changes (local and remote); returns an unsubscribe. */
@@ -271,9 +276,41 @@ export class Replica {
    * earlier, maybe by someone else) are summed in one line per batch.
    */
   receiveBatch(inputs: readonly (Uint8Array | SignedChange)[], options: { quiet?: boolean } = {}): ReceiveResult[] {
-    const quiet = options.quiet ?? false;
-    const decoded: Decoded[] = inputs.map((input) => (input instanceof Uint8Array ? decodeChange(input) : fromObject(input)));
-    const auth = this.authenticate(decoded);
+    const decoded = inputs.map(decodeInput);
+    const auth = this.candidates(decoded);
+    if (auth.entries.length > 0) this.settle(auth, authenticateBatch(auth.entries, (indexes) => indexes.map((k) => this.verifySignature(this.entrySigned(decoded, auth, k)))));
+    return this.applyBatch(decoded, auth, options.quiet ?? false);
+  }
+
+  /**
+   * `receiveBatch` with the signature checks in worker threads (the
+   * replica's `verifyPool`; without one, or if the pool fails, in this
+   * thread): decoding and hashing happen now, the checks while the event
+   * loop runs, then one transaction as `receiveBatch`. Changes applied
+   * meanwhile by other calls are simply duplicates by then.
+   */
+  async receiveBatchAsync(inputs: readonly (Uint8Array | SignedChange)[], options: { quiet?: boolean } = {}): Promise<ReceiveResult[]> {
+    const pool = this.pool;
+    if (pool === undefined) return this.receiveBatch(inputs, options);
+    const decoded = inputs.map(decodeInput);
+    const auth = this.candidates(decoded);
+    if (auth.entries.length > 0) {
+      const verifyMany = async (indexes: readonly number[]): Promise<boolean[]> => {
+        const items = indexes.map((k) => this.entrySigned(decoded, auth, k));
+        this.signatureChecks += items.length;
+        try {
+          return await pool.verifyMany(items.map((v) => ({ sig: v.sig, msg: Buffer.from(v.id, "hex"), key: Buffer.from(v.change.author, "hex") })));
+        } catch (err) {
+          this.logger.warn("crdt: verify workers failed; verifying in this thread", { err });
+          return items.map((v) => this.verifier.verify(v.sig, Buffer.from(v.id, "hex"), v.change.author));
+        }
+      };
+      this.settle(auth, await authenticateBatchAsync(auth.entries, verifyMany));
+    }
+    return this.applyBatch(decoded, auth, options.quiet ?? false);
+  }
+
+  private applyBatch(decoded: readonly Decoded[], auth: BatchAuth, quiet: boolean): ReceiveResult[] {
     for (let attempt = 0; ; attempt++) {
       const batch = newBatch();
       try {
@@ -301,11 +338,11 @@ export class Replica {
   }
 
   /**
-   * Per-author-head authentication of a batch (`authenticateBatch`): only
-   * changes that are new here take part; a known or undecodable one needs
+   * The inputs that take part in per-author-head authentication
+   * (`authenticateBatch`): those new here. A known or undecodable one needs
    * no signature check.
    */
-  private authenticate(decoded: readonly Decoded[]): BatchAuth {
+  private candidates(decoded: readonly Decoded[]): BatchAuth {
     const auth: BatchAuth = { perInput: new Array<boolean | undefined>(decoded.length).fill(undefined), inputOf: [], entries: [], result: null };
     const seen = new Set<string>();
     decoded.forEach((d, i) => {
@@ -316,15 +353,16 @@ export class Replica {
       auth.inputOf.push(i);
       auth.entries.push({ id, author: change.author, deps: change.deps });
     });
-    if (auth.entries.length === 0) return auth;
-    const verifyMany = (indexes: readonly number[]): boolean[] =>
-      indexes.map((k) => {
-        const { value } = decoded[auth.inputOf[k]!] as { ok: true; value: SignedChange };
-        return this.verifySignature(value);
-      });
-    auth.result = authenticateBatch(auth.entries, verifyMany);
-    auth.result.authentic.forEach((ok, k) => (auth.perInput[auth.inputOf[k]!] = ok));
     return auth;
+  }
+
+  private entrySigned(decoded: readonly Decoded[], auth: BatchAuth, k: number): SignedChange {
+    return (decoded[auth.inputOf[k]!] as { ok: true; value: SignedChange }).value;
+  }
+
+  private settle(auth: BatchAuth, result: Authentication): void {
+    auth.result = result;
+    result.authentic.forEach((ok, k) => (auth.perInput[auth.inputOf[k]!] = ok));
   }
 
   /**
@@ -568,6 +606,8 @@ export class Replica {
     }
   }
 }
+
+const decodeInput = (input: Uint8Array | SignedChange): Decoded => (input instanceof Uint8Array ? decodeChange(input) : fromObject(input));
 
 /** A `SignedChange` handed over as an object: recompute its id and bytes; never trust them. */
 function fromObject(input: SignedChange): { ok: true; value: SignedChange } | { ok: false; reason: string } {

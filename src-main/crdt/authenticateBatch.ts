@@ -95,17 +95,21 @@ export function batchGraph(entries: readonly BatchEntry[]): BatchGraph {
   return { inBatchDeps, order };
 }
 
-export function authenticateBatch(entries: readonly BatchEntry[], verifyMany: VerifyMany): Authentication {
+/**
+ * The algorithm as steps: yields the entry indexes whose signatures it
+ * needs, is resumed with their results, returns the authentication. One
+ * algorithm for a synchronous verifier (`authenticateBatch`) and for one
+ * that runs in worker threads (`authenticateBatchAsync`).
+ */
+export function* authenticationSteps(entries: readonly BatchEntry[]): Generator<number[], Authentication, boolean[]> {
   const n = entries.length;
   const graph = batchGraph(entries);
   // Round 1: heads = changes no same-author change of the batch has in its past.
-  const coveredByOwn = new Array<boolean>(n).fill(false);
   const below = reachBelow(entries, graph);
-  for (let i = 0; i < n; i++) coveredByOwn[i] = below[i]!.has(entries[i]!.author);
   const heads: number[] = [];
-  for (let i = 0; i < n; i++) if (!coveredByOwn[i]) heads.push(i);
+  for (let i = 0; i < n; i++) if (!below[i]!.has(entries[i]!.author)) heads.push(i);
   const verifiedOk = new Array<boolean | undefined>(n).fill(undefined);
-  const first = heads.length > 0 ? verifyMany(heads) : [];
+  const first = heads.length > 0 ? yield heads : [];
   heads.forEach((i, k) => (verifiedOk[i] = first[k] === true));
   let verified = heads.length;
 
@@ -114,12 +118,26 @@ export function authenticateBatch(entries: readonly BatchEntry[], verifyMany: Ve
   const rest: number[] = [];
   for (let i = 0; i < n; i++) if (!authentic[i] && verifiedOk[i] === undefined) rest.push(i);
   if (rest.length > 0) {
-    const second = verifyMany(rest);
+    const second = yield rest;
     rest.forEach((i, k) => (verifiedOk[i] = second[k] === true));
     verified += rest.length;
     authentic = vouch(entries, graph, verifiedOk);
   }
   return { authentic, verifiedOk, graph, verified };
+}
+
+export function authenticateBatch(entries: readonly BatchEntry[], verifyMany: VerifyMany): Authentication {
+  const steps = authenticationSteps(entries);
+  let step = steps.next();
+  while (!step.done) step = steps.next(verifyMany(step.value));
+  return step.value;
+}
+
+export async function authenticateBatchAsync(entries: readonly BatchEntry[], verifyMany: (indexes: readonly number[]) => Promise<boolean[]>): Promise<Authentication> {
+  const steps = authenticationSteps(entries);
+  let step = steps.next();
+  while (!step.done) step = steps.next(await verifyMany(step.value));
+  return step.value;
 }
 
 /** For each entry, the authors of the batch changes that have it in their past (descendants to ancestors). */

@@ -24,6 +24,7 @@ import { createMemoryService } from "../memory/createMemoryService";
 import { openMemoryDatabase } from "../store/openDatabase";
 import { rederiveAfterUpgrade } from "../store/rederiveAfterUpgrade";
 import { replicaOnDatabase } from "../store/replicaOnDatabase";
+import { VerifyPool } from "../crdt/VerifyPool";
 import { rendezvousSetting } from "../store/rendezvousSetting";
 import type { SyncService } from "../sync/SyncService";
 import { attachSync } from "./attachSync";
@@ -94,10 +95,13 @@ export async function createNode(options: NodeOptions): Promise<MusherNode> {
   // One SQLite database holds the log, the board and the memory tables, so
   // one transaction covers everything a change writes (in memory for tests).
   const db = persisted?.db ?? openMemoryDatabase(options.sqliteBinding);
+  // Signature checks of bulk ingests run in worker threads (the main loop stays free).
+  const verifyPool = new VerifyPool();
   const { replica, tables, memoryReducer, stageLimits } = replicaOnDatabase(db, {
     workspace: workspaceId,
     signer: identity,
     logger: log.child({ svc: "crdt" }),
+    verifyPool,
     ...(persisted ? { store: persisted.store } : {}),
   });
   const info: NodeInfo = { nodeId: identity.publicKey, workspaceId, version: MUSHER_VERSION, host: options.host };
@@ -166,6 +170,7 @@ export async function createNode(options: NodeOptions): Promise<MusherNode> {
       await sync.close(); // before the store: links read the replica until they close
       stopIngest.abort();
       await Promise.allSettled([...ingesting]);
+      await verifyPool.close();
       if (persisted) persisted.close();
       else db.close();
     },

@@ -10,6 +10,7 @@ import type Database from "better-sqlite3";
 import type { Logger } from "../base/Logger";
 import type { Signer } from "../crdt/Identity";
 import { Replica } from "../crdt/Replica";
+import type { VerifyPool } from "../crdt/VerifyPool";
 import type { ReplicaStore } from "../crdt/ReplicaStore";
 import { StageLimits } from "../crdt/StageLimits";
 import { MemoryReducer } from "../memory/MemoryReducer";
@@ -28,7 +29,7 @@ export interface ReplicaOnDatabase {
 
 export function replicaOnDatabase(
   db: Database.Database,
-  options: { workspace: string; signer: Signer; logger: Logger; store?: ReplicaStore },
+  options: { workspace: string; signer: Signer; logger: Logger; store?: ReplicaStore; verifyPool?: VerifyPool },
 ): ReplicaOnDatabase {
   const store = options.store ?? new SqliteReplicaStore(db);
   const tables = new SqliteMemoryTables(db);
@@ -40,6 +41,7 @@ export function replicaOnDatabase(
     logger: options.logger,
     store,
     reducers: [memoryReducer, stageLimits],
+    ...(options.verifyPool ? { verifyPool: options.verifyPool } : {}),
   });
   return { replica, store, tables, memoryReducer, stageLimits };
 }
