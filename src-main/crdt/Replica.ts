@@ -28,7 +28,8 @@ import { CHANGE_VERSION, changeSchema, MAX_DEPS, type Change, type Op, type Sign
 import { changeBody, changeIdOf, decodeChange, MAX_CHANGE_BYTES, signChange, WIRE_VERSION } from "./changeCodec";
 import type { ChangeReducer } from "./ChangeReducer";
 import { applyChange } from "./applyChange";
-import { authenticateBatch, authenticateBatchAsync, vouch, type Authentication, type BatchEntry } from "./authenticateBatch";
+import { authenticateBatch, authenticateBatchAsync } from "./authenticateBatch";
+import { batchCandidates, endorsedByPending, orphanedVouches, Revouch, settleAuth, signedAt, type BatchAuth, type Decoded } from "./batchAuth";
 import type { VerifyPool } from "./VerifyPool";
 import { Ed25519Verifier } from "./Ed25519Verifier";
 import { effectiveClock, type Hlc } from "./Hlc";
@@ -94,27 +95,6 @@ const newBatch = (): Batch => ({ applied: [], changes: [], storyIds: [], dropped
 const uniqueSorted = (ids: readonly string[]): string[] => [...new Set(ids)].sort();
 
 const DROP_REPORT_MS = 10_000;
-/** Pending changes looked at when a change's own signature fails (see `endorsedByPending`). */
-const ENDORSEMENT_LOOKUP = 256;
-
-type Decoded = { ok: true; value: SignedChange } | { ok: false; reason: string };
-
-/** A batch's authentication: per input, true/false, or undefined when the input needs none (undecodable, known). */
-interface BatchAuth {
-  perInput: (boolean | undefined)[];
-  /** Input index of each authenticated entry. */
-  inputOf: number[];
-  entries: BatchEntry[];
-  result: Authentication | null;
-}
-
-/** Thrown inside a batch's transaction to roll it back and re-run it with fewer vouched changes. */
-class Revouch extends Error {
-  constructor(readonly inputs: number[]) {
-    super("re-run the batch: a vouching change was rejected");
-  }
-}
-
 export const DEFAULT_PENDING_LIMITS: PendingLimits = { maxCount: 10_000, maxBytes: 64 * 1024 * 1024 };
 
 export class Replica {
@@ -277,8 +257,8 @@ export class Replica {
    */
   receiveBatch(inputs: readonly (Uint8Array | SignedChange)[], options: { quiet?: boolean } = {}): ReceiveResult[] {
     const decoded = inputs.map(decodeInput);
-    const auth = this.candidates(decoded);
-    if (auth.entries.length > 0) this.settle(auth, authenticateBatch(auth.entries, (indexes) => indexes.map((k) => this.verifySignature(this.entrySigned(decoded, auth, k)))));
+    const auth = batchCandidates(decoded, this.workspace, this.store);
+    if (auth.entries.length > 0) settleAuth(auth, authenticateBatch(auth.entries, (indexes) => indexes.map((k) => this.verifySignature(signedAt(decoded, auth, k)))));
     return this.applyBatch(decoded, auth, options.quiet ?? false);
   }
 
@@ -293,10 +273,10 @@ export class Replica {
     const pool = this.pool;
     if (pool === undefined) return this.receiveBatch(inputs, options);
     const decoded = inputs.map(decodeInput);
-    const auth = this.candidates(decoded);
+    const auth = batchCandidates(decoded, this.workspace, this.store);
     if (auth.entries.length > 0) {
       const verifyMany = async (indexes: readonly number[]): Promise<boolean[]> => {
-        const items = indexes.map((k) => this.entrySigned(decoded, auth, k));
+        const items = indexes.map((k) => signedAt(decoded, auth, k));
         this.signatureChecks += items.length;
         try {
           return await pool.verifyMany(items.map((v) => ({ sig: v.sig, msg: Buffer.from(v.id, "hex"), key: Buffer.from(v.change.author, "hex") })));
@@ -305,7 +285,7 @@ export class Replica {
           return items.map((v) => this.verifier.verify(v.sig, Buffer.from(v.id, "hex"), v.change.author));
         }
       };
-      this.settle(auth, await authenticateBatchAsync(auth.entries, verifyMany));
+      settleAuth(auth, await authenticateBatchAsync(auth.entries, verifyMany));
     }
     return this.applyBatch(decoded, auth, options.quiet ?? false);
   }
@@ -317,7 +297,7 @@ export class Replica {
         const results = this.store.transaction(() => {
           const out = decoded.map((d, i) => this.receiveOne(d, auth.perInput[i], batch, quiet));
           if (attempt === 0) {
-            const orphans = this.orphanedVouches(auth, out);
+            const orphans = orphanedVouches(auth, out);
             if (orphans.length > 0) throw new Revouch(orphans);
           }
           return out;
@@ -335,54 +315,6 @@ export class Replica {
         }
       }
     }
-  }
-
-  /**
-   * The inputs that take part in per-author-head authentication
-   * (`authenticateBatch`): those new here. A known or undecodable one needs
-   * no signature check.
-   */
-  private candidates(decoded: readonly Decoded[]): BatchAuth {
-    const auth: BatchAuth = { perInput: new Array<boolean | undefined>(decoded.length).fill(undefined), inputOf: [], entries: [], result: null };
-    const seen = new Set<string>();
-    decoded.forEach((d, i) => {
-      if (!d.ok) return;
-      const { id, change } = d.value;
-      if (change.workspace !== this.workspace || seen.has(id) || this.store.hasChange(id) || this.store.hasPending(id)) return;
-      seen.add(id);
-      auth.inputOf.push(i);
-      auth.entries.push({ id, author: change.author, deps: change.deps });
-    });
-    return auth;
-  }
-
-  private entrySigned(decoded: readonly Decoded[], auth: BatchAuth, k: number): SignedChange {
-    return (decoded[auth.inputOf[k]!] as { ok: true; value: SignedChange }).value;
-  }
-
-  private settle(auth: BatchAuth, result: Authentication): void {
-    auth.result = result;
-    result.authentic.forEach((ok, k) => (auth.perInput[auth.inputOf[k]!] = ok));
-  }
-
-  /**
-   * Inputs accepted only because a same-author change of the batch vouched
-   * for them, when every such voucher was then rejected (a dishonest author
-   * can sign a causally invalid change): a replica that never sees the
-   * voucher must decide the same, so they must stand on their own signature.
-   */
-  private orphanedVouches(auth: BatchAuth, results: readonly { status: ReceiveStatus }[]): number[] {
-    const r = auth.result;
-    if (r === null) return [];
-    const kept = r.verifiedOk.map((ok, k) => (ok === true && results[auth.inputOf[k]!]!.status === "rejected" ? undefined : ok));
-    if (kept.every((ok, k) => ok === r.verifiedOk[k])) return [];
-    const still = vouch(auth.entries, r.graph, kept);
-    const orphans: number[] = [];
-    r.authentic.forEach((ok, k) => {
-      const status = results[auth.inputOf[k]!]!.status;
-      if (ok && !still[k] && r.verifiedOk[k] === undefined && (status === "applied" || status === "pending")) orphans.push(auth.inputOf[k]!);
-    });
-    return orphans;
   }
 
   /** Makes, signs and applies one local change; returns it and the stories it changed. */
@@ -462,7 +394,7 @@ export class Replica {
     // Authenticated for the whole batch up front (per author head); `undefined` only for a
     // repeat inside the batch, which the checks above now report as a duplicate.
     const ok = authentic ?? this.verifySignature(signed);
-    if (!ok && !this.endorsedByPending(signed)) return this.reject(signed.id, "bad signature", quiet);
+    if (!ok && !endorsedByPending(this.store, signed)) return this.reject(signed.id, "bad signature", quiet);
     const missing = signed.change.deps.filter((d) => !this.store.hasChange(d));
     if (missing.length > 0) return this.enqueue(signed, missing, batch);
     return this.integrate(signed, batch, false, quiet);
@@ -529,31 +461,6 @@ export class Replica {
   private verifySignature(signed: SignedChange): boolean {
     this.signatureChecks++;
     return this.verifier.verify(signed.sig, Buffer.from(signed.id, "hex"), signed.change.author);
-  }
-
-  /**
-   * A change whose own signature fails is still authentic when a queued
-   * change by the same author has it in its past (the vouching rule, for a
-   * change that arrives after its voucher: every queued change was
-   * authenticated when it was queued). Looks at a bounded number of queued
-   * dependents; only a failing signature pays for it.
-   */
-  private endorsedByPending(signed: SignedChange): boolean {
-    const todo = [signed.id];
-    const seen = new Set<string>(todo);
-    let looked = 0;
-    while (todo.length > 0 && looked < ENDORSEMENT_LOOKUP) {
-      for (const waiting of this.store.pendingWaitingOn(todo.pop()!)) {
-        if (seen.has(waiting) || looked++ >= ENDORSEMENT_LOOKUP) continue;
-        seen.add(waiting);
-        const entry = this.store.getPending(waiting);
-        const d = entry ? decodeChange(entry.bytes) : undefined;
-        if (d?.ok !== true) continue;
-        if (d.value.change.author === signed.change.author) return true;
-        todo.push(waiting);
-      }
-    }
-    return false;
   }
 
   private enqueue(signed: SignedChange, missing: string[], batch: Batch): { status: ReceiveStatus; id: string; reason?: string } {
