@@ -170,7 +170,8 @@ export async function createNode(options: NodeOptions): Promise<MusherNode> {
       await sync.close(); // before the store: links read the replica until they close
       stopIngest.abort();
       await Promise.allSettled([...ingesting]);
-      await verifyPool.close();
+      // Not awaited: terminating threads takes a turn, and nothing waits on them (they are unref'd).
+      verifyPool.close().catch((err: unknown) => log.warn("verify workers did not stop cleanly", { err }));
       if (persisted) persisted.close();
       else db.close();
     },
