@@ -3,7 +3,8 @@
  * and serves its `/sync` on 127.0.0.1 (what `musher serve` mounts), so the
  * benchmark process holds only the joining device and its event-loop
  * blocks are the device's own. Prints `ws://…/sync` on stdout when ready;
- * exits when stdin closes.
+ * when stdin closes, prints `{"bytesOut":n}` (every byte it wrote to sync
+ * sockets: frames, handshake, upgrade response) and exits.
  *
  * Run: node --import tsx bench/support/serveDataDir.ts <dataDir> <workspace>
  */
@@ -17,11 +18,20 @@ async function main(): Promise<void> {
   if (!dataDir || !workspaceId) throw new Error("usage: serveDataDir <dataDir> <workspace>");
   const node = await createNode({ dataDir, workspaceId, host: "embedded", log: silentLogger });
   const server = createServer((_req, res) => res.writeHead(404).end());
-  server.on("upgrade", (req, socket, head) => node.sync.handleUpgrade(req, socket, head));
+  let bytesOut = 0;
+  server.on("upgrade", (req, socket, head) => {
+    const write = socket.write.bind(socket);
+    socket.write = ((chunk: Buffer | string, ...rest: never[]) => {
+      bytesOut += typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
+      return write(chunk, ...rest);
+    }) as typeof socket.write;
+    node.sync.handleUpgrade(req, socket, head);
+  });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   process.stdout.write(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/sync\n`);
   process.stdin.resume();
   process.stdin.on("end", () => {
+    process.stdout.write(`${JSON.stringify({ bytesOut })}\n`);
     server.close();
     void node.close().then(() => process.exit(0));
   });
