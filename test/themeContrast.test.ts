@@ -2,6 +2,8 @@
  * Every text colour of both themes against every background it is drawn on
  * meets WCAG AA (4.5:1), read from the stylesheets themselves: the light
  * values in styles.css's and story.css's :root, the dark ones in theme.css.
+ * And the tokens are the only colours: no stylesheet writes a colour literal
+ * outside a token block, and every light colour token has a dark value.
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
@@ -41,7 +43,16 @@ const PAIRS: [string, string][] = [
   ["over-fg", "column-bg"],
   ["toast-fg", "toast-bg"],
   ["toast-action", "toast-bg"],
+  ["text", "match-bg"],
+  ["text", "warn-bg"],
 ];
+
+const STYLESHEETS = ["forms.css", "styles.css", "sessions.css", "sessionDetail.css", "sync.css", "story.css", "board.css", "theme.css"];
+const COLOUR = /#[0-9a-fA-F]{3,8}\b|rgba?\(|hsla?\(/;
+/** A stylesheet without its token blocks (`:root …{ --x: …; }`, also inside theme.css's media query). */
+const withoutTokens = (text: string) => text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/:root[^{]*\{[^}]*\}/g, "");
+/** Names of the tokens in `block` whose value is a colour (or a shadow made of one). */
+const colourTokens = (block: string) => [...block.matchAll(/--([a-z0-9-]+):\s*([^;]+);/g)].filter((m) => COLOUR.test(m[2]!)).map((m) => m[1]!);
 
 describe("theme contrast (WCAG AA)", () => {
   it("finds both palettes, and the two dark blocks are the same", () => {
@@ -58,6 +69,21 @@ describe("theme contrast (WCAG AA)", () => {
       expect(failing).toEqual([]);
     });
   }
+  it("no stylesheet writes a colour outside the token blocks", () => {
+    const literals = STYLESHEETS.flatMap((f) =>
+      withoutTokens(css(f))
+        .split("\n")
+        .filter((line) => COLOUR.test(line))
+        .map((line) => `${f}: ${line.trim()}`),
+    );
+    expect(literals).toEqual([]);
+  });
+  it("every light colour token has a dark value", () => {
+    const lightTokens = [/:root \{([^}]*)\}/.exec(css("styles.css"))![1]!, /:root \{([^}]*)\}/.exec(css("story.css"))![1]!].flatMap(colourTokens);
+    const darkTokens = new Set(colourTokens(darkBlocks[0]![1]!));
+    expect(lightTokens.length).toBeGreaterThan(40);
+    expect(lightTokens.filter((t) => !darkTokens.has(t))).toEqual([]);
+  });
   it("measures contrast like WCAG", () => {
     expect(contrastRatio("#000000", "#ffffff")).toBeCloseTo(21, 5);
     expect(contrastRatio("#777777", "#ffffff")).toBeCloseTo(4.48, 2);

@@ -1,5 +1,5 @@
 /**
- * Renderer entry: pick the transport, build the board, sessions and sync stores, render.
+ * Renderer entry: pick the transport, build the board, navigation, sessions and sync stores, render.
  * The store and client live for the page's lifetime; they are created here
  * (not at module level elsewhere) so every other module stays constructible.
  */
@@ -8,12 +8,11 @@ import { createRoot } from "react-dom/client";
 import { createClient } from "./client/createClient";
 import { applyThemeChoice, readThemeChoice } from "./lib/themeChoice";
 import { App } from "./components/App";
-import { BoardStoreContext } from "./stores/BoardStoreContext";
-import { createBoardStore } from "./stores/useBoardStore";
-import { SessionsStoreContext } from "./stores/SessionsStoreContext";
-import { createSessionsStore } from "./stores/useSessionsStore";
-import { SyncStoreContext } from "./stores/SyncStoreContext";
-import { createSyncStore } from "./stores/useSyncStore";
+import { createBoardStore, BoardStoreContext } from "./stores/useBoardStore";
+import { createNavigationStore, NavigationStoreContext } from "./stores/useNavigationStore";
+import { createSessionsStore, SessionsStoreContext } from "./stores/useSessionsStore";
+import { createSyncStore, SyncStoreContext } from "./stores/useSyncStore";
+import "./forms.css";
 import "./styles.css";
 import "./sessions.css";
 import "./sessionDetail.css";
@@ -30,7 +29,8 @@ applyThemeChoice(document.documentElement, readThemeChoice(localStorage));
 
 const client = createClient();
 const store = createBoardStore(client);
-const sessions = createSessionsStore(client);
+const navigation = createNavigationStore();
+const sessions = createSessionsStore(client, navigation);
 const sync = createSyncStore(client);
 window.addEventListener("pagehide", () => {
   store.dispose();
@@ -42,11 +42,13 @@ window.addEventListener("pagehide", () => {
 createRoot(container).render(
   <StrictMode>
     <BoardStoreContext.Provider value={store}>
-      <SessionsStoreContext.Provider value={sessions}>
-        <SyncStoreContext.Provider value={sync}>
-          <App />
-        </SyncStoreContext.Provider>
-      </SessionsStoreContext.Provider>
+      <NavigationStoreContext.Provider value={navigation}>
+        <SessionsStoreContext.Provider value={sessions}>
+          <SyncStoreContext.Provider value={sync}>
+            <App />
+          </SyncStoreContext.Provider>
+        </SessionsStoreContext.Provider>
+      </NavigationStoreContext.Provider>
     </BoardStoreContext.Provider>
   </StrictMode>,
 );

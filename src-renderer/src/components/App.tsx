@@ -8,7 +8,7 @@
  * and focus state survive the switch.
  */
 import { useMemo, useState, type ReactNode } from "react";
-import { useSessionsStore, type View } from "../stores/useSessionsStore";
+import { useNavigationStore, type View } from "../stores/useNavigationStore";
 import { BoardFilters } from "./BoardFilters";
 import { BoardView } from "./BoardView";
 import { CommandPalette } from "./CommandPalette";
@@ -22,8 +22,8 @@ import { useGlobalShortcuts } from "./useGlobalShortcuts";
 import { useUndoShortcuts } from "./useUndoShortcuts";
 
 export function App() {
-  const view = useSessionsStore((s) => s.view);
-  const setView = useSessionsStore((s) => s.setView);
+  const view = useNavigationStore((s) => s.view);
+  const setView = useNavigationStore((s) => s.setView);
   const [sheet, setSheet] = useState(false);
   const [palette, setPalette] = useState(false);
   const [opened, setOpened] = useState<ReadonlySet<View>>(() => new Set([view]));

@@ -19,7 +19,7 @@ import { keyAction } from "../board/keyAction";
 import { keyboardMoveTarget, type MoveKey } from "../board/keyboardMoveTarget";
 import { activeIdOf, focusTarget, type FocusSpot } from "../board/rovingFocus";
 import { useBoardStore } from "../stores/useBoardStore";
-import { useSessionsStore } from "../stores/useSessionsStore";
+import { useNavigationStore } from "../stores/useNavigationStore";
 import { BoardEmpty } from "./BoardEmpty";
 import { Column } from "./Column";
 import { FilterBar } from "./FilterBar";
@@ -32,7 +32,7 @@ export function BoardView() {
   const loadError = useBoardStore((s) => s.loadError);
   const refresh = useBoardStore((s) => s.refresh);
   const moveStory = useBoardStore((s) => s.moveStory);
-  const openStory = useSessionsStore((s) => s.openStory);
+  const openStory = useNavigationStore((s) => s.openStory);
   const [filter, setFilter] = useState<BoardFilter>(NO_FILTER);
   // Hidden stories are fetched only while the filter shows them.
   const setShowHidden = useBoardStore((s) => s.setShowHidden);
@@ -125,7 +125,7 @@ export function BoardView() {
         setComposing(spot.stage);
         return;
       case "open":
-        if (story) void openStory(story.id);
+        if (story) openStory(story.id);
         return;
     }
   };

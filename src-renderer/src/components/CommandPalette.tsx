@@ -8,14 +8,14 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react"
 import type { Story } from "../../../src-shared/Story";
 import { commandsFor, matchingStories, type PaletteCommand } from "../board/paletteItems";
 import { useBoardStore } from "../stores/useBoardStore";
-import { useSessionsStore } from "../stores/useSessionsStore";
+import { useNavigationStore } from "../stores/useNavigationStore";
 
 export function CommandPalette({ onClose }: { onClose(): void }) {
   const board = useBoardStore((s) => s.board);
   const moveStory = useBoardStore((s) => s.moveStory);
   const storyAction = useBoardStore((s) => s.storyAction);
-  const openStory = useSessionsStore((s) => s.openStory);
-  const setView = useSessionsStore((s) => s.setView);
+  const openStory = useNavigationStore((s) => s.openStory);
+  const setView = useNavigationStore((s) => s.setView);
   const dialog = useRef<HTMLDialogElement>(null);
   const [query, setQuery] = useState("");
   const [story, setStory] = useState<Story | null>(null);
@@ -40,7 +40,7 @@ export function CommandPalette({ onClose }: { onClose(): void }) {
     switch (command.kind) {
       case "open":
         setView("board");
-        void openStory(target.id);
+        openStory(target.id);
         return;
       case "move":
         void moveStory(target.id, command.stage, board ? board.stories.filter((s) => s.stage === command.stage && !s.hidden).length : 0);

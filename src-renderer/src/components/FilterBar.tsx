@@ -29,7 +29,7 @@ export function FilterBar({ filter, onChange, shown, total }: Props) {
   return (
     <div className="filter" role="search" aria-label="Filter the board">
       <input
-        className="filter__input"
+        className="input filter__input"
         type="search"
         data-testid="board-filter"
         aria-label="Filter stories by name, agent or id"

@@ -21,7 +21,7 @@ export function NewStoryForm() {
   return (
     <form className="new-story" onSubmit={(e) => void submit(e)}>
       <input
-        className="new-story__input"
+        className="input new-story__input"
         data-testid="new-story-input"
         aria-label="New story name"
         placeholder="New story…"
@@ -29,7 +29,7 @@ export function NewStoryForm() {
         value={name}
         onChange={(e) => setName(e.target.value)}
       />
-      <select className="new-story__stage" data-testid="new-story-stage" aria-label="Stage of the new story" value={stage} onChange={(e) => setStage(e.target.value as StageId)}>
+      <select className="select new-story__stage" data-testid="new-story-stage" aria-label="Stage of the new story" value={stage} onChange={(e) => setStage(e.target.value as StageId)}>
         {STAGES.map((s) => (
           <option key={s.id} value={s.id}>
             {s.name}

@@ -36,7 +36,7 @@ export function NewStoryInline({ stage, stageName, onDone }: Props) {
   return (
     <form className="column__new" onSubmit={(e) => void submit(e)}>
       <input
-        className="column__new-input"
+        className="input column__new-input"
         data-testid={`new-story-inline-${stage}`}
         aria-label={`New story in ${stageName}`}
         placeholder={`New story in ${stageName}… (Enter)`}

@@ -60,6 +60,7 @@ export function SettingsMenu() {
               <label className="settings__option" key={c.id}>
                 <input
                   type="radio"
+                  className="check"
                   name="theme"
                   value={c.id}
                   checked={theme === c.id}

@@ -7,7 +7,7 @@
  */
 import type { DragEvent } from "react";
 import type { Story } from "../../../src-shared/Story";
-import { useSessionsStore } from "../stores/useSessionsStore";
+import { useNavigationStore } from "../stores/useNavigationStore";
 import { CardFacts, cardFactWords } from "./CardFacts";
 import { KEYBOARD_HINT } from "./keyboardHint";
 
@@ -30,7 +30,7 @@ interface Props {
 }
 
 export function StoryCard({ story, stageName, position, total, offset, measureRef, tabStop, dragging, onDragStart, onDragEnd }: Props) {
-  const openStory = useSessionsStore((s) => s.openStory);
+  const openStory = useNavigationStore((s) => s.openStory);
   const dragStart = (e: DragEvent<HTMLLIElement>) => {
     e.dataTransfer.effectAllowed = "move";
     e.dataTransfer.setData(STORY_DRAG_TYPE, story.id);
@@ -58,7 +58,7 @@ export function StoryCard({ story, stageName, position, total, offset, measureRe
       draggable
       onDragStart={dragStart}
       onDragEnd={onDragEnd}
-      onClick={() => void openStory(story.id)}
+      onClick={() => openStory(story.id)}
     >
       <div className="card__name">{story.name}</div>
       <CardFacts story={story} />

@@ -6,20 +6,21 @@
  */
 import { useEffect } from "react";
 import { formatInstant } from "../lib/formatSpan";
+import { useNavigationStore } from "../stores/useNavigationStore";
 import { useSessionsStore } from "../stores/useSessionsStore";
 import { StoryMemorySearch } from "./StoryMemorySearch";
 import { StoryPanel } from "./story/StoryPanel";
 
 export function StoryDrawer() {
-  const storyId = useSessionsStore((s) => s.openStoryId);
+  const storyId = useNavigationStore((s) => s.openStoryId);
   const sessions = useSessionsStore((s) => s.storySessions);
-  const openStory = useSessionsStore((s) => s.openStory);
+  const openStory = useNavigationStore((s) => s.openStory);
   const openSession = useSessionsStore((s) => s.openSession);
 
   useEffect(() => {
     if (storyId === null) return;
     const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape") void openStory(null);
+      if (e.key === "Escape") openStory(null);
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
@@ -30,7 +31,7 @@ export function StoryDrawer() {
     <aside className="drawer" data-testid="story-detail" aria-label="Story detail">
       <header className="drawer__header">
         <span className="drawer__kicker">Story</span>
-        <button type="button" className="banner__close" data-testid="story-detail-close" aria-label="Close" onClick={() => void openStory(null)}>
+        <button type="button" className="banner__close" data-testid="story-detail-close" aria-label="Close" onClick={() => openStory(null)}>
           ×
         </button>
       </header>

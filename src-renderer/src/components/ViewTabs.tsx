@@ -1,5 +1,5 @@
-/** "Board" | "Sessions": which view fills the window (no router: one piece of store state). */
-import { useSessionsStore, type View } from "../stores/useSessionsStore";
+/** "Board" | "Sessions": which view fills the window (no router: the navigation store). */
+import { useNavigationStore, type View } from "../stores/useNavigationStore";
 
 const TABS: { id: View; label: string }[] = [
   { id: "board", label: "Board" },
@@ -7,8 +7,8 @@ const TABS: { id: View; label: string }[] = [
 ];
 
 export function ViewTabs() {
-  const view = useSessionsStore((s) => s.view);
-  const setView = useSessionsStore((s) => s.setView);
+  const view = useNavigationStore((s) => s.view);
+  const setView = useNavigationStore((s) => s.setView);
   return (
     <nav className="tabs" role="tablist" aria-label="Views">
       {TABS.map((tab) => (

@@ -22,9 +22,8 @@
  * `createBoardStore` is called once per client by the app root; nothing here
  * is module-level, so tests can build as many stores as they like.
  */
-import { useContext } from "react";
-import { useStore } from "zustand";
-import { createStore, type StoreApi } from "zustand/vanilla";
+import { createContext, useContext } from "react";
+import { useStore, type StateCreator } from "zustand";
 import type { Board } from "../../../src-shared/Board";
 import type { Input, Method, Output } from "../../../src-shared/contract";
 import type { StageId } from "../../../src-shared/stages";
@@ -35,7 +34,7 @@ import type { ConnectionState, RendererClient } from "../client/ConnectionSource
 import { coalesce } from "../lib/coalesce";
 import { describeError } from "../lib/describeError";
 import { yieldToBrowser } from "../lib/yieldToBrowser";
-import { BoardStoreContext } from "./BoardStoreContext";
+import { createLiveStore, type LiveStore } from "./createLiveStore";
 
 /** Boards with more stories than this are rendered in a task after the fetch's. */
 const LARGE_BOARD = 1000;
@@ -83,14 +82,17 @@ export interface BoardState {
 
 export type StoryAction = "story/claim" | "story/release" | "story/hide" | "story/unhide";
 
-export type BoardStore = StoreApi<BoardState> & { dispose(): void };
+export type BoardStore = LiveStore<BoardState>;
+
+/** Carries the app's one board store (made by `createBoardStore`) down the tree; `main.tsx` provides it. */
+export const BoardStoreContext = createContext<BoardStore | null>(null);
 
 export function createBoardStore(client: RendererClient): BoardStore {
   // Bumped when a mutation starts and when it ends; see the stale-refetch invariant.
   let mutationEpoch = 0;
   let mutationsInFlight = 0;
 
-  const store = createStore<BoardState>()((set, get) => {
+  const init: StateCreator<BoardState> = (set, get) => {
     const fetchBoard = async (): Promise<void> => {
       const epoch = mutationEpoch;
       try {
@@ -218,28 +220,18 @@ export function createBoardStore(client: RendererClient): BoardStore {
         return moved !== null;
       },
     };
-  });
-
-  const offEvent = client.on("board/changed", () => {
-    void store.getState().refresh();
-  });
-  const offConnection = client.connection.subscribe((connection) => {
-    const was = store.getState().connection;
-    store.setState({ connection });
-    if (connection === "online" && was !== "online") {
-      if (store.getState().errorKind === "refresh") store.setState({ error: null, errorKind: null });
-      void store.getState().refresh();
-    }
-  });
-  void store.getState().refresh();
-
-  return {
-    ...store,
-    dispose: () => {
-      offEvent();
-      offConnection();
-    },
   };
+
+  return createLiveStore(client, {
+    init,
+    refetch: (store) => store.getState().refresh(),
+    events: { "board/changed": (_payload, store) => void store.getState().refresh() },
+    onConnection: (connection, was, store) => {
+      store.setState({ connection });
+      // The banner's cause is gone; the refetch that follows shows whether it is back.
+      if (connection === "online" && was !== "online" && store.getState().errorKind === "refresh") store.setState({ error: null, errorKind: null });
+    },
+  });
 }
 
 const quote = (s: string): string => `'${s.length > 40 ? `${s.slice(0, 37)}…` : s}'`;

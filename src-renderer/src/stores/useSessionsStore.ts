@@ -1,6 +1,7 @@
 /**
- * Sessions, memcells, the pending buffer and memory search, plus which view
- * the window shows (board | sessions) and which story's drawer is open.
+ * Sessions, memcells, the pending buffer and memory search, and the open
+ * story drawer's sessions. Where the window is (view, drawer) is the
+ * navigation store's; this store follows it.
  *
  * Invariants:
  * - The node is the truth: every action is followed by a refetch of what it
@@ -9,13 +10,15 @@
  *   selected session, that session's memcells and buffer; a story's drawer
  *   refetches its own sessions. Every transition to "online" refetches all,
  *   because events may have been missed.
+ * - Entering the Sessions view refetches the list; opening a story's drawer
+ *   (another story, or none) drops and refetches the drawer's sessions.
  * - A detail answer for a session that is no longer selected is dropped.
  * - `focus` is the search hit last opened (its memcell or message is scrolled
  *   to and highlighted); selecting another session clears it.
  * - Actions never throw: failures land in `error` (shown in the view).
  */
-import { useContext } from "react";
-import { createStore, useStore, type StoreApi } from "zustand";
+import { createContext, useContext } from "react";
+import { useStore, type StateCreator } from "zustand";
 import type { MemCell } from "../../../src-shared/MemCell";
 import type { MemoryHit } from "../../../src-shared/MemoryHit";
 import type { Message } from "../../../src-shared/Message";
@@ -23,9 +26,8 @@ import type { Session } from "../../../src-shared/Session";
 import type { RendererClient } from "../client/ConnectionSource";
 import { coalesce } from "../lib/coalesce";
 import { describeError } from "../lib/describeError";
-import { SessionsStoreContext } from "./SessionsStoreContext";
-
-export type View = "board" | "sessions";
+import { createLiveStore, type LiveStore } from "./createLiveStore";
+import type { NavigationStore } from "./useNavigationStore";
 
 /** The search hit last opened: where the selected session is highlighted. */
 export interface SearchFocus {
@@ -40,7 +42,6 @@ export interface SearchFocus {
 }
 
 export interface SessionsState {
-  view: View;
   /** Story filter of the sessions list; null = all sessions. */
   storyFilter: string | null;
   sessions: Session[] | null;
@@ -50,16 +51,16 @@ export interface SessionsState {
   query: string;
   /** Null when no search has run for the current query. */
   hits: MemoryHit[] | null;
-  /** The story whose drawer is open, and its sessions once loaded. */
-  openStoryId: string | null;
+  /** The open drawer's story's sessions, once loaded. */
   storySessions: Session[] | null;
   focus: SearchFocus | null;
   error: string | null;
-  setView(view: View): void;
   setStoryFilter(storyId: string | null): Promise<void>;
   /** Refetches the list, the selected session, the open story's sessions and the search. */
   refreshAll(selectedChanged: boolean): Promise<void>;
   refreshSessions(): Promise<void>;
+  /** Refetches the open drawer's story's sessions (coalesced). */
+  refreshStorySessions(): Promise<void>;
   selectSession(id: string | null): Promise<void>;
   /** Opens the Sessions view on one session (from a search hit or a story's drawer). */
   openSession(id: string): Promise<void>;
@@ -71,14 +72,16 @@ export interface SessionsState {
   openHit(hit: MemoryHit): Promise<void>;
   /** One story's memory (the drawer's search); [] and `error` set on failure. */
   searchStory(storyId: string, query: string): Promise<MemoryHit[]>;
-  openStory(storyId: string | null): Promise<void>;
   dismissError(): void;
 }
 
-export type SessionsStore = StoreApi<SessionsState> & { dispose(): void };
+export type SessionsStore = LiveStore<SessionsState>;
 
-export function createSessionsStore(client: RendererClient): SessionsStore {
-  const store = createStore<SessionsState>()((set, get) => {
+/** Carries the app's one sessions store (made by `createSessionsStore`) down the tree; `main.tsx` provides it. */
+export const SessionsStoreContext = createContext<SessionsStore | null>(null);
+
+export function createSessionsStore(client: RendererClient, navigation: NavigationStore): SessionsStore {
+  const init: StateCreator<SessionsState> = (set, get) => {
     const fail = (err: unknown) => set({ error: describeError(err) });
 
     const fetchList = async (): Promise<void> => {
@@ -108,11 +111,11 @@ export function createSessionsStore(client: RendererClient): SessionsStore {
     const refreshDetail = coalesce(fetchDetail);
 
     const fetchStorySessions = async (): Promise<void> => {
-      const storyId = get().openStoryId;
+      const storyId = navigation.getState().openStoryId;
       if (storyId === null) return;
       try {
         const storySessions = await client.call("session/list", { storyId });
-        if (get().openStoryId === storyId) set({ storySessions });
+        if (navigation.getState().openStoryId === storyId) set({ storySessions });
       } catch (err) {
         fail(err);
       }
@@ -143,7 +146,6 @@ export function createSessionsStore(client: RendererClient): SessionsStore {
     };
 
     return {
-      view: "board",
       storyFilter: null,
       sessions: null,
       selectedId: null,
@@ -151,22 +153,18 @@ export function createSessionsStore(client: RendererClient): SessionsStore {
       buffer: null,
       query: "",
       hits: null,
-      openStoryId: null,
       storySessions: null,
       focus: null,
       error: null,
-      setView: (view) => {
-        set({ view });
-        if (view === "sessions") void refreshList();
-      },
       setStoryFilter: async (storyFilter) => {
         set({ storyFilter, sessions: null });
         await Promise.all([refreshList(), rerunSearch()]);
       },
       refreshSessions: refreshList,
+      refreshStorySessions,
       refreshAll: async (selectedChanged) => {
         await Promise.all([
-          get().view === "sessions" ? refreshList() : Promise.resolve(),
+          navigation.getState().view === "sessions" ? refreshList() : Promise.resolve(),
           selectedChanged ? refreshDetail() : Promise.resolve(),
           refreshStorySessions(),
           refreshSearch(),
@@ -177,8 +175,9 @@ export function createSessionsStore(client: RendererClient): SessionsStore {
         const inList = get().sessions?.some((s) => s.id === id) ?? false;
         // A session outside the current story filter would be selected but invisible: clear the filter.
         if (!inList) set({ storyFilter: null });
-        set({ view: "sessions", openStoryId: null, storySessions: null });
-        await Promise.all([refreshList(), selectSession(id)]);
+        const entering = navigation.getState().view !== "sessions";
+        navigation.getState().showSessions(); // entering the view fetches the list (see `follow` below)
+        await Promise.all([entering ? Promise.resolve() : refreshList(), selectSession(id)]);
       },
       createSession: async (title, storyId) => {
         try {
@@ -226,28 +225,26 @@ export function createSessionsStore(client: RendererClient): SessionsStore {
           return [];
         }
       },
-      openStory: async (storyId) => {
-        set({ openStoryId: storyId, storySessions: null });
-        await refreshStorySessions();
-      },
       dismissError: () => set({ error: null }),
     };
-  });
-
-  const offEvent = client.on("session/changed", ({ sessionId }) => {
-    void store.getState().refreshAll(sessionId === store.getState().selectedId);
-  });
-  const offConnection = client.connection.subscribe((connection) => {
-    if (connection === "online") void store.getState().refreshAll(true);
-  });
-
-  return {
-    ...store,
-    dispose: () => {
-      offEvent();
-      offConnection();
-    },
   };
+
+  return createLiveStore(client, {
+    init,
+    lazy: true,
+    refetch: (store) => store.getState().refreshAll(true),
+    events: {
+      "session/changed": ({ sessionId }, store) => void store.getState().refreshAll(sessionId === store.getState().selectedId),
+    },
+    follow: (store) =>
+      navigation.subscribe((next, prev) => {
+        if (next.view === "sessions" && prev.view !== "sessions") void store.getState().refreshSessions();
+        if (next.openStoryId !== prev.openStoryId) {
+          store.setState({ storySessions: null });
+          void store.getState().refreshStorySessions();
+        }
+      }),
+  });
 }
 
 /** Reads a slice of the sessions store provided by `SessionsStoreContext`. */

@@ -18,13 +18,13 @@
  * `createSyncStore` is called once per client by the app root; nothing here
  * is module-level, so tests can build as many stores as they like.
  */
-import { useContext } from "react";
-import { createStore, useStore, type StoreApi } from "zustand";
+import { createContext, useContext } from "react";
+import { useStore, type StateCreator } from "zustand";
 import type { SyncStatus } from "../../../src-shared/syncMethods";
 import type { RendererClient } from "../client/ConnectionSource";
 import { coalesce } from "../lib/coalesce";
 import { describeError } from "../lib/describeError";
-import { SyncStoreContext } from "./SyncStoreContext";
+import { createLiveStore, type LiveStore } from "./createLiveStore";
 
 export interface SyncStoreState {
   status: SyncStatus | null;
@@ -40,13 +40,16 @@ export interface SyncStoreState {
   retryNow(url: string): Promise<string | null>;
 }
 
-export type SyncStore = StoreApi<SyncStoreState> & { dispose(): void };
+export type SyncStore = LiveStore<SyncStoreState>;
+
+/** Carries the app's one sync store (made by `createSyncStore`) down the tree; `main.tsx` provides it. */
+export const SyncStoreContext = createContext<SyncStore | null>(null);
 
 export function createSyncStore(client: RendererClient): SyncStore {
   // Bumped by every event; see the "event is at least as new" invariant.
   let eventEpoch = 0;
 
-  const store = createStore<SyncStoreState>()((set) => {
+  const init: StateCreator<SyncStoreState> = (set) => {
     const apply = (status: SyncStatus) => set({ status, loadError: null, stale: client.connection.get() === "offline" });
 
     const fetchStatus = async (): Promise<void> => {
@@ -85,31 +88,21 @@ export function createSyncStore(client: RendererClient): SyncStore {
         }
       },
     };
-  });
-
-  const offEvent = client.on("sync/changed", (status) => {
-    eventEpoch += 1;
-    store.setState({ status, loadError: null, stale: false });
-  });
-  let connection = client.connection.get();
-  const offConnection = client.connection.subscribe((next) => {
-    const was = connection;
-    connection = next;
-    if (next === "offline") {
-      if (store.getState().status !== null) store.setState({ stale: true });
-    } else if (next === "online" && was !== "online") {
-      void store.getState().refresh();
-    }
-  });
-  void store.getState().refresh();
-
-  return {
-    ...store,
-    dispose: () => {
-      offEvent();
-      offConnection();
-    },
   };
+
+  return createLiveStore(client, {
+    init,
+    refetch: (store) => store.getState().refresh(),
+    events: {
+      "sync/changed": (status, store) => {
+        eventEpoch += 1;
+        store.setState({ status, loadError: null, stale: false });
+      },
+    },
+    onConnection: (next, _was, store) => {
+      if (next === "offline" && store.getState().status !== null) store.setState({ stale: true });
+    },
+  });
 }
 
 /** Reads a slice of the sync store provided by `SyncStoreContext`. */

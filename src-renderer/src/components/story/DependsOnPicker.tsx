@@ -51,7 +51,7 @@ export function DependsOnPicker({ story, stories, onOpen, onChange }: Props) {
       )}
       <form className="deps__add" onSubmit={add}>
         <input
-          className="deps__input"
+          className="input deps__input"
           data-testid="depends-on-input"
           aria-label="Add a dependency by story name"
           placeholder="Add by name…"

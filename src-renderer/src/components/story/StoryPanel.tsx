@@ -11,7 +11,7 @@ import { useEffect, useState } from "react";
 import { STAGES, type StageId } from "../../../../src-shared/stages";
 import type { HistoryEntry, Story, StoryConflict, StoryDetail } from "../../../../src-shared/Story";
 import { useBoardStore } from "../../stores/useBoardStore";
-import { useSessionsStore } from "../../stores/useSessionsStore";
+import { useNavigationStore } from "../../stores/useNavigationStore";
 import { useSyncStore } from "../../stores/useSyncStore";
 import { shortNodeId } from "../../sync/shortNodeId";
 import { ConflictList } from "./ConflictList";
@@ -29,7 +29,7 @@ export function StoryPanel({ storyId }: { storyId: string }) {
   const deleteStory = useBoardStore((s) => s.deleteStory);
   const loadStory = useBoardStore((s) => s.loadStory);
   const loadHistory = useBoardStore((s) => s.loadHistory);
-  const openStory = useSessionsStore((s) => s.openStory);
+  const openStory = useNavigationStore((s) => s.openStory);
   const me = useSyncStore((s) => s.status?.nodeId ?? null);
   const [detail, setDetail] = useState<StoryDetail | null>(null);
   const [history, setHistory] = useState<HistoryEntry[] | null>(null);
@@ -86,7 +86,7 @@ export function StoryPanel({ storyId }: { storyId: string }) {
         <div className="panel__field">
           <dt>Stage</dt>
           <dd>
-            <select className="panel__select" data-testid="story-stage" aria-label="Stage" value={story.stage} onChange={(e) => move(e.target.value as StageId)}>
+            <select className="select panel__select" data-testid="story-stage" aria-label="Stage" value={story.stage} onChange={(e) => move(e.target.value as StageId)}>
               {STAGES.map((s) => (
                 <option key={s.id} value={s.id}>
                   {s.name}
@@ -112,7 +112,7 @@ export function StoryPanel({ storyId }: { storyId: string }) {
           <dt>Blocked</dt>
           <dd>
             <label className="panel__check">
-              <input type="checkbox" data-testid="story-blocked" checked={story.blocked} onChange={(e) => update(`${e.target.checked ? "block" : "unblock"} ${name}`, { blocked: e.target.checked })} />
+              <input type="checkbox" className="check" data-testid="story-blocked" checked={story.blocked} onChange={(e) => update(`${e.target.checked ? "block" : "unblock"} ${name}`, { blocked: e.target.checked })} />
               {story.blocked ? "Blocked" : "Not blocked"}
             </label>
           </dd>
@@ -144,7 +144,7 @@ export function StoryPanel({ storyId }: { storyId: string }) {
         <div className="panel__field panel__field--wide">
           <dt>Depends on</dt>
           <dd>
-            <DependsOnPicker story={story} stories={stories} onOpen={(id) => void openStory(id)} onChange={(dependsOn) => update(`change what ${name} depends on`, { dependsOn })} />
+            <DependsOnPicker story={story} stories={stories} onOpen={(id) => openStory(id)} onChange={(dependsOn) => update(`change what ${name} depends on`, { dependsOn })} />
           </dd>
         </div>
         <div className="panel__field panel__field--wide">
@@ -179,7 +179,7 @@ export function StoryPanel({ storyId }: { storyId: string }) {
           data-testid="story-delete"
           onClick={() =>
             void deleteStory(story.id, story.name).then((ok) => {
-              if (ok) void openStory(null);
+              if (ok) openStory(null);
             })
           }
         >
