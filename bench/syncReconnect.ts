@@ -20,13 +20,14 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import { WebSocket, WebSocketServer } from "ws";
 import { identityFromSeed } from "../src-main/crdt/Identity";
 import { PipelineBoard } from "../src-main/crdt/PipelineBoard";
 import { Replica } from "../src-main/crdt/Replica";
 import { silentLogger } from "../src-main/base/Logger";
 import { packChanges, decodeSyncFrame } from "../src-main/sync/SyncFrame";
 import { SyncService } from "../src-main/sync/SyncService";
+import type { PeerSocketListener } from "../src-main/sync/PeerSocket";
+import { dialPeerSocket, PeerSocketServer } from "../src-main/sync/WsPeerSocket";
 import { planCatchUp } from "../src-main/sync/planCatchUp";
 import { TimeSlicer } from "../src-main/sync/TimeSlicer";
 import { blockProbe } from "./support/blockProbe";
@@ -148,31 +149,46 @@ async function fullDump(a: BenchNode, b: BenchNode, log: Uint8Array[]): Promise<
     if (f.ok && f.kind === "changes") for (let i = 0; i < f.changes.length; i += 1_000) replica.receiveBatch(f.changes.slice(i, i + 1_000));
   };
   const frames = packChanges(log, 1024 * 1024).frames;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 2 * 1024 * 1024 });
+  // The same transport the sync links use (WsPeerSocket), without the protocol on top.
+  const wss = new PeerSocketServer(2 * 1024 * 1024, () => undefined);
+  const listener = (onFrame: (d: Buffer) => void, onOpen: () => void = () => undefined): PeerSocketListener => ({
+    open: onOpen,
+    frame: (d) => onFrame(d),
+    heartbeat: () => undefined,
+    error: () => undefined,
+    close: () => undefined,
+  });
+  const sent = (): void => undefined;
   let doneA = 0;
   let doneB = 0;
   const srv = await tracedServer((req, socket, head) =>
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      ws.on("message", (d) => {
-        apply(a.replica, d as Buffer);
-        doneA++;
-      });
-      for (const f of frames) ws.send(f);
+    wss.handleUpgrade(req, socket, head, (peer) => {
+      peer.listen(
+        listener((d) => {
+          apply(a.replica, d);
+          doneA++;
+        }),
+      );
+      for (const f of frames) peer.send(f, sent);
     }),
   );
   const start = performance.now();
-  const ws = new WebSocket(srv.url, { maxPayload: 2 * 1024 * 1024 });
-  ws.on("message", (d) => {
-    apply(b.replica, d as Buffer);
-    doneB++;
-  });
-  ws.on("open", () => frames.forEach((f) => ws.send(f)));
+  const client = dialPeerSocket(srv.url, { maxFrameBytes: 2 * 1024 * 1024, handshakeTimeoutMs: 10_000 });
+  client.listen(
+    listener(
+      (d) => {
+        apply(b.replica, d);
+        doneB++;
+      },
+      () => frames.forEach((f) => client.send(f, sent)),
+    ),
+  );
   await waitUntil(() => doneA === frames.length && doneB === frames.length);
   const ms = performance.now() - start;
-  ws.close();
+  client.close(1000, "done");
   const s = summarize(srv.trace);
   await srv.close();
-  wss.close();
+  await wss.close();
   return { up: s.up, down: s.down, ms };
 }
 

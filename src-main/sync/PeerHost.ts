@@ -1,13 +1,13 @@
 /**
- * What a PeerLink needs from the service that owns it — the smallest shape,
- * so links can be tested and the service stays the only owner of shared
- * state (the replica, the peer set, the status).
+ * What a link needs from the service that owns it — the smallest shape, so
+ * the service stays the only owner of shared state (the replica, the peer
+ * set, the status). It names no link type: links depend on it, never the
+ * other way round.
  */
 import type { Ed25519Verifier } from "../crdt/Ed25519Verifier";
 import type { Signer } from "../crdt/Identity";
 import type { ReceiveResult, Replica } from "../crdt/Replica";
 import type { Logger } from "../base/Logger";
-import type { PeerLink } from "./PeerLink";
 import type { SyncLimits } from "./SyncLimits";
 import type { SyncMessageOf } from "./SyncMessage";
 
@@ -17,13 +17,18 @@ export interface PeerHost {
   readonly limits: SyncLimits;
   readonly log: Logger;
   readonly verifier: Ed25519Verifier;
+  /**
+   * The one admission decision, asked once per connection after the peer
+   * proved its key: serve this key or close with 4004 (today `--trusted-key`;
+   * membership replaces it).
+   */
   isTrusted(nodeKey: string): boolean;
   /** Our current vector and heads. */
   syncMessage(): SyncMessageOf<"sync">;
-  /** Applies changes received from `link` (the service remembers the origin so it never echoes them back). */
-  receive(link: PeerLink, changes: Uint8Array[]): ReceiveResult[];
+  /** Applies changes received from the link `origin` (compared by identity: the service never echoes them back to it). */
+  receive(origin: object, changes: Uint8Array[]): ReceiveResult[];
   /** Our own changes up to `seq` reached a peer (written to its socket, or its vector says it has them). */
   noteDelivered(seq: number): void;
-  linkChanged(link: PeerLink): void;
-  linkClosed(link: PeerLink): void;
+  /** A link's state, counters or progress changed (the status is due). */
+  linkChanged(): void;
 }

@@ -10,18 +10,19 @@
  *   next attempt comes after the base delay;
  * - `stop()` cancels the timer and closes the link; nothing fires after it.
  */
-import { WebSocket } from "ws";
 import type { Logger } from "../base/Logger";
 import type { LinkClosed, PeerLink } from "./PeerLink";
+import type { PeerSocket } from "./PeerSocket";
 import type { SyncLimits } from "./SyncLimits";
 import type { RendezvousSource, RendezvousStatus } from "./SyncStatus";
 import { SyncCloseCode } from "./SyncCloseCode";
+import { dialPeerSocket } from "./WsPeerSocket";
 
 export interface RendezvousDeps {
   limits: SyncLimits;
   log: Logger;
   /** Wraps an outgoing socket in a PeerLink owned by the service. */
-  attach(ws: WebSocket, url: string, hooks: { onAuthed: () => void; onClosed: (info: LinkClosed) => void }): PeerLink;
+  attach(socket: PeerSocket, url: string, hooks: { onAuthed: () => void; onClosed: (info: LinkClosed) => void }): PeerLink;
   changed(): void;
 }
 
@@ -71,15 +72,15 @@ export class RendezvousClient {
     this.state = "connecting";
     this.nextAttemptAt = null;
     this.log.info("sync: connecting to rendezvous");
-    let ws: WebSocket;
+    let socket: PeerSocket;
     try {
-      ws = new WebSocket(this.url, { maxPayload: this.deps.limits.maxFrameBytes, handshakeTimeout: this.deps.limits.handshakeTimeoutMs });
+      socket = dialPeerSocket(this.url, { maxFrameBytes: this.deps.limits.maxFrameBytes, handshakeTimeoutMs: this.deps.limits.handshakeTimeoutMs });
     } catch (err) {
       // An invalid URL throws synchronously; it will not get better, but keep the loop uniform.
       this.failed({ authed: false, code: 0, reason: err instanceof Error ? err.message : String(err) });
       return;
     }
-    this.link = this.deps.attach(ws, this.url, {
+    this.link = this.deps.attach(socket, this.url, {
       onAuthed: () => {
         this.failures = 0;
         this.state = "connected";

@@ -5,14 +5,14 @@
  * - frames go out in the order they were queued (a catch-up is followed by
  *   the live changes committed after it was planned, so the receiver can
  *   apply each change on arrival);
- * - we write only while `ws.bufferedAmount` is under the high-water mark;
+ * - we write only while the socket's `bufferedAmount` is under the high-water mark;
  *   the rest waits here, where it is counted: live frames past
  *   `maxQueuedFrames`/`maxQueuedBytes` mean the peer lags → `onOverflow`
  *   (the caller disconnects it; reconnect + reconciliation catch it up);
  * - a catch-up is a cursor over change ids, read from the replica one frame
  *   at a time, so a 50,000-change catch-up never sits in memory as frames.
  */
-import type { WebSocket } from "ws";
+import type { PeerSocket } from "./PeerSocket";
 import { packChanges } from "./SyncFrame";
 import type { SyncLimits } from "./SyncLimits";
 
@@ -39,7 +39,7 @@ export class SendQueue {
   private stopped = false;
 
   constructor(
-    private readonly ws: WebSocket,
+    private readonly socket: PeerSocket,
     private readonly limits: SyncLimits,
     private readonly hooks: SendQueueHooks,
   ) {}
@@ -88,7 +88,7 @@ export class SendQueue {
   }
 
   pump(): void {
-    while (!this.stopped && this.items.length > 0 && this.ws.readyState === this.ws.OPEN && this.ws.bufferedAmount < this.limits.highWaterBytes) {
+    while (!this.stopped && this.items.length > 0 && this.socket.isOpen && this.socket.bufferedAmount < this.limits.highWaterBytes) {
       const head = this.items[0]!;
       if (head.kind === "frame") {
         this.items.shift();
@@ -118,7 +118,7 @@ export class SendQueue {
   private write(data: Buffer, ownSeq: number | undefined, changes: number): void {
     this.bytesOut += data.length;
     this.changesOut += changes || (data[1] === 0x02 ? countChanges(data) : 0);
-    this.ws.send(data, { binary: true }, (err) => {
+    this.socket.send(data, (err) => {
       if (err) {
         this.hooks.onWriteError(err);
         return;

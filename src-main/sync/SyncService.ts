@@ -17,21 +17,23 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { WebSocketServer, type WebSocket } from "ws";
 import { changeIdOf } from "../crdt/changeCodec";
 import { Ed25519Verifier } from "../crdt/Ed25519Verifier";
 import type { Signer } from "../crdt/Identity";
 import type { AppliedEvent, ReceiveResult, Replica } from "../crdt/Replica";
 import { Emitter } from "../base/Emitter";
 import type { Logger } from "../base/Logger";
+import type { LinkScheduler } from "./LinkScheduler";
 import type { PeerHost } from "./PeerHost";
 import { PeerLink, type LinkClosed } from "./PeerLink";
+import type { PeerSocket } from "./PeerSocket";
 import { RendezvousClient } from "./RendezvousClient";
 import { SyncCloseCode } from "./SyncCloseCode";
 import { DEFAULT_SYNC_LIMITS, type SyncLimits } from "./SyncLimits";
 import type { SyncMessageOf } from "./SyncMessage";
 import { MAX_FORK_AUTHORS, MAX_FORK_TIPS, MAX_HEADS } from "./SyncMessage";
 import type { CatchUpProgress, RendezvousSource, SyncStatus } from "./SyncStatus";
+import { PeerSocketServer } from "./WsPeerSocket";
 
 export interface SyncServiceOptions {
   replica: Replica;
@@ -40,6 +42,8 @@ export interface SyncServiceOptions {
   /** Hex node keys allowed to connect (either direction); empty or absent = open mesh. */
   trustedKeys?: readonly string[];
   limits?: Partial<SyncLimits>;
+  /** Clocks and turns of the links (default: the real event loop; deterministic tests step their own). */
+  scheduler?: LinkScheduler;
 }
 
 export interface RendezvousHandle {
@@ -56,13 +60,14 @@ export class SyncService implements PeerHost {
   readonly log: Logger;
   readonly verifier = new Ed25519Verifier();
   private readonly trusted: ReadonlySet<string>;
-  private readonly wss: WebSocketServer;
+  private readonly server: PeerSocketServer;
+  private readonly scheduler: LinkScheduler | undefined;
   private readonly links = new Set<PeerLink>();
   private readonly clients = new Set<RendezvousClient>();
   private readonly events: Emitter<SyncStatus>;
   private readonly unsubscribe: () => void;
   /** The link whose changes are being applied right now, and their ids (relay must skip it for those). */
-  private inbound: { link: PeerLink; ids: Set<string> } | null = null;
+  private inbound: { link: object; ids: Set<string> } | null = null;
   private deliveredSeq = 0;
   private refusedUpgrades = 0;
   private statusScheduled = false;
@@ -75,8 +80,8 @@ export class SyncService implements PeerHost {
     this.limits = { ...DEFAULT_SYNC_LIMITS, ...options.limits };
     this.trusted = new Set(options.trustedKeys ?? []);
     this.events = new Emitter((err) => this.log.error("sync: status listener failed", { err }));
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: this.limits.maxFrameBytes });
-    this.wss.on("error", (err) => this.log.warn("sync: server error", { err }));
+    this.scheduler = options.scheduler;
+    this.server = new PeerSocketServer(this.limits.maxFrameBytes, (err) => this.log.warn("sync: server error", { err }));
     this.unsubscribe = this.replica.onApplied((e) => this.relay(e));
     if (this.identity.publicKey !== this.replica.author) throw new Error("sync identity must be the replica's author");
   }
@@ -93,7 +98,7 @@ export class SyncService implements PeerHost {
       return this.refuseUpgrade(socket, 503, "Service Unavailable", "too many unauthenticated sync connections", { limit: this.limits.maxUnauthenticated });
     }
     try {
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, "in"));
+      this.server.handleUpgrade(req, socket, head, (peer) => this.attach(peer, "in"));
     } catch (err) {
       this.log.warn("sync: upgrade failed", { err });
       socket.destroy();
@@ -108,7 +113,7 @@ export class SyncService implements PeerHost {
     const client = new RendezvousClient(url, source, {
       limits: this.limits,
       log: this.log,
-      attach: (ws, u, hooks) => this.attach(ws, "out", u, hooks),
+      attach: (socket, u, hooks) => this.attach(socket, "out", u, hooks),
       changed: () => this.scheduleStatus(),
     });
     this.clients.add(client);
@@ -135,10 +140,10 @@ export class SyncService implements PeerHost {
       direction: l.direction,
       state: l.state === "closed" ? ("handshake" as const) : l.state,
       lastSeen: l.lastSeen,
-      catchUp: l.receiver.catchUp ? { ...l.receiver.catchUp } : null,
-      bytesIn: l.receiver.bytesIn,
+      catchUp: l.catchUp ? { ...l.catchUp } : null,
+      bytesIn: l.bytesIn,
       bytesOut: l.send.bytesOut,
-      changesIn: l.receiver.changesIn,
+      changesIn: l.changesIn,
       changesOut: l.send.changesOut,
     }));
     const catching = peers.filter((p) => p.catchUp !== null).map((p) => p.catchUp!);
@@ -166,7 +171,7 @@ export class SyncService implements PeerHost {
     for (const c of this.clients) c.stop();
     this.clients.clear();
     for (const l of [...this.links]) l.close(SyncCloseCode.goingAway, "node shutting down");
-    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    await this.server.close();
   }
 
   // ── PeerHost ─────────────────────────────────────────────────────────
@@ -186,11 +191,11 @@ export class SyncService implements PeerHost {
     return forks.length > 0 ? { ...message, forks } : message;
   }
 
-  receive(link: PeerLink, changes: Uint8Array[]): ReceiveResult[] {
+  receive(origin: object, changes: Uint8Array[]): ReceiveResult[] {
     // `relay` runs inside receiveBatch (onApplied is synchronous), so the ids
     // this peer sent must be known before the call: hash the bodies (cheap).
     const ids = new Set(changes.map((c) => changeIdOf(c.subarray(65))));
-    this.inbound = { link, ids };
+    this.inbound = { link: origin, ids };
     try {
       // Quiet: the link counts rejections and logs the first few (rate-limited per link, PROTOCOL.md).
       return this.replica.receiveBatch(changes, { quiet: true });
@@ -205,13 +210,34 @@ export class SyncService implements PeerHost {
     this.scheduleStatus();
   }
 
-  linkChanged(_link: PeerLink): void {
+  linkChanged(): void {
     this.scheduleStatus();
   }
 
-  linkClosed(link: PeerLink): void {
-    this.links.delete(link);
+  // ── links ────────────────────────────────────────────────────────────
+
+  /**
+   * Runs the protocol over a connected socket: the `/sync` endpoint and the
+   * rendezvous clients call it with `ws` sockets, tests with in-memory ones.
+   */
+  attach(socket: PeerSocket, direction: "in" | "out", url?: string, hooks?: { onAuthed: () => void; onClosed: (info: LinkClosed) => void }): PeerLink {
+    const link: PeerLink = new PeerLink({
+      socket,
+      direction,
+      host: this,
+      ...(url !== undefined ? { url } : {}),
+      ...(this.scheduler ? { scheduler: this.scheduler } : {}),
+      ...(hooks ? { onAuthed: hooks.onAuthed } : {}),
+      onClosed: (info) => {
+        this.links.delete(link);
+        this.scheduleStatus();
+        hooks?.onClosed(info);
+      },
+    });
+    if (this.closed) link.close(SyncCloseCode.goingAway, "node shutting down");
+    else this.links.add(link);
     this.scheduleStatus();
+    return link;
   }
 
   // ── internals ────────────────────────────────────────────────────────
@@ -230,14 +256,6 @@ export class SyncService implements PeerHost {
     socket.end(`HTTP/1.1 ${status} ${text}\r\nconnection: close\r\ncontent-type: text/plain\r\ncontent-length: ${why.length + 1}\r\n\r\n${why}\n`);
   }
 
-  private attach(ws: WebSocket, direction: "in" | "out", url?: string, hooks?: { onAuthed: () => void; onClosed: (info: LinkClosed) => void }): PeerLink {
-    const link = new PeerLink({ ws, direction, host: this, ...(url !== undefined ? { url } : {}), ...hooks });
-    if (this.closed) link.close(SyncCloseCode.goingAway, "node shutting down");
-    else this.links.add(link);
-    this.scheduleStatus();
-    return link;
-  }
-
   private relay(e: AppliedEvent): void {
     const origin = this.inbound;
     const ownSeq = e.local ? this.replica.authorSeqs().get(this.identity.publicKey) : undefined;
@@ -253,7 +271,7 @@ export class SyncService implements PeerHost {
   }
 
   /** Changes of `e` that the origin peer did not itself send (released dependents of other peers' changes). */
-  private notFrom(origin: { link: PeerLink; ids: Set<string> }, e: AppliedEvent): Uint8Array[] {
+  private notFrom(origin: { link: object; ids: Set<string> }, e: AppliedEvent): Uint8Array[] {
     return e.changes.filter((_, i) => !origin.ids.has(e.changeIds[i]!));
   }
 

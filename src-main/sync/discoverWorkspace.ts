@@ -5,10 +5,10 @@
  * and closes. The answer is the server's *claim*: the handshake that follows
  * (and `trustedKeys`) is what authenticates the server.
  */
-import { WebSocket } from "ws";
 import { SyncCloseCode } from "./SyncCloseCode";
 import { decodeSyncFrame } from "./SyncFrame";
 import { DEFAULT_SYNC_LIMITS } from "./SyncLimits";
+import { dialPeerSocket } from "./WsPeerSocket";
 
 export interface DiscoveredPeer {
   workspace: string;
@@ -20,26 +20,33 @@ export function discoverWorkspace(url: string, options: { timeoutMs?: number } =
   return new Promise((resolve, reject) => {
     let settled = false;
     // Only `hello` is read (an unauthenticated server's claim): the pre-handshake frame cap.
-    const ws = new WebSocket(url, { maxPayload: DEFAULT_SYNC_LIMITS.maxPreAuthFrameBytes, handshakeTimeout: timeoutMs });
+    const socket = dialPeerSocket(url, { maxFrameBytes: DEFAULT_SYNC_LIMITS.maxPreAuthFrameBytes, handshakeTimeoutMs: timeoutMs });
+    let closed = false;
     const done = (err: Error | null, value?: DiscoveredPeer): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) ws.close(SyncCloseCode.normal, "discovered");
+      if (!closed) socket.close(SyncCloseCode.normal, "discovered");
       if (err) reject(err);
       else resolve(value!);
     };
     const timer = setTimeout(() => done(new Error(`no hello from ${url} within ${timeoutMs} ms`)), timeoutMs);
-    ws.on("message", (data, isBinary) => {
-      const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
-      const frame = isBinary ? decodeSyncFrame(bytes) : null;
-      if (frame?.ok && frame.kind === "control" && frame.message.t === "hello") {
-        done(null, { workspace: frame.message.workspace, nodeId: frame.message.node });
-      } else {
-        done(new Error(`${url} did not start with a sync hello`));
-      }
+    socket.listen({
+      open: () => undefined,
+      heartbeat: () => undefined,
+      frame: (bytes, isBinary) => {
+        const frame = isBinary ? decodeSyncFrame(bytes) : null;
+        if (frame?.ok && frame.kind === "control" && frame.message.t === "hello") {
+          done(null, { workspace: frame.message.workspace, nodeId: frame.message.node });
+        } else {
+          done(new Error(`${url} did not start with a sync hello`));
+        }
+      },
+      error: (err) => done(new Error(err.message)),
+      close: (code, reason) => {
+        closed = true;
+        done(new Error(`closed before hello: ${code} ${reason}`));
+      },
     });
-    ws.on("error", (err) => done(err));
-    ws.on("close", (code, reason) => done(new Error(`closed before hello: ${code} ${reason.toString("utf8")}`)));
   });
 }

@@ -57,7 +57,7 @@ export interface PlanOptions {
   /**
    * The vector to plan up to, read when planning began. Changes applied
    * while the plan is computed are not in it: the link holds them as live
-   * changes and sends them after the catch-up (PeerLink.beginCatchUp).
+   * changes and sends them after the catch-up (Reconciler).
    */
   upTo?: ReadonlyMap<string, number>;
   /** The peer's tips of equivocating authors (`sync.forks`). */
