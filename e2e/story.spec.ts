@@ -16,8 +16,9 @@ import { waitFor } from "../test/support/waitFor";
 
 const servers: ServeProcess[] = [];
 
-async function serve(args: string[] = [], from?: ServeProcess): Promise<ServeProcess> {
-  const s = from ? await from.restart({ args }) : await startServe({ args });
+async function serve(args: string[] = [], from?: ServeProcess, invitedBy?: ServeProcess): Promise<ServeProcess> {
+  // A fresh node enters the workspace by an invite from `invitedBy` (startServe asks it for one).
+  const s = from ? await from.restart({ args }) : await startServe({ args, ...(invitedBy ? { invitedBy } : {}) });
   servers.push(s);
   return s;
 }
@@ -121,7 +122,7 @@ test("a card edited on two devices while apart says conflict; Keep resolves it",
   const a = await serve();
   const story = await create(a, "Shared story");
   const rendezvous = ["--rendezvous", `ws://127.0.0.1:${a.port}/sync`];
-  let b = await serve(rendezvous);
+  let b = await serve(rendezvous, undefined, a);
   await waitFor(() => converged([a, b]), "B caught up", 30_000);
   await stop(b);
   b = await serve([], b);

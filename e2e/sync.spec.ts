@@ -2,7 +2,7 @@
  * The sync indicator and panel in a real browser (Debian's Chromium) against
  * real `musher serve` child processes:
  * - a lone node says "Local only", not "Offline";
- * - node B started on an empty dir with `--rendezvous` to node A joins A's
+ * - node B started on an empty dir with an invite from A and `--rendezvous` to node A joins A's
  *   workspace: B's header says Online with 1 peer, a story created in A's UI
  *   appears on B's board, B's panel lists A as a command-line ("flag")
  *   rendezvous kept out of the setting's field and of what is saved; A's
@@ -20,8 +20,9 @@ import { busySyncStatus, FIXTURE_PEER_IN, FIXTURE_PEER_OUT } from "./syncStatusF
 
 const servers: ServeProcess[] = [];
 
-async function serve(args: string[] = []): Promise<ServeProcess> {
-  const s = await startServe({ args });
+async function serve(args: string[] = [], invitedBy?: ServeProcess): Promise<ServeProcess> {
+  // A fresh node enters the workspace by an invite from `invitedBy` (startServe asks it for one).
+  const s = await startServe({ args, ...(invitedBy ? { invitedBy } : {}) });
   servers.push(s);
   return s;
 }
@@ -59,7 +60,7 @@ test("a lone node with no rendezvous says Local only", async ({ page }, testInfo
 
 test("B joins A through its rendezvous: Online, 1 peer, A's stories on B's board", async ({ page, context }, testInfo) => {
   const a = await serve();
-  const b = await serve(["--rendezvous", `ws://127.0.0.1:${a.port}/sync`]);
+  const b = await serve(["--rendezvous", `ws://127.0.0.1:${a.port}/sync`], a);
   const aStatus = await syncStatus(a);
   expect((await syncStatus(b)).workspaceId).toBe(aStatus.workspaceId);
 

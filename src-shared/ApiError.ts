@@ -11,6 +11,8 @@ export const apiErrorCodeSchema = z.enum([
   "not_found",
   "conflict",
   "unauthorized",
+  /** Authenticated but not allowed (e.g. a plain member asking for an admin's action). */
+  "forbidden",
   "too_large",
   "unavailable",
   "internal",

@@ -10,6 +10,7 @@
  */
 import { z } from "zod";
 import { boardSchema, stageSchema } from "./Board";
+import { memberEvents, memberMethods } from "./memberMethods";
 import { memoryEvents, memoryMethods } from "./memoryMethods";
 import { stageIdSchema } from "./stages";
 import { descriptionSchema, historyEntrySchema, storyDetailSchema, storyIdSchema, storySchema } from "./Story";
@@ -118,6 +119,8 @@ export const methods = {
   ...memoryMethods,
   /** Sync status and the rendezvous setting (see `syncMethods.ts`). */
   ...syncMethods,
+  /** Workspace membership: list, invite, remove, join (see `memberMethods.ts`). */
+  ...memberMethods,
 } as const;
 
 export const events = {
@@ -127,6 +130,7 @@ export const events = {
   }),
   ...memoryEvents,
   ...syncEvents,
+  ...memberEvents,
 } as const;
 
 export type Methods = typeof methods;

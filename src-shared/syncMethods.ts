@@ -11,6 +11,8 @@
 import { z } from "zod";
 
 export const MAX_RENDEZVOUS_URLS = 16;
+/** A WebSocket close reason is at most 123 bytes; a local connect error's text is cut to this. */
+export const MAX_CLOSE_REASON_CHARS = 200;
 
 const catchUpSchema = z.object({
   /** Changes the peer(s) announced for the current catch-up. */
@@ -53,6 +55,17 @@ export const rendezvousStatusSchema = z.object({
   failures: z.number().int().nonnegative(),
   /** When the next attempt is due (state "waiting"), ms since epoch. */
   nextAttemptAt: z.number().nullable(),
+  /**
+   * How the last attempt or link ended, until a handshake succeeds again:
+   * the WebSocket close code and reason (1006: no connection; a 4xxx code:
+   * the other node refused, e.g. 4010 with "invite refused: this invite was
+   * already used…"). The reason is the peer's text: shown, never parsed.
+   * Optional: absent from nodes that predate it.
+   */
+  lastError: z
+    .object({ code: z.number().int(), reason: z.string().max(MAX_CLOSE_REASON_CHARS) })
+    .nullable()
+    .optional(),
 });
 
 export const syncStatusSchema = z.object({

@@ -4,11 +4,12 @@
  * emits `board/changed` from the replica's commit hook, so local edits and
  * changes received from peers are announced the same way, after commit.
  * Session and memory methods live in `createMemoryApi.ts`, sync methods in
- * `createSyncApi.ts`.
+ * `createSyncApi.ts`, membership in `createMemberApi.ts`.
  */
 import type { NodeInfo } from "../../src-shared/contract";
 import type { BoardModel } from "../crdt/BoardModel";
 import type { MemoryService } from "../memory/MemoryService";
+import { createMemberApi, type MemberControl } from "./createMemberApi";
 import { createMemoryApi } from "./createMemoryApi";
 import { createSyncApi, type SyncControl } from "./createSyncApi";
 import type { Handlers } from "./dispatch";
@@ -18,9 +19,10 @@ export interface ApiDeps {
   board: BoardModel;
   memory: MemoryService;
   sync: SyncControl;
+  members: MemberControl;
 }
 
-export function createApi({ info, board, memory, sync }: ApiDeps): Handlers {
+export function createApi({ info, board, memory, sync, members }: ApiDeps): Handlers {
   return {
     "node/info": () => info,
     "board/get": (input) => board.board({ includeHidden: input.includeHidden ?? false }),
@@ -42,5 +44,6 @@ export function createApi({ info, board, memory, sync }: ApiDeps): Handlers {
     "stage/setLimit": (input) => board.setLimit(input.stage, input.limit),
     ...createMemoryApi(memory),
     ...createSyncApi(sync),
+    ...createMemberApi(members),
   };
 }

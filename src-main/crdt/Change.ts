@@ -23,6 +23,7 @@ import { MAX_MESSAGE_CONTENT } from "../../src-shared/memoryMethods";
 import { sessionIdSchema } from "../../src-shared/Session";
 import { stageIdSchema } from "../../src-shared/stages";
 import { descriptionSchema, storyIdSchema } from "../../src-shared/Story";
+import { isMembershipOp, membershipOpSchemas, type MembershipOp } from "./membershipOps";
 import { isRank } from "./rankBetween";
 
 export const MAX_OPS_PER_CHANGE = 20_000;
@@ -100,20 +101,22 @@ export const opSchema = z.discriminatedUnion("t", [
   /** A stage's WIP limit (a board setting; see `StageLimitReducer`). Names no story. */
   z.object({ t: z.literal("limit"), stage: stageIdSchema, limit: stageLimitSchema }).strict(),
   ...memoryOps,
+  /** Workspace membership (see `membershipOps.ts`, `Membership.ts`). */
+  ...membershipOpSchemas,
 ]);
 
 export type Op = z.infer<typeof opSchema>;
 /** An op of the pipeline board (every one names a `story`). */
 export type StoryOp = Extract<Op, { story: string }>;
 export type StageOp = Extract<Op, { t: "limit" }>;
-export type MemoryOp = Exclude<Op, StoryOp | StageOp>;
+export type MemoryOp = Exclude<Op, StoryOp | StageOp | MembershipOp>;
 
 export function isStoryOp(op: Op): op is StoryOp {
   return "story" in op;
 }
 
 export function isMemoryOp(op: Op): op is MemoryOp {
-  return !("story" in op) && op.t !== "limit";
+  return !("story" in op) && op.t !== "limit" && !isMembershipOp(op);
 }
 
 export const MAX_DEPS = 256;

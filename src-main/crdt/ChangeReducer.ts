@@ -16,7 +16,8 @@ import type { Change } from "./Change";
 import type { Hlc } from "./Hlc";
 
 export interface ChangeReducer {
-  validate(id: string, change: Change, past: (changeId: string) => boolean): string | null;
+  /** `clock` is the change's effective clock (membership judges invite expiry by it). */
+  validate(id: string, change: Change, past: (changeId: string) => boolean, clock: Hlc): string | null;
   /** `clock` is the change's effective clock: order by it, never by `change.clock` (a claim). */
   apply(id: string, change: Change, clock: Hlc): void;
 }

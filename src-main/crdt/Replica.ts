@@ -35,6 +35,7 @@ import { Ed25519Verifier } from "./Ed25519Verifier";
 import { effectiveClock, type Hlc } from "./Hlc";
 import type { Signer } from "./Identity";
 import { MemoryReplicaStore } from "./MemoryReplicaStore";
+import { NOT_A_MEMBER } from "./Membership";
 import type { ReplicaStore } from "./ReplicaStore";
 import { isDeleted, type StoryRecord } from "./StoryRecord";
 import { toStory } from "./toStory";
@@ -78,6 +79,12 @@ export interface ReplicaOptions {
   reducers?: readonly ChangeReducer[];
   /** Worker threads for `receiveBatchAsync`'s signature checks (absent: checked in this thread). */
   verifyPool?: VerifyPool;
+  /**
+   * The ops of the workspace's first change (its `genesis`), written before
+   * the first local change of an empty replica; null when this replica did
+   * not found its workspace (it joined one).
+   */
+  founding?: () => Op[] | null;
 }
 
 interface Batch {
@@ -98,7 +105,7 @@ const DROP_REPORT_MS = 10_000;
 export const DEFAULT_PENDING_LIMITS: PendingLimits = { maxCount: 10_000, maxBytes: 64 * 1024 * 1024 };
 
 export class Replica {
-  readonly workspace: string;
+  private workspaceId: string;
   readonly author: string;
   private readonly signer: Signer;
   private readonly store: ReplicaStore;
@@ -110,12 +117,14 @@ export class Replica {
   private readonly reducers: readonly ChangeReducer[];
   private readonly causal: CausalPast;
   private readonly pool: VerifyPool | undefined;
+  private readonly founding: () => Op[] | null;
   private droppedUnreported = 0;
   private signatureChecks = 0;
   private droppedReportedAt = -Infinity;
 
   constructor(options: ReplicaOptions) {
-    this.workspace = options.workspace;
+    this.workspaceId = options.workspace;
+    this.founding = options.founding ?? (() => null);
     this.signer = options.signer;
     this.author = options.signer.publicKey;
     this.store = options.store ?? new MemoryReplicaStore();
@@ -125,6 +134,32 @@ export class Replica {
     this.reducers = options.reducers ?? [];
     this.causal = new CausalPast(this.store);
     this.pool = options.verifyPool;
+  }
+
+  get workspace(): string {
+    return this.workspaceId;
+  }
+
+  /** Whether nothing was ever applied or queued here (a node that may still join another workspace). */
+  isEmpty(): boolean {
+    const pending = this.store.pendingSize();
+    return this.store.heads().length === 0 && pending.count === 0;
+  }
+
+  /** Moves an empty replica to another workspace (joining by invite); throws unless `isEmpty()`. */
+  adoptWorkspace(workspace: string): void {
+    if (!this.isEmpty()) throw new ApiFailure("conflict", "this node already holds a workspace; only a fresh node can join another");
+    this.workspaceId = workspace;
+  }
+
+  /** Writes the workspace's genesis now if this replica founds it and is still empty (else nothing). */
+  found(): void {
+    if (this.store.heads().length > 0) return;
+    const genesis = this.founding();
+    if (!genesis) return;
+    const batch = newBatch();
+    this.store.transaction(() => this.commitDraft([], genesis, batch));
+    this.emit(batch, true);
   }
 
   /** Subscribes to applied changes (local and remote); returns an unsubscribe. */
@@ -336,6 +371,10 @@ export class Replica {
   }
 
   private commitOne(ops: Op[], batch: Batch): SignedChange {
+    if (this.store.heads().length === 0) {
+      const genesis = this.founding();
+      if (genesis) this.commitDraft([], genesis, batch);
+    }
     // A change cites at most MAX_DEPS heads; fold the rest first (see foldHeads).
     while (this.store.heads().length > MAX_DEPS) this.commitDraft(this.foldHeads(), [], batch);
     return this.commitDraft([...this.store.heads()].sort(), ops, batch);
@@ -370,7 +409,11 @@ export class Replica {
     }
     const outcome = this.integrate(made, batch, true);
     // A local change that fails validation is a bug in the caller, not input to log.
-    if (outcome.status !== "applied") throw new Error(`local change rejected: ${outcome.reason ?? "?"}`);
+    if (outcome.status !== "applied") {
+      // Not a bug when the node is not (or no longer) a member: the caller gets a typed refusal.
+      if (outcome.reason === NOT_A_MEMBER) throw new ApiFailure("forbidden", "this device is not a member of the workspace (join with an invite, or ask an admin)");
+      throw new Error(`local change rejected: ${outcome.reason ?? "?"}`);
+    }
     return made;
   }
 
@@ -436,7 +479,7 @@ export class Replica {
       return this.causal.contains(change.deps, valid.vec, x);
     };
     for (const reducer of this.reducers) {
-      const reason = reducer.validate(id, change, past);
+      const reason = reducer.validate(id, change, past, valid.clock);
       if (reason !== null) return local ? { status: "rejected", id, reason } : this.reject(id, reason, quiet);
     }
     const result = applyChange(id, change, valid.clock, (s) => this.store.getStory(s), past);

@@ -15,15 +15,18 @@ import { runServe } from "./runServe";
 const USAGE = `musher ${MUSHER_VERSION}
 
 Usage:
-  musher serve [--data DIR] [--port N] [--host H] [--token T]
-               [--rendezvous ws://HOST:PORT/sync]... [--trusted-key HEX]...
+  musher serve [--data DIR] [--port N] [--host H] [--token T] [--join INVITE]
+               [--rendezvous ws://HOST:PORT/sync]... [--advertise ws(s)://HOST:PORT/sync]...
+               [--trusted-key HEX]...
       Run the node headless and serve the UI to a browser.
       Defaults: a per-user data dir, port 4870, host 127.0.0.1, a random token.
-      Peers sync with it at ws://HOST:PORT/sync (authenticated by node keys,
-      not by the token). --rendezvous dials a peer (repeatable); on an empty
-      data dir the node joins that peer's workspace. --trusted-key admits only
-      the listed node keys (repeatable); without it the mesh is open: anyone
-      who reaches the port can read and write the board.
+      Peers sync with it at ws://HOST:PORT/sync; only members of the workspace
+      (and a device redeeming an invite) are served. An empty data dir founds
+      a new workspace (this node is its first admin), or with --join INVITE
+      joins the invite's workspace (an admin creates the invite: Members →
+      Invite). --rendezvous dials a peer (repeatable). --advertise sets the
+      addresses this node's invites carry (default: its listen address).
+      --trusted-key additionally admits only the listed node keys.
   musher export [--data DIR] > FILE.jsonl
       Write every change of the workspace (signed, in arrival order) to stdout.
   musher import [--data DIR] FILE.jsonl

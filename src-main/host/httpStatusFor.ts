@@ -3,6 +3,7 @@ import type { ApiErrorCode } from "../../src-shared/ApiError";
 const STATUS: Record<ApiErrorCode, number> = {
   invalid_input: 400,
   unauthorized: 401,
+  forbidden: 403,
   unknown_method: 404,
   not_found: 404,
   conflict: 409,

@@ -1,12 +1,14 @@
 /**
  * `musher serve` options: parsed with node's parseArgs, then validated with
  * zod so a typo gets one clear line instead of a stack trace.
- * `--rendezvous URL` and `--trusted-key HEX` may be repeated.
+ * `--rendezvous URL`, `--advertise URL` and `--trusted-key HEX` may be
+ * repeated; `--join INVITE` is parsed here, so a damaged invite is a usage error.
  */
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { rendezvousUrlSchema } from "../../src-shared/syncMethods";
+import { parseInvite, type Invite } from "../crdt/inviteLine";
 import { defaultDataDir } from "./defaultDataDir";
 
 export interface ServeOptions {
@@ -17,8 +19,12 @@ export interface ServeOptions {
   staticDir: string | undefined;
   /** Sync peers to dial (their `/sync` endpoints). */
   rendezvous: string[];
-  /** Node keys allowed to sync with this node; empty = open mesh. */
+  /** Node keys allowed to sync with this node: an extra network filter on top of membership; empty = none. */
   trustedKeys: string[];
+  /** The invite to join with (an empty data dir only), as given. */
+  join: { line: string; invite: Invite } | undefined;
+  /** Addresses this node's invites carry (default: its listen address). */
+  advertise: string[];
 }
 
 const nodeKeySchema = z.string().regex(/^[0-9a-f]{64}$/, "a node key is 64 lowercase hex characters (the nodeId that node/info reports)");
@@ -36,6 +42,8 @@ const schema = z.object({
   static: z.string().min(1).optional(),
   rendezvous: z.array(rendezvousUrlSchema).default([]),
   "trusted-key": z.array(nodeKeySchema).default([]),
+  join: z.string().min(1).optional(),
+  advertise: z.array(rendezvousUrlSchema).default([]),
 });
 
 export class UsageError extends Error {
@@ -55,6 +63,8 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv): ServeOpt
         static: { type: "string" },
         rendezvous: { type: "string", multiple: true },
         "trusted-key": { type: "string", multiple: true },
+        join: { type: "string" },
+        advertise: { type: "string", multiple: true },
       },
       strict: true,
       allowPositionals: false,
@@ -73,6 +83,12 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv): ServeOpt
     throw new UsageError(`--${flag}${value}: ${first?.message ?? "invalid"}`);
   }
   const v = parsed.data;
+  let join: ServeOptions["join"];
+  if (v.join !== undefined) {
+    const invite = parseInvite(v.join);
+    if (!invite.ok) throw new UsageError(`--join: ${invite.reason}`);
+    join = { line: v.join.trim(), invite: invite.invite };
+  }
   return {
     dataDir: v.data ?? env["MUSHER_DATA"] ?? defaultDataDir(env),
     port: v.port,
@@ -81,5 +97,7 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv): ServeOpt
     staticDir: v.static ?? env["MUSHER_STATIC_DIR"],
     rendezvous: v.rendezvous,
     trustedKeys: [...new Set(v["trusted-key"])],
+    join,
+    advertise: [...new Set(v.advertise)],
   };
 }

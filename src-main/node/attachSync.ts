@@ -23,7 +23,7 @@ import { hexKeySchema } from "../crdt/Change";
 import type { Signer } from "../crdt/Identity";
 import type { Replica } from "../crdt/Replica";
 import { rendezvousUrlSchema, type RendezvousSource, type SyncStatus } from "../../src-shared/syncMethods";
-import { SyncService, type RendezvousHandle } from "../sync/SyncService";
+import { SyncService, type Admission, type RendezvousHandle } from "../sync/SyncService";
 import type { SyncLimits } from "../sync/SyncLimits";
 import type { Logger } from "../base/Logger";
 import type { RendezvousSetting } from "../store/rendezvousSetting";
@@ -43,6 +43,8 @@ export interface AttachSyncOptions {
   /** Node keys allowed to connect, either direction; none = open mesh. */
   trustedKeys?: readonly string[] | undefined;
   limits?: Partial<SyncLimits>;
+  /** Who is served after the key proof (members and invitees). */
+  admission?: Admission;
 }
 
 export interface NodeSync extends SyncControl {
@@ -78,6 +80,7 @@ export function attachSync(options: AttachSyncOptions): NodeSync {
     log: options.log,
     ...(options.trustedKeys ? { trustedKeys: options.trustedKeys } : {}),
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.admission ? { admission: options.admission } : {}),
   });
   // "Unsent" is not persisted by the sync layer: start it from what peers provably hold (their changes cite ours).
   service.noteDelivered(options.replica.ownSeqHeldByOthers());

@@ -12,11 +12,16 @@
 import { randomBytes } from "node:crypto";
 import type { CallResult } from "../../src-shared/CallResult";
 import type { EventMessage, Input, Method, NodeInfo, Output } from "../../src-shared/contract";
+import { ApiFailure } from "../../src-shared/ApiError";
 import { createApi } from "../api/createApi";
+import { parseInvite } from "../crdt/inviteLine";
 import { dispatch } from "../api/dispatch";
 import { generateIdentity } from "../crdt/Identity";
 import { ingestInChunks, type IngestReport } from "../store/ingestInChunks";
-import { newWorkspaceId, openNodeStore } from "../store/openNodeStore";
+import { openNodeStore } from "../store/openNodeStore";
+import { joinState } from "../store/joinState";
+import { workspaceIdOf } from "../crdt/membershipOps";
+import { hostname } from "node:os";
 import { PipelineBoard } from "../crdt/PipelineBoard";
 import type { Replica } from "../crdt/Replica";
 import { isDeleted } from "../crdt/StoryRecord";
@@ -27,7 +32,8 @@ import { replicaOnDatabase } from "../store/replicaOnDatabase";
 import { VerifyPool } from "../crdt/VerifyPool";
 import { rendezvousSetting } from "../store/rendezvousSetting";
 import type { SyncService } from "../sync/SyncService";
-import { attachSync } from "./attachSync";
+import { attachSync, type NodeSync } from "./attachSync";
+import { createMembership } from "./createMembership";
 import { Emitter } from "../base/Emitter";
 import { createLogger, type Logger } from "../base/Logger";
 import { MUSHER_VERSION } from "./version";
@@ -44,8 +50,21 @@ export interface NodeOptions {
   log?: Logger;
   /** Rendezvous peers to dial besides the persisted setting (`musher serve --rendezvous`). */
   rendezvous?: string[];
-  /** Node keys (hex) allowed to sync with this node; none = open mesh (see README, Sync). */
+  /** Node keys (hex) allowed to sync with this node: an extra network filter on top of membership (none = members and invitees). */
   trustedKeys?: string[];
+  /** The addresses this node's invites carry (`--advertise`); default: `listenAddress`, else the rendezvous list. */
+  advertise?: string[];
+  /** The host's own sync URL once it listens (`musher serve`), for invites without `advertise`. */
+  listenAddress?: () => string | null;
+  /** The name this device gets in a workspace it founds (default: the host name). */
+  deviceName?: string;
+  /**
+   * An invite line to join with (`musher serve --join`): on a fresh node the
+   * join happens before sync starts, so the first dial already speaks the
+   * invite's workspace; ignored when the node is already in that workspace
+   * (a restart); any other node rejects with ApiFailure("conflict").
+   */
+  join?: string;
   /**
    * Absolute path of a better-sqlite3 native module built for the running
    * runtime. The Electron shell passes its Electron-ABI build; `musher serve`
@@ -91,20 +110,47 @@ export async function createNode(options: NodeOptions): Promise<MusherNode> {
     }
   }
   const identity = persisted?.identity ?? generateIdentity();
-  const workspaceId = persisted?.workspaceId ?? options.workspaceId ?? newWorkspaceId();
+  // In memory (tests): a fresh workspace founded by this identity, unless one is given.
+  const memoryNonce = persisted === null && options.workspaceId === undefined ? randomBytes(32).toString("hex") : undefined;
+  const genesisNonce = persisted ? persisted.genesisNonce : memoryNonce;
+  const workspaceId = persisted?.workspaceId ?? options.workspaceId ?? workspaceIdOf(identity.publicKey, memoryNonce!);
   // One SQLite database holds the log, the board and the memory tables, so
   // one transaction covers everything a change writes (in memory for tests).
   const db = persisted?.db ?? openMemoryDatabase(options.sqliteBinding);
   // Signature checks of bulk ingests run in worker threads (the main loop stays free).
   const verifyPool = new VerifyPool();
-  const { replica, tables, memoryReducer, stageLimits } = replicaOnDatabase(db, {
+  const deviceName = options.deviceName ?? hostname();
+  const { replica, tables, memoryReducer, stageLimits, membership } = replicaOnDatabase(db, {
     workspace: workspaceId,
     signer: identity,
     logger: log.child({ svc: "crdt" }),
     verifyPool,
     ...(persisted ? { store: persisted.store } : {}),
+    // The genesis is written before the first local change, and only in the workspace this node founded (not one it joined).
+    founding: (workspace) =>
+      genesisNonce !== undefined && workspace === workspaceIdOf(identity.publicKey, genesisNonce) ? [{ t: "genesis", nonce: genesisNonce, name: deviceName }] : null,
   });
   const info: NodeInfo = { nodeId: identity.publicKey, workspaceId, version: MUSHER_VERSION, host: options.host };
+  const setting = rendezvousSetting(persisted?.db ?? null, log);
+  // eslint-disable-next-line prefer-const -- assigned once sync exists (sync's admission needs the membership layer first)
+  let sync: NodeSync | undefined;
+  const members = createMembership({
+    replica,
+    membership,
+    joinState: joinState(db),
+    log: log.child({ svc: "members" }),
+    advertise: () => {
+      if (options.advertise && options.advertise.length > 0) return options.advertise;
+      const own = options.listenAddress?.() ?? null;
+      if (own !== null) return [own];
+      return sync ? sync.status().rendezvous.map((r) => r.url) : [];
+    },
+    setRendezvous: (urls) => (sync ? void sync.setRendezvous(urls) : setting.write(urls)),
+    workspaceAdopted: (workspace) => {
+      info.workspaceId = workspace;
+      membership.forget();
+    },
+  });
   const board = new PipelineBoard(replica, () => `s_${randomBytes(8).toString("hex")}`, stageLimits);
   const memory = createMemoryService({
     replica,
@@ -116,23 +162,43 @@ export async function createNode(options: NodeOptions): Promise<MusherNode> {
     logger: log.child({ svc: "memory" }),
     segmenterTtlMs: options.segmenterTtlMs,
   });
-  const sync = attachSync({
+  if (options.join !== undefined) {
+    const invite = parseInvite(options.join);
+    if (!invite.ok) throw new ApiFailure("invalid_input", invite.reason);
+    if (invite.invite.workspace !== replica.workspace) {
+      try {
+        members.control.join(options.join);
+      } catch (err) {
+        if (persisted) persisted.close();
+        else db.close();
+        throw err;
+      }
+    }
+  }
+  sync = attachSync({
     replica,
     identity,
     log,
-    setting: rendezvousSetting(persisted?.db ?? null, log),
+    setting,
     emit: (payload) => events.emit({ event: "sync/changed", payload }),
     rendezvous: options.rendezvous,
     trustedKeys: options.trustedKeys,
+    admission: members.admission,
   });
-  const handlers = createApi({ info, board, memory, sync });
+  const handlers = createApi({ info, board, memory, sync, members: members.control });
   // Announce after commit, for local edits and received changes alike.
   replica.onApplied((e) => {
     if (e.storyIds.length > 0 || stageLimits.drainTouched()) events.emit({ event: "board/changed", payload: { storyIds: e.storyIds } });
     const touched = memoryReducer.drain();
     for (const sessionId of [...touched.sessions].sort()) events.emit({ event: "session/changed", payload: { sessionId } });
     if (!e.local) memory.onRemoteMessages(touched.newMessages);
+    if (membership.drainChanged()) {
+      sync?.service.recheckPeers();
+      events.emit({ event: "member/changed", payload: { members: membership.list() } });
+    }
+    members.afterApplied();
   });
+  members.afterApplied(); // a join interrupted by a restart
   let closed = false;
   // In-flight ingests stop between chunks on close, so the db closes under no one.
   const stopIngest = new AbortController();

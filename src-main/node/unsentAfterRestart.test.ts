@@ -9,6 +9,8 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { identityFromSeed } from "../crdt/Identity";
 import { Replica } from "../crdt/Replica";
+import { parseInvite } from "../crdt/inviteLine";
+import { joinOp } from "../crdt/membershipOps";
 import { syncStatusSchema } from "../../src-shared/syncMethods";
 import { createNode, type MusherNode } from "./createNode";
 import { silentLogger } from "../base/Logger";
@@ -40,9 +42,15 @@ describe("unsent after a restart", () => {
     const mine: Uint8Array[] = [];
     a.replica.onApplied((e) => e.local && mine.push(...e.changes));
     for (const name of ["one", "two", "three"]) await a.call("story/create", { name });
-    // A peer (another author) receives them and writes on top: its change cites ours.
+    const invite = await a.call("member/invite", { name: "peer" });
+    if (!invite.ok) throw new Error(invite.error.message);
+    const parsed = parseInvite((invite.value as { invite: string }).invite);
+    if (!parsed.ok) throw new Error(parsed.reason);
+    // A peer (another author, a member through the invite) receives them and writes on top: its change cites ours.
     const peer = new Replica({ workspace: a.info.workspaceId, signer: identityFromSeed(new Uint8Array(32).fill(9)), logger: silentLogger });
     peer.receiveBatch(mine);
+    const { change: joined } = peer.commit([joinOp(identityFromSeed(Buffer.from(parsed.invite.secret, "hex")), a.info.workspaceId, peer.author)]);
+    expect(a.replica.receive(joined.bytes).status).toBe("applied");
     const { change } = peer.commit([{ t: "name", story: peer.stories()[0]!.id, value: "renamed by the peer" }]);
     expect(a.replica.receive(change.bytes).status).toBe("applied");
     await a.call("story/create", { name: "four: the peer never saw it" });

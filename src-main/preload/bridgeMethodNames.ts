@@ -41,6 +41,10 @@ const methodSet: { readonly [M in Method]: true } = {
   "sync/status": true,
   "sync/setRendezvous": true,
   "sync/retryNow": true,
+  "member/list": true,
+  "member/invite": true,
+  "member/remove": true,
+  "member/join": true,
 };
 
 export const bridgeMethodNames: readonly Method[] = Object.freeze(Object.keys(methodSet) as Method[]);

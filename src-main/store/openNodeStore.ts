@@ -22,6 +22,7 @@ import { join } from "node:path";
 import type Database from "better-sqlite3";
 import { z } from "zod";
 import { generateIdentity, identityFromSeed, type Identity } from "../crdt/Identity";
+import { workspaceIdOf } from "../crdt/membershipOps";
 import { loadSqliteBinding } from "./loadSqliteBinding";
 import { openDatabase } from "./openDatabase";
 import { SqliteReplicaStore } from "./SqliteReplicaStore";
@@ -32,6 +33,8 @@ export const DATABASE_FILE = "musher.db";
 const metaSchema = z.object({
   node_seed: z.string().regex(/^[0-9a-f]{64}$/, "a 32-byte hex seed"),
   workspace_id: z.string().min(1).max(128),
+  /** Present on a node that founded its workspace (see `crdt/membershipOps`, genesis). */
+  genesis_nonce: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 
 export interface NodeStore {
@@ -40,6 +43,8 @@ export interface NodeStore {
   readonly store: SqliteReplicaStore;
   readonly identity: Identity;
   readonly workspaceId: string;
+  /** The nonce of the genesis this node writes for the workspace it founded (undefined: it joined one, or an old data dir). */
+  readonly genesisNonce: string | undefined;
   /** The better-sqlite3 build this store was opened with (scratch databases, e.g. rebuild's, must use it too). */
   readonly nativeBinding?: string;
   close(): void;
@@ -70,8 +75,16 @@ export function openNodeStore(options: OpenNodeStoreOptions): NodeStore {
     ...(options.nativeBinding !== undefined ? { nativeBinding: options.nativeBinding } : {}),
     init: (fresh) => {
       const put = fresh.prepare<[string, string]>("INSERT INTO meta (key, value) VALUES (?, ?)");
-      put.run("node_seed", Buffer.from(generateIdentity().seed).toString("hex"));
-      put.run("workspace_id", options.workspaceId ?? newWorkspaceId());
+      const identity = generateIdentity();
+      put.run("node_seed", Buffer.from(identity.seed).toString("hex"));
+      if (options.workspaceId !== undefined) {
+        put.run("workspace_id", options.workspaceId);
+      } else {
+        // A new workspace: its id commits to this node's key (the genesis it writes before its first change).
+        const nonce = randomBytes(32).toString("hex");
+        put.run("genesis_nonce", nonce);
+        put.run("workspace_id", workspaceIdOf(identity.publicKey, nonce));
+      }
     },
   });
   try {
@@ -81,7 +94,7 @@ export function openNodeStore(options: OpenNodeStoreOptions): NodeStore {
       const issue = parsed.error.issues[0];
       throw new StoreError("bad_meta", `${file} has no valid node identity (${issue ? `${issue.path.join(".")}: ${issue.message}` : "meta"}); restore it from a backup or move it away.`);
     }
-    const { node_seed: seed, workspace_id: workspaceId } = parsed.data;
+    const { node_seed: seed, workspace_id: workspaceId, genesis_nonce: genesisNonce } = parsed.data;
     if (options.workspaceId !== undefined && options.workspaceId !== workspaceId) {
       throw new StoreError(
         "wrong_workspace",
@@ -89,7 +102,7 @@ export function openNodeStore(options: OpenNodeStoreOptions): NodeStore {
       );
     }
     const identity = identityFromSeed(Buffer.from(seed, "hex"));
-    return { file, db, store: new SqliteReplicaStore(db), identity, workspaceId, ...(options.nativeBinding !== undefined ? { nativeBinding: options.nativeBinding } : {}), close: () => db.close() };
+    return { file, db, store: new SqliteReplicaStore(db), identity, workspaceId, genesisNonce, ...(options.nativeBinding !== undefined ? { nativeBinding: options.nativeBinding } : {}), close: () => db.close() };
   } catch (err) {
     db.close();
     throw err;

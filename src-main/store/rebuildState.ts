@@ -35,6 +35,8 @@ const MEMORY_TABLES = [
 ] as const;
 
 const PAGE = 1_000;
+/** The membership state (`crdt/Membership`) lives in `meta` under `membership:*`. */
+const MEMBERSHIP_META = "SELECT key, value FROM meta WHERE key LIKE 'membership:%' ORDER BY key";
 
 export interface RebuildReport {
   changes: number;
@@ -55,6 +57,7 @@ export function derivedStateFingerprint(store: ReplicaStore, db: Database.Databa
     heads: [...store.heads()].sort(),
     seqs: [...store.authorSeqs()].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
     equivocators: [...store.equivocators()].sort(),
+    membership: db.prepare(MEMBERSHIP_META).raw().all(),
     memory: MEMORY_TABLES.map(({ table, columns, order }) => db.prepare(`SELECT ${columns} FROM ${table} ORDER BY ${order}`).raw().all()),
   });
 }
@@ -110,7 +113,9 @@ function replaceDerivedState(node: NodeStore, from: SqliteReplicaStore, fromDb: 
   const { db, store } = node;
   const putSeq = db.prepare<[string, number]>("INSERT INTO author_seqs (author, max_seq) VALUES (?, ?)");
   store.transaction(() => {
-    db.exec("DELETE FROM stories; DELETE FROM heads; DELETE FROM author_seqs; DELETE FROM equivocators;");
+    db.exec("DELETE FROM stories; DELETE FROM heads; DELETE FROM author_seqs; DELETE FROM equivocators; DELETE FROM meta WHERE key LIKE 'membership:%';");
+    const putMeta = db.prepare<[string, string]>("INSERT INTO meta (key, value) VALUES (?, ?)");
+    for (const [key, value] of fromDb.prepare(MEMBERSHIP_META).raw().all() as [string, string][]) putMeta.run(key, value);
     store.forgetCachedState(); // the DELETEs bypassed the store
     for (const rec of from.allStories()) store.putStory(rec);
     store.setHeads(from.heads());

@@ -1,7 +1,7 @@
 /**
  * The one wiring of a replica onto a node database: the change log and board
- * tables (SqliteReplicaStore), the memory tables and their reducer, and the
- * stage limits kept in `meta`. createNode runs it on the node's database and
+ * tables (SqliteReplicaStore), workspace membership and the stage limits
+ * (both kept in `meta`), and the memory tables and their reducer. createNode runs it on the node's database and
  * `musher rebuild` on a scratch one, so a replay folds through exactly the
  * reducers a live node runs (the tables are a function of the log only if
  * both sides fold the same way).
@@ -9,6 +9,8 @@
 import type Database from "better-sqlite3";
 import type { Logger } from "../base/Logger";
 import type { Signer } from "../crdt/Identity";
+import { Membership } from "../crdt/Membership";
+import type { Op } from "../crdt/Change";
 import { Replica } from "../crdt/Replica";
 import type { VerifyPool } from "../crdt/VerifyPool";
 import type { ReplicaStore } from "../crdt/ReplicaStore";
@@ -25,23 +27,38 @@ export interface ReplicaOnDatabase {
   tables: SqliteMemoryTables;
   memoryReducer: MemoryReducer;
   stageLimits: StageLimits;
+  membership: Membership;
 }
 
 export function replicaOnDatabase(
   db: Database.Database,
-  options: { workspace: string; signer: Signer; logger: Logger; store?: ReplicaStore; verifyPool?: VerifyPool },
+  options: {
+    workspace: string;
+    signer: Signer;
+    logger: Logger;
+    store?: ReplicaStore;
+    verifyPool?: VerifyPool;
+    founding?: (workspace: string) => Op[] | null;
+  },
 ): ReplicaOnDatabase {
   const store = options.store ?? new SqliteReplicaStore(db);
   const tables = new SqliteMemoryTables(db);
   const memoryReducer = new MemoryReducer(tables);
   const stageLimits = new StageLimits(metaKeyValueTable(db));
+  // Late-bound: membership judges by the replica's workspace, which a fresh node may still change (joining).
+  const ref: { replica?: Replica } = {};
+  const workspaceOf = (): string => ref.replica?.workspace ?? options.workspace;
+  const membership = new Membership(metaKeyValueTable(db), store, workspaceOf);
+  const founding = options.founding;
   const replica = new Replica({
     workspace: options.workspace,
     signer: options.signer,
     logger: options.logger,
     store,
-    reducers: [memoryReducer, stageLimits],
+    reducers: [membership, memoryReducer, stageLimits],
     ...(options.verifyPool ? { verifyPool: options.verifyPool } : {}),
+    ...(founding ? { founding: () => founding(workspaceOf()) } : {}),
   });
-  return { replica, store, tables, memoryReducer, stageLimits };
+  ref.replica = replica;
+  return { replica, store, tables, memoryReducer, stageLimits, membership };
 }

@@ -37,7 +37,8 @@ function authedServer(limits: Partial<SyncLimits> = {}) {
       limits: { ...DEFAULT_SYNC_LIMITS, ...limits },
       log: node.logger,
       verifier: new Ed25519Verifier(),
-      isTrusted: () => true,
+      admit: () => null,
+      inviteSigner: () => null,
       syncMessage: () => ({ t: "sync", vec: [], heads: [] }),
     },
   });
@@ -149,7 +150,8 @@ describe("LinkMachine", () => {
       limits: { ...DEFAULT_SYNC_LIMITS, handshakeTimeoutMs: 1_000 },
       log: node.logger,
       verifier: new Ed25519Verifier(),
-      isTrusted: () => true,
+      admit: () => null,
+      inviteSigner: () => null,
       syncMessage: () => ({ t: "sync", vec: [], heads: [] }),
     };
     const early = new LinkMachine({ direction: "in", nonce: "ab".repeat(32), now: 0, host });

@@ -14,13 +14,13 @@
  *   action: the transport refuses larger ones on the header) and only a
  *   control frame is decoded at all: an unauthenticated peer costs a few KiB
  *   and one small JSON parse;
- * - `host.isTrusted(key)` is asked exactly once per connection, here
- *   (`admissible`): the one admission decision (issue 11 replaces it with
- *   membership); a refused key closes with 4004. It sees the key the peer
- *   names in its handshake message, as before this split: on the server
- *   before the `auth` signature is verified (a refused key costs no verify;
- *   an unproved one never connects either way), on the client at `hello`,
- *   so a server we would not serve never gets our `auth` or vector;
+ * - after the key proof, `host.admit(key, inviteKey)` is the one admission
+ *   decision (`admitted`): a current member, or an invite proven in `auth`
+ *   (role "invite"); a refusal closes with its code (4010 not a member, 4004
+ *   not a trusted key) before any catch-up. On the server it is asked once
+ *   `auth` (and any invite proof) verified; on the client once `welcome`
+ *   verified. `recheck()` asks again when membership changes (a removed
+ *   member's link closes);
  * - anything refused closes the link with a SyncCloseCode and a reason, is
  *   logged once, and changes nothing; after `close` the machine emits
  *   nothing more;
@@ -42,7 +42,7 @@ import { handshakeChallenge, type HandshakeParams } from "./handshakeChallenge";
 export type LinkState = "handshake" | "syncing" | "live" | "closed";
 
 /** What the machine reads from its host: synchronous, read-only (applying is an action). */
-export type LinkMachineHost = Pick<PeerHost, "replica" | "identity" | "limits" | "log" | "verifier" | "isTrusted" | "syncMessage">;
+export type LinkMachineHost = Pick<PeerHost, "replica" | "identity" | "limits" | "log" | "verifier" | "admit" | "inviteSigner" | "syncMessage">;
 
 export interface LinkMachineOptions {
   direction: "in" | "out";
@@ -58,6 +58,8 @@ export class LinkMachine {
   readonly direction: "in" | "out";
   state: LinkState = "handshake";
   remoteKey: string | null = null;
+  /** The invite this (incoming) peer proved it holds, if any: re-checked with `admit` when membership changes. */
+  inviteKey: string | null = null;
   lastSeen: number | null = null;
   bytesIn = 0;
   log: Logger;
@@ -274,7 +276,12 @@ export class LinkMachine {
       if (!this.host.verifier.verify(Buffer.from(m.sig, "hex"), handshakeChallenge("client", p), m.node)) {
         return this.closeNow(SyncCloseCode.authFailed, "handshake signature does not verify");
       }
+      if (m.invite && !this.host.verifier.verify(Buffer.from(m.invite.sig, "hex"), handshakeChallenge("invite", p), m.invite.key)) {
+        return this.closeNow(SyncCloseCode.authFailed, "invite signature does not verify");
+      }
+      if (!this.admitted(m.node, m.invite?.key ?? null)) return;
       this.remoteKey = m.node;
+      this.inviteKey = m.invite?.key ?? null;
       this.control({ t: "welcome", sig: Buffer.from(this.host.identity.sign(handshakeChallenge("server", p))).toString("hex") });
       return this.authenticated(true, now);
     }
@@ -285,7 +292,9 @@ export class LinkMachine {
       this.serverNonce = m.nonce;
       const p: HandshakeParams = { workspace, serverKey: m.node, clientKey: me, serverNonce: m.nonce, clientNonce: this.nonce };
       const sig = Buffer.from(this.host.identity.sign(handshakeChallenge("client", p))).toString("hex");
-      this.control({ t: "auth", workspace, node: me, nonce: this.nonce, sig });
+      const invite = this.host.inviteSigner();
+      const inviteProof = invite ? { invite: { key: invite.publicKey, sig: Buffer.from(invite.sign(handshakeChallenge("invite", p))).toString("hex") } } : {};
+      this.control({ t: "auth", workspace, node: me, nonce: this.nonce, sig, ...inviteProof });
       // Pipelined: the vector only names hashes and seqs; nothing is applied before `welcome` verifies.
       this.control(this.host.syncMessage());
       return;
@@ -296,10 +305,11 @@ export class LinkMachine {
     if (!this.host.verifier.verify(Buffer.from(m.sig, "hex"), handshakeChallenge("server", p), server)) {
       return this.closeNow(SyncCloseCode.authFailed, "server handshake signature does not verify");
     }
+    if (!this.admitted(server, null)) return;
     this.authenticated(false, now);
   }
 
-  /** The one admission decision: our workspace, not ourselves, and a key the host serves. */
+  /** Before the key proof: our workspace, not ourselves. */
   private admissible(workspace: string, node: string): boolean {
     if (workspace !== this.host.replica.workspace) {
       this.closeNow(SyncCloseCode.wrongWorkspace, `wrong workspace: this node serves ${this.host.replica.workspace}`);
@@ -309,11 +319,24 @@ export class LinkMachine {
       this.closeNow(SyncCloseCode.self, "connected to itself");
       return false;
     }
-    if (!this.host.isTrusted(node)) {
-      this.closeNow(SyncCloseCode.untrusted, "node key is not trusted");
-      return false;
-    }
     return true;
+  }
+
+  /** After the key proof: the host's one admission decision (membership, invite, trusted keys). */
+  private admitted(node: string, inviteKey: string | null): boolean {
+    const refusal = this.host.admit(node, inviteKey);
+    if (refusal === null) return true;
+    this.closeNow(refusal.code, refusal.reason);
+    return false;
+  }
+
+  /** Closes an authenticated link whose peer is no longer admitted (removed, or its invite used by another device). */
+  recheck(): LinkAction[] {
+    if (this.provedKey && this.remoteKey !== null && this.state !== "closed") {
+      const refusal = this.host.admit(this.remoteKey, this.inviteKey);
+      if (refusal !== null) this.closeNow(refusal.code, refusal.reason);
+    }
+    return this.take();
   }
 
   private authenticated(sendSync: boolean, now: number): void {

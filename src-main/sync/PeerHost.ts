@@ -11,6 +11,12 @@ import type { Logger } from "../base/Logger";
 import type { SyncLimits } from "./SyncLimits";
 import type { SyncMessageOf } from "./SyncMessage";
 
+/** Why a peer is not served: the close code and its reason. */
+export interface Refusal {
+  code: number;
+  reason: string;
+}
+
 export interface PeerHost {
   readonly replica: Replica;
   readonly identity: Signer;
@@ -18,11 +24,14 @@ export interface PeerHost {
   readonly log: Logger;
   readonly verifier: Ed25519Verifier;
   /**
-   * The one admission decision, asked once per connection after the peer
-   * proved its key: serve this key or close with 4004 (today `--trusted-key`;
-   * membership replaces it).
+   * The one admission decision, made after the peer proved its key: null to
+   * serve it, else the close code and reason (4010 not a member, 4004 not a
+   * trusted key). `inviteKey`: the invite the peer proved it holds
+   * (incoming links only). Asked again when membership changes (`recheck`).
    */
-  isTrusted(nodeKey: string): boolean;
+  admit(nodeKey: string, inviteKey: string | null): Refusal | null;
+  /** The invite this node redeems while it joins (its key signs role "invite" in our `auth`), else null. */
+  inviteSigner(): Signer | null;
   /** Our current vector and heads. */
   syncMessage(): SyncMessageOf<"sync">;
   /** Applies changes received from the link `origin` (compared by identity: the service never echoes them back to it). */

@@ -120,6 +120,11 @@ export class PeerLink {
     this.run(this.machine.sendLive(changes, ownSeq));
   }
 
+  /** Closes the link if its peer is no longer admitted (membership changed). */
+  recheck(): void {
+    this.run(this.machine.recheck());
+  }
+
   /** Closes with a protocol code; logged once; safe to call repeatedly. */
   close(code: number, reason: string): void {
     this.run(this.machine.close(code, reason));

@@ -15,6 +15,7 @@ import type { LinkClosed, PeerLink } from "./PeerLink";
 import type { PeerSocket } from "./PeerSocket";
 import type { SyncLimits } from "./SyncLimits";
 import type { RendezvousSource, RendezvousStatus } from "./SyncStatus";
+import { MAX_CLOSE_REASON_CHARS } from "../../src-shared/syncMethods";
 import { SyncCloseCode } from "./SyncCloseCode";
 import { dialPeerSocket } from "./WsPeerSocket";
 
@@ -30,6 +31,8 @@ export class RendezvousClient {
   private state: RendezvousStatus["state"] = "waiting";
   private failures = 0;
   private nextAttemptAt: number | null = null;
+  /** How the last attempt or link ended; null once a handshake succeeds (the joining UI shows why it waits). */
+  private lastError: { code: number; reason: string } | null = null;
   private timer: NodeJS.Timeout | undefined;
   private link: PeerLink | null = null;
   private stopped = false;
@@ -64,7 +67,14 @@ export class RendezvousClient {
   }
 
   status(): RendezvousStatus {
-    return { url: this.url, source: this.source, state: this.state, failures: this.failures, nextAttemptAt: this.nextAttemptAt };
+    return {
+      url: this.url,
+      source: this.source,
+      state: this.state,
+      failures: this.failures,
+      nextAttemptAt: this.nextAttemptAt,
+      lastError: this.lastError,
+    };
   }
 
   private attempt(): void {
@@ -83,6 +93,7 @@ export class RendezvousClient {
     this.link = this.deps.attach(socket, this.url, {
       onAuthed: () => {
         this.failures = 0;
+        this.lastError = null;
         this.state = "connected";
         this.deps.changed();
       },
@@ -94,6 +105,7 @@ export class RendezvousClient {
   private failed(info: LinkClosed): void {
     this.link = null;
     if (this.stopped) return;
+    this.lastError = { code: info.code, reason: info.reason.slice(0, MAX_CLOSE_REASON_CHARS) };
     let delay = this.deps.limits.backoffBaseMs;
     if (info.authed) {
       this.log.info("sync: rendezvous link closed; reconnecting", { code: info.code, reason: info.reason, retryInMs: delay });

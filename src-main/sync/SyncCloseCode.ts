@@ -19,7 +19,7 @@ export const SyncCloseCode = {
   wrongWorkspace: 4002,
   /** Handshake signature does not verify (forged or replayed handshake). */
   authFailed: 4003,
-  /** The peer's key is not in `trustedKeys`. */
+  /** The peer's key is not in `trustedKeys` (the optional network filter of `--trusted-key`). */
   untrusted: 4004,
   /** No complete handshake within `handshakeTimeoutMs`. */
   handshakeTimeout: 4005,
@@ -31,6 +31,13 @@ export const SyncCloseCode = {
   self: 4008,
   /** The peer sent more invalid changes than `maxRejectedChanges`. */
   invalidChanges: 4009,
+  /**
+   * After the key proof: the peer is not a current member of the workspace
+   * and redeems no valid invite (the reason says which: unknown, used or
+   * expired invite), or it was removed while connected; or, seen from a
+   * member dialling out, the server is not a member.
+   */
+  notMember: 4010,
 } as const;
 
 export type SyncCloseCode = (typeof SyncCloseCode)[keyof typeof SyncCloseCode];

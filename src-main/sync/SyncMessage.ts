@@ -27,8 +27,21 @@ export const MAX_FORK_TIPS = 64;
 export const syncMessageSchema = z.discriminatedUnion("t", [
   /** Server's first message: who it is, which workspace, and its fresh nonce. */
   z.object({ t: z.literal("hello"), workspace: workspaceSchema, node: nodeKeySchema, nonce: nonceSchema }).strict(),
-  /** Client's proof: its key, its fresh nonce, its signature over the challenge. */
-  z.object({ t: z.literal("auth"), workspace: workspaceSchema, node: nodeKeySchema, nonce: nonceSchema, sig: sigSchema }).strict(),
+  /**
+   * Client's proof: its key, its fresh nonce, its signature over the
+   * challenge; a device redeeming an invite adds the invite key and that
+   * key's signature over the same challenge in role "invite".
+   */
+  z
+    .object({
+      t: z.literal("auth"),
+      workspace: workspaceSchema,
+      node: nodeKeySchema,
+      nonce: nonceSchema,
+      sig: sigSchema,
+      invite: z.object({ key: nodeKeySchema, sig: sigSchema }).strict().optional(),
+    })
+    .strict(),
   /** Server's proof over the same nonces (role "server"). */
   z.object({ t: z.literal("welcome"), sig: sigSchema }).strict(),
   /** What the sender has: highest applied seq per author, and its heads. */

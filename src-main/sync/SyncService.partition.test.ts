@@ -100,5 +100,7 @@ describe("partition and healing", () => {
     expect(fails.map((l) => l.fields.retryInMs)).toEqual([10, 20, 40, 80, 80, 80]);
     expect(fails.map((l) => l.level)).toEqual(["warn", "warn", "warn", "error", "error", "error"]);
     expect(b.sync.status().rendezvous[0]!.failures).toBeGreaterThanOrEqual(6);
+    // Why it waits, for the UI: no connection at all (1006), not a refusal.
+    expect(b.sync.status().rendezvous[0]!.lastError).toMatchObject({ code: 1006 });
   });
 });

@@ -57,7 +57,8 @@ describe("planning a catch-up in slices", () => {
     cleanup.push(() => server.close());
     const b = node(1);
     b.sync.connect(server.url);
-    await waitFor(() => a.sync.status().peers[0]?.state === "syncing", "A planning", 5_000);
+    // Polled every millisecond: the "syncing" window is a few hundred event-loop turns.
+    await waitFor(() => a.sync.status().peers[0]?.state === "syncing", "A planning", 5_000, 1);
     await a.sync.close();
     await new Promise((r) => setTimeout(r, 50));
     expect(a.logger.lines.some((l) => l.msg.startsWith("sync: planning") && l.level === "error")).toBe(false);

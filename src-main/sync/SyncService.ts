@@ -24,7 +24,7 @@ import type { AppliedEvent, ReceiveResult, Replica } from "../crdt/Replica";
 import { Emitter } from "../base/Emitter";
 import type { Logger } from "../base/Logger";
 import type { LinkScheduler } from "./LinkScheduler";
-import type { PeerHost } from "./PeerHost";
+import type { PeerHost, Refusal } from "./PeerHost";
 import { PeerLink, type LinkClosed } from "./PeerLink";
 import type { PeerSocket } from "./PeerSocket";
 import { RendezvousClient } from "./RendezvousClient";
@@ -39,11 +39,19 @@ export interface SyncServiceOptions {
   replica: Replica;
   identity: Signer;
   log: Logger;
-  /** Hex node keys allowed to connect (either direction); empty or absent = open mesh. */
+  /** Hex node keys allowed to connect (either direction); empty or absent = any key (an extra network filter). */
   trustedKeys?: readonly string[];
+  /** Who may be served after the key proof (the node: members and invitees); absent = anyone (sync unit tests). */
+  admission?: Admission;
   limits?: Partial<SyncLimits>;
   /** Clocks and turns of the links (default: the real event loop; deterministic tests step their own). */
   scheduler?: LinkScheduler;
+}
+
+/** The membership side of admission (see `node/membershipAdmission`). */
+export interface Admission {
+  admit(nodeKey: string, inviteKey: string | null): Refusal | null;
+  inviteSigner(): Signer | null;
 }
 
 export interface RendezvousHandle {
@@ -60,6 +68,7 @@ export class SyncService implements PeerHost {
   readonly log: Logger;
   readonly verifier = new Ed25519Verifier();
   private readonly trusted: ReadonlySet<string>;
+  private readonly admission: Admission | undefined;
   private readonly server: PeerSocketServer;
   private readonly scheduler: LinkScheduler | undefined;
   private readonly links = new Set<PeerLink>();
@@ -79,6 +88,7 @@ export class SyncService implements PeerHost {
     this.log = options.log.child({ svc: "sync" });
     this.limits = { ...DEFAULT_SYNC_LIMITS, ...options.limits };
     this.trusted = new Set(options.trustedKeys ?? []);
+    this.admission = options.admission;
     this.events = new Emitter((err) => this.log.error("sync: status listener failed", { err }));
     this.scheduler = options.scheduler;
     this.server = new PeerSocketServer(this.limits.maxFrameBytes, (err) => this.log.warn("sync: server error", { err }));
@@ -176,8 +186,18 @@ export class SyncService implements PeerHost {
 
   // ── PeerHost ─────────────────────────────────────────────────────────
 
-  isTrusted(nodeKey: string): boolean {
-    return this.trusted.size === 0 || this.trusted.has(nodeKey);
+  admit(nodeKey: string, inviteKey: string | null): Refusal | null {
+    if (this.trusted.size > 0 && !this.trusted.has(nodeKey)) return { code: SyncCloseCode.untrusted, reason: "node key is not trusted" };
+    return this.admission?.admit(nodeKey, inviteKey) ?? null;
+  }
+
+  inviteSigner(): Signer | null {
+    return this.admission?.inviteSigner() ?? null;
+  }
+
+  /** Closes links whose peers are no longer admitted (call after membership changed). */
+  recheckPeers(): void {
+    for (const link of [...this.links]) link.recheck();
   }
 
   syncMessage(): SyncMessageOf<"sync"> {

@@ -1,5 +1,5 @@
 /**
- * Renderer entry: pick the transport, build the board, navigation, sessions and sync stores, render.
+ * Renderer entry: pick the transport, build the board, navigation, sessions, sync and members stores, render.
  * The store and client live for the page's lifetime; they are created here
  * (not at module level elsewhere) so every other module stays constructible.
  */
@@ -11,14 +11,17 @@ import { App } from "./components/App";
 import { createBoardStore, BoardStoreContext } from "./stores/useBoardStore";
 import { createNavigationStore, NavigationStoreContext } from "./stores/useNavigationStore";
 import { createSessionsStore, SessionsStoreContext } from "./stores/useSessionsStore";
+import { createMembersStore, MembersStoreContext } from "./stores/useMembersStore";
 import { createSyncStore, SyncStoreContext } from "./stores/useSyncStore";
 import "./forms.css";
+import "./modal.css";
 import "./styles.css";
 import "./sessions.css";
 import "./sessionDetail.css";
 import "./sync.css";
 import "./story.css";
 import "./board.css";
+import "./members.css";
 import "./theme.css";
 
 const container = document.getElementById("root");
@@ -32,10 +35,12 @@ const store = createBoardStore(client);
 const navigation = createNavigationStore();
 const sessions = createSessionsStore(client, navigation);
 const sync = createSyncStore(client);
+const members = createMembersStore(client);
 window.addEventListener("pagehide", () => {
   store.dispose();
   sessions.dispose();
   sync.dispose();
+  members.dispose();
   client.close();
 });
 
@@ -45,7 +50,9 @@ createRoot(container).render(
       <NavigationStoreContext.Provider value={navigation}>
         <SessionsStoreContext.Provider value={sessions}>
           <SyncStoreContext.Provider value={sync}>
-            <App />
+            <MembersStoreContext.Provider value={members}>
+              <App />
+            </MembersStoreContext.Provider>
           </SyncStoreContext.Provider>
         </SessionsStoreContext.Provider>
       </NavigationStoreContext.Provider>

@@ -22,7 +22,9 @@ afterEach(async () => {
 
 async function serve(opts: { dataDir?: string; rendezvous?: ServeProcess } = {}): Promise<ServeProcess> {
   const args = opts.rendezvous ? ["--rendezvous", `ws://127.0.0.1:${opts.rendezvous.port}/sync`] : [];
-  const p = await fleet.track(startServe({ ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), args }));
+  // A fresh node joins the rendezvous's workspace by invite.
+  const join = opts.rendezvous && !opts.dataDir ? { invitedBy: opts.rendezvous } : {};
+  const p = await fleet.track(startServe({ ...(opts.dataDir ? { dataDir: opts.dataDir } : {}), args, ...join }));
   dirs.add(p.dataDir);
   return p;
 }

@@ -78,7 +78,7 @@ describe("store: export / import", () => {
     expect(r).toMatchObject({ applied: source.changes, rejected: 2 });
     const other = await tempDir();
     await (await open(other)).close();
-    await expect(runImport(other, file, silentLogger)).rejects.toThrow(/holds workspace w_[0-9a-f]+, not w_/);
+    await expect(runImport(other, file, silentLogger)).rejects.toThrow(/holds workspace m_[0-9a-f]+, not m_/); // genesis-founded workspace ids (docs/PROTOCOL.md §Membership)
   });
 
   it("works through the CLI: musher export > file; musher import --data DIR file", async () => {

@@ -38,7 +38,7 @@ describe("store: restart", () => {
     const state = node.replica.canonicalState();
     const info = node.info;
     const seq = node.replica.authorSeqs().get(info.nodeId)!;
-    expect(seq).toBe(13);
+    expect(seq).toBe(14); // 13 edits and the workspace's genesis, written before the first
     await node.close();
 
     node = await open(dir);
@@ -74,10 +74,11 @@ describe("store: restart", () => {
     source.replica.onApplied((e) => log.push(...e.changes));
     for (let i = 0; i < 40; i++) await ok(source, "story/create", { name: `s${i}` });
     const target = await open(await tempDir(), source.info.workspaceId);
+    // 41 changes: the 40 creates and the workspace's genesis (written before the first).
     const report = await target.ingest([...log].reverse());
-    expect(report).toEqual({ received: 40, applied: 40, duplicate: 0, pending: 0, rejected: 0 });
+    expect(report).toEqual({ received: 41, applied: 41, duplicate: 0, pending: 0, rejected: 0 });
     expect(target.replica.canonicalState()).toBe(source.replica.canonicalState());
-    expect((await target.ingest(log)).duplicate).toBe(40);
+    expect((await target.ingest(log)).duplicate).toBe(41);
     await source.close();
     await target.close();
   });

@@ -31,7 +31,7 @@ describe("conflicts and undo across real nodes", { timeout: 120_000 }, () => {
     const api = apiOf(a);
     const story = await api.okAs(storySchema, "story/create", { name: "Shared story" });
     const rendezvous = ["--rendezvous", api.syncUrl];
-    let b = await start(startServe({ args: rendezvous }));
+    let b = await start(startServe({ args: rendezvous, invitedBy: a }));
     await waitFor(() => converged([a, b]), "B caught up", 60_000);
     const [keyA, keyB] = [(await api.info()).nodeId, (await apiOf(b).info()).nodeId];
 

@@ -11,7 +11,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiOf } from "../support/apiOf";
-import { ProtocolPeer, type WireChange } from "../support/protocolPeer";
+import { memberPeer } from "../support/memberPeer";
+import type { WireChange } from "../support/protocolPeer";
 import { serveFleet } from "../support/serveFleet";
 import { startServe, type ServeProcess } from "../support/startServe";
 import { stillHealthy, timedInfo } from "../support/stillHealthy";
@@ -31,14 +32,13 @@ afterAll(() => fleet.stopAll());
 describe("a peer inflating the board", { timeout: 180_000 }, () => {
   it("is applied linearly; the node keeps answering within 1 s, writes, serves board/get, and a fresh device converges", async () => {
     const from = node.stderr.length;
-    const peer = await ProtocolPeer.connect(apiOf(node).syncUrl);
-    await peer.caughtUp();
+    const { peer, join } = await memberPeer(node); // a member gone bad
     const changes: WireChange[] = [];
-    let deps = peer.serverHeads();
+    let deps = [join.id];
     let n = 0;
     for (let c = 0; c < CHANGES; c++) {
       const ops: Record<string, unknown>[] = [];
-      const make = () => peer.makeChange({ seq: c + 1, deps, ops });
+      const make = () => peer.makeChange({ seq: c + 2, deps, ops });
       for (;;) {
         ops.push({ t: "create", story: `flood-${n++}`, name: "N".repeat(500), stage: "1_backlog", rank: "a0", agent: "A".repeat(200) });
         if (ops.length % 100 === 0 && make().bytes.length > CHANGE_CAP - 30_000) break;

@@ -5,12 +5,15 @@
  * then an invalid-change flood must cost it the link (4009) with one summary
  * log line, while duplicates never count as invalid. After each attack the
  * node still writes, answers within 1 s, and a fresh device converges.
+ * The workspace is closed: a peer without an invite gets nothing; the
+ * attackers are members gone bad (joined by invite, `memberPeer`).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiOf } from "../support/apiOf";
+import { memberPeer } from "../support/memberPeer";
 import { createOp, ProtocolPeer } from "../support/protocolPeer";
 import { serveFleet } from "../support/serveFleet";
-import { startServe, type ServeProcess } from "../support/startServe";
+import { inviteFrom, startServe, type ServeProcess } from "../support/startServe";
 import { stillHealthy } from "../support/stillHealthy";
 import { waitFor } from "../support/waitFor";
 
@@ -26,14 +29,18 @@ afterAll(() => fleet.stopAll());
 const logsSince = (from: number) => node.logs().slice(from);
 
 describe("an authenticated peer attacks /sync", { timeout: 90_000 }, () => {
-  it("the doc-written peer interoperates: it receives the catch-up and its own change is applied", async () => {
-    const peer = await ProtocolPeer.connect(apiOf(node).syncUrl);
+  it("without an invite the doc-written peer gets nothing (4010); with one it interoperates: catch-up, its join, its own change applied", async () => {
+    const stranger = await ProtocolPeer.connect(apiOf(node).syncUrl, { refusalExpected: true });
+    expect((await stranger.closed).code).toBe(4010);
+    expect(stranger.received).toHaveLength(0);
+    const peer = await ProtocolPeer.connect(apiOf(node).syncUrl, { invite: await inviteFrom(node, "doc peer") });
     await peer.caughtUp();
     const names = peer.received.flatMap((c) => (c.body["ops"] as { t: string; name?: string }[]).map((o) => o.name));
     expect(names).toEqual(expect.arrayContaining(["existing 0", "existing 1", "existing 2"]));
     const heads = peer.serverHeads();
     expect(heads).toEqual((await apiOf(node).status()).heads);
-    const mine = peer.makeChange({ seq: 1, deps: heads, ops: [createOp("peer-story-1", "from the protocol peer")] });
+    const join = peer.join();
+    const mine = peer.makeChange({ seq: 2, deps: [join.id], ops: [createOp("peer-story-1", "from the protocol peer")] });
     peer.sendChanges([mine]);
     await waitFor(async () => (await apiOf(node).board()).stories.some((s) => s.id === "peer-story-1"), "the peer's story on the node");
     expect((await apiOf(node).status()).heads).toContain(mine.id);
@@ -43,8 +50,7 @@ describe("an authenticated peer attacks /sync", { timeout: 90_000 }, () => {
   it("a flood of invalid changes closes the link with 4009 and logs one summary, not a line per change", async () => {
     const from = node.stderr.length;
     const logFrom = node.logs().length;
-    const peer = await ProtocolPeer.connect(apiOf(node).syncUrl);
-    await peer.caughtUp();
+    const { peer } = await memberPeer(node);
     // Three kinds of invalid: forged signature, wrong seq (no causal past for seq 5), wrong workspace.
     const bad = Array.from({ length: 3_000 }, (_, i) =>
       i % 3 === 0
@@ -75,8 +81,7 @@ describe("an authenticated peer attacks /sync", { timeout: 90_000 }, () => {
 
   it("changes whose deps never come fill the bounded pending queue without a log line per dropped change", async () => {
     const from = node.stderr.length;
-    const peer = await ProtocolPeer.connect(apiOf(node).syncUrl);
-    await peer.caughtUp();
+    const { peer } = await memberPeer(node);
     const missing = "f".repeat(64);
     const orphans = Array.from({ length: 10_600 }, (_, i) => peer.makeChange({ seq: 2, deps: [missing], ops: [createOp(`orphan-${i}`, "o")] }));
     for (let i = 0; i < orphans.length; i += 2_000) peer.sendChanges(orphans.slice(i, i + 2_000));
@@ -94,10 +99,9 @@ describe("an authenticated peer attacks /sync", { timeout: 90_000 }, () => {
   it("invalid changes parked behind a withheld dep are summed in one line when the dep releases them", async () => {
     const from = node.stderr.length;
     const logFrom = node.logs().length;
-    const peer = await ProtocolPeer.connect(apiOf(node).syncUrl);
-    await peer.caughtUp();
-    const dep = peer.makeChange({ seq: 1, deps: peer.serverHeads(), ops: [createOp("released-dep", "withheld, then sent")] });
-    // seq 7 where the causal past implies 2: invalid, but only decidable once `dep` is there.
+    const { peer, join } = await memberPeer(node);
+    const dep = peer.makeChange({ seq: 2, deps: [join.id], ops: [createOp("released-dep", "withheld, then sent")] });
+    // seq 7 where the causal past implies 3: invalid, but only decidable once `dep` is there.
     const parked = Array.from({ length: 3_000 }, (_, i) => peer.makeChange({ seq: 7, deps: [dep.id], ops: [createOp(`parked-${i}`, "p")] }));
     for (let i = 0; i < parked.length; i += 1_000) peer.sendChanges(parked.slice(i, i + 1_000)); // frames ≤ 1 MiB
     peer.sendChanges([dep]);
@@ -116,8 +120,7 @@ describe("an authenticated peer attacks /sync", { timeout: 90_000 }, () => {
 
   it("duplicates are not invalid: re-sending the catch-up many times keeps the link", async () => {
     const from = node.stderr.length;
-    const peer = await ProtocolPeer.connect(apiOf(node).syncUrl);
-    await peer.caughtUp();
+    const { peer } = await memberPeer(node);
     expect(peer.received.length).toBeGreaterThan(3);
     for (let round = 0; round < 40; round++) peer.sendChanges(peer.received);
     const total = 40 * peer.received.length;

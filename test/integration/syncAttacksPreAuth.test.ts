@@ -12,7 +12,7 @@ import { apiOf } from "../support/apiOf";
 import { ProtocolPeer } from "../support/protocolPeer";
 import { closeCodeOf, frameHeader, rawUpgrade, type RawUpgrade } from "../support/rawSyncSocket";
 import { serveFleet } from "../support/serveFleet";
-import { startServe, type ServeProcess } from "../support/startServe";
+import { inviteFrom, startServe, type ServeProcess } from "../support/startServe";
 import { stillHealthy, timedInfo } from "../support/stillHealthy";
 import { waitFor } from "../support/waitFor";
 
@@ -78,7 +78,7 @@ describe("/sync before the handshake", { timeout: 120_000 }, () => {
 
   it("accepts the client's pipelined sync over 4 KiB once auth verified (the cap is pre-auth only)", async () => {
     const heads = Array.from({ length: 3_000 }, (_, i) => i.toString(16).padStart(64, "0"));
-    const peer = await ProtocolPeer.connect(apiOf(node).syncUrl, { heads });
+    const peer = await ProtocolPeer.connect(apiOf(node).syncUrl, { heads, invite: await inviteFrom(node, "big sync") });
     await peer.caughtUp();
     expect(peer.received.length).toBeGreaterThanOrEqual(3);
     peer.close();
@@ -96,7 +96,7 @@ describe("/sync before the handshake", { timeout: 120_000 }, () => {
     // Authenticated peers do not count: the bound is on sockets that proved nothing.
     held.pop()!.socket.destroy();
     await waitFor(async () => (await unauthenticated()) === 63, "a slot free");
-    const peer = await ProtocolPeer.connect(apiOf(node).syncUrl);
+    const peer = await ProtocolPeer.connect(apiOf(node).syncUrl, { invite: await inviteFrom(node, "after the flood") });
     await peer.caughtUp();
     expect(await timedInfo(node)).toBeLessThan(1_000);
     for (const h of held) h.socket.destroy();

@@ -26,7 +26,9 @@ afterEach(() => fleet.stopAll());
 async function serve(opts: StartServeOptions & { rendezvous?: ServeProcess } = {}): Promise<ServeProcess> {
   const { rendezvous, ...rest } = opts;
   const args = [...(rest.args ?? []), ...(rendezvous ? ["--rendezvous", apiOf(rendezvous).syncUrl] : [])];
-  return fleet.track(startServe({ ...rest, args }));
+  // A fresh node joins the rendezvous's workspace by invite.
+  const join = rendezvous && rest.dataDir === undefined ? { invitedBy: rendezvous } : {};
+  return fleet.track(startServe({ ...rest, args, ...join }));
 }
 
 const online = async (p: ServeProcess, peers = 1): Promise<boolean> =>
@@ -36,14 +38,14 @@ const create = async (p: ServeProcess, name: string, stage = "1_backlog") =>
   apiOf(p).okAs(storySchema, "story/create", { name, stage });
 
 describe("sync between musher serve processes", { timeout: 60_000 }, () => {
-  it("a node started on an empty data dir with --rendezvous joins that peer's workspace; two nodes converge", async () => {
+  it("a node started on an empty data dir with --join (an invite from A) and --rendezvous joins A's workspace; two nodes converge", async () => {
     const a = await serve();
     for (let i = 0; i < 5; i++) await create(a, `before ${i}`);
     const b = await serve({ rendezvous: a });
     const [infoA, infoB] = await Promise.all([apiOf(a).info(), apiOf(b).info()]);
     expect(infoB.workspaceId).toBe(infoA.workspaceId);
     expect(infoB.nodeId).not.toBe(infoA.nodeId);
-    expect(b.logs().some((l) => l.msg === "sync: joining the rendezvous's workspace" && l["workspace"] === infoA.workspaceId)).toBe(true);
+    expect(b.logs().some((l) => l.msg === "members: joining a workspace by invite" && l["workspace"] === infoA.workspaceId)).toBe(true);
 
     await waitFor(() => online(b), "B live with A");
     // Both sides edit at once, including the same story.
@@ -64,7 +66,7 @@ describe("sync between musher serve processes", { timeout: 60_000 }, () => {
     expect(board.stories.find((s) => s.id === shared.id)).toMatchObject({ stage: "3_qa", retryCount: 1 });
     const status = await apiOf(b).status();
     expect(status).toMatchObject({ online: true, unsent: 0, workspaceId: infoA.workspaceId });
-    expect(status.rendezvous).toEqual([{ url: apiOf(a).syncUrl, source: "flag", state: "connected", failures: 0, nextAttemptAt: null }]);
+    expect(status.rendezvous).toEqual([{ url: apiOf(a).syncUrl, source: "flag", state: "connected", failures: 0, nextAttemptAt: null, lastError: null }]);
   });
 
   it("three nodes through one rendezvous converge (equal heads, equal boards)", async () => {
@@ -81,9 +83,10 @@ describe("sync between musher serve processes", { timeout: 60_000 }, () => {
     await waitFor(() => converged([hub, b, c]), "three nodes converged");
     expect((await apiOf(hub).board()).stories).toHaveLength(17);
     expect((await apiOf(b).board()).stories.find((s) => s.id === first.id)?.stage).toBe("5_done");
-    // The hub relays each change once: a spoke received exactly the other spoke's changes (+ the hub's one).
+    // The hub relays each change once: a spoke received exactly the other spoke's changes (its join, 8 creates,
+    // the move) and the hub's own (genesis, its story, the two invites).
     const fromHub = (await apiOf(b).status()).peers[0]!;
-    expect(fromHub.changesIn).toBe(1 + 8 + 1);
+    expect(fromHub.changesIn).toBe(4 + 1 + 8 + 1);
   });
 
   it("an edit on one node is visible on a connected peer within 200 ms (median of 10, pushed on /api/events)", async () => {
@@ -152,12 +155,13 @@ describe("sync between musher serve processes", { timeout: 60_000 }, () => {
     expect((await apiOf(b).status()).online).toBe(false);
   });
 
-  it("an empty data dir whose --rendezvous does not answer fails in one line and creates nothing", async () => {
+  it("an empty data dir with --rendezvous but no invite exits non-zero with one line saying how to get an invite, and creates nothing", async () => {
     const port = await freePort();
     const dataDir = await mkdtemp(join(tmpdir(), "musher-it-join-"));
-    await expect(startServe({ dataDir, args: ["--rendezvous", `ws://127.0.0.1:${port}/sync`] })).rejects.toThrow(
-      /exited with 1[\s\S]*no rendezvous answered/,
-    );
+    const r = spawnSync(process.execPath, [CLI, "serve", "--port", "0", "--data", dataDir, "--rendezvous", `ws://127.0.0.1:${port}/sync`], { cwd: ROOT, encoding: "utf8" });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/ask one of its admins for an invite .*--join INVITE/);
     expect(await readdir(dataDir)).toEqual([]);
     expect(existsSync(join(dataDir, "musher.db"))).toBe(false);
   });

@@ -14,7 +14,9 @@ import { SyncCloseCode } from "../../src-main/sync/SyncCloseCode";
 import { encodeControl } from "../../src-main/sync/SyncFrame";
 import { storySchema } from "../../src-shared/Story";
 import { apiOf } from "../support/apiOf";
-import { startServe, type ServeProcess } from "../support/startServe";
+import { inviteFrom, startServe, type ServeProcess } from "../support/startServe";
+import { identityFromSeed } from "../../src-main/crdt/Identity";
+import { parseInvite } from "../../src-main/crdt/inviteLine";
 import { waitFor } from "../support/waitFor";
 
 const trusted = testIdentity(1);
@@ -77,12 +79,24 @@ describe("hostile input on musher serve's /sync", { timeout: 60_000 }, () => {
     });
   }
 
-  it("/sync needs no browser token, and the trusted key completes the handshake", async () => {
+  it("a trusted key that is not a member is refused too (4010): --trusted-key only narrows membership", async () => {
+    const since = node.logs().length;
     const p = await hostilePeer(apiOf(node).syncUrl);
     p.control(await p.auth(trusted, workspace));
+    expect((await p.closed).code).toBe(SyncCloseCode.notMember);
+    await waitFor(() => closingLogged(since, SyncCloseCode.notMember), "the refusal (4010) on stderr");
+    await stillServing();
+  });
+
+  it("/sync needs no browser token, and the trusted key holding an invite completes the handshake", async () => {
+    const invite = parseInvite(await inviteFrom(node, "trusted"));
+    if (!invite.ok) throw new Error(invite.reason);
+    const p = await hostilePeer(apiOf(node).syncUrl);
+    p.control(await p.auth(trusted, workspace, undefined, identityFromSeed(Buffer.from(invite.invite.secret, "hex"))));
     await waitFor(() => p.frames.some((f) => f.ok && f.kind === "control" && f.message.t === "welcome"), "welcome");
     await waitFor(async () => (await apiOf(node).status()).online, "the trusted peer online");
     p.ws.close();
+    heads = (await apiOf(node).status()).heads; // the invite is a change; the peer itself applied nothing
     await stillServing();
   });
 

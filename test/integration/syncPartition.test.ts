@@ -35,7 +35,7 @@ describe("partition and reconnect", { timeout: 120_000 }, () => {
     const [moved, retried, hidden] = stories;
 
     const rendezvous = ["--rendezvous", api.syncUrl];
-    let b = await start(startServe({ args: rendezvous }));
+    let b = await start(startServe({ args: rendezvous, invitedBy: a }));
     await waitFor(() => converged([a, b]), "B caught up with the history", 60_000);
     // What a full catch-up of this history cost on the wire (B's first connection).
     const fullCatchUp = (await apiOf(b).status()).peers[0]!.bytesIn;

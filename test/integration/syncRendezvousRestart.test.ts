@@ -24,7 +24,7 @@ describe("rendezvous restart", { timeout: 120_000 }, () => {
     const port = await freePort();
     let hub = await start(startServe({ port }));
     const args = ["--rendezvous", apiOf(hub).syncUrl];
-    const [c1, c2] = await Promise.all([start(startServe({ args })), start(startServe({ args }))]);
+    const [c1, c2] = await Promise.all([start(startServe({ args, invitedBy: hub })), start(startServe({ args, invitedBy: hub }))]);
     await waitFor(async () => (await live(c1)) && (await live(c2)) && (await live(hub, 2)), "both clients live");
 
     // A stream of edits on c1; the rendezvous is killed in the middle of it.

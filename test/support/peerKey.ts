@@ -3,7 +3,7 @@
  * public key as 64 lowercase hex chars (the protocol's node/author key),
  * signatures as 64 raw bytes (PROTOCOL.md §Handshake, §Changes).
  */
-import { createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from "node:crypto";
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from "node:crypto";
 
 export interface PeerKey {
   /** 64 lowercase hex chars. */
@@ -14,6 +14,16 @@ export interface PeerKey {
 export function newPeerKey(): PeerKey {
   const { publicKey, privateKey } = generateKeyPairSync("ed25519");
   const jwk = publicKey.export({ format: "jwk" });
+  return {
+    publicKey: Buffer.from(jwk.x!, "base64url").toString("hex"),
+    sign: (data) => sign(null, data, privateKey),
+  };
+}
+
+/** The key whose 32-byte Ed25519 seed is `seedHex` (an invite's one-time key, PROTOCOL.md §Invites). */
+export function peerKeyFromSeed(seedHex: string): PeerKey {
+  const privateKey = createPrivateKey({ key: Buffer.concat([Buffer.from("302e020100300506032b657004220420", "hex"), Buffer.from(seedHex, "hex")]), format: "der", type: "pkcs8" });
+  const jwk = createPublicKey(privateKey).export({ format: "jwk" });
   return {
     publicKey: Buffer.from(jwk.x!, "base64url").toString("hex"),
     sign: (data) => sign(null, data, privateKey),

@@ -17,6 +17,12 @@
  *     //   (sort them yourself, or don't: invalid changes are allowed), signed with
  *     //   the peer's key (`signer` for another key, `badSignature: true` to forge).
  *   peer.sendChanges([c, ...]);         // one changes frame (u32 length ‖ bytes each)
+ *
+ * Membership (PROTOCOL.md §Invites): a workspace serves only members, so an
+ * attacker is "a member gone bad": connect with `{ invite: line }` (the line
+ * from `member/invite`): the auth carries the invite proof; then
+ *   const join = await peer.join();     // after caughtUp: writes and sends the join change
+ * and build later changes on top of it (`seq: 2`, deps including `join.id`).
  *   peer.sendControl({ t: "need", ids: [...] });
  *   peer.sendRaw(bytes | "text");       // anything, as one frame
  *   const { code, reason } = await peer.closed;
@@ -28,13 +34,15 @@
 import { createHash, randomBytes } from "node:crypto";
 import { WebSocket } from "ws";
 import { peerCanonicalJson } from "./peerCanonicalJson";
-import { newPeerKey, peerVerify, type PeerKey } from "./peerKey";
+import { newPeerKey, peerKeyFromSeed, peerVerify, type PeerKey } from "./peerKey";
 
 const ENVELOPE = 0x02;
 const CONTROL = 0x01;
 const CHANGES = 0x02;
 const CHANGE_FORMAT = 0x01;
 const LABEL = "musher-sync/2 handshake";
+const JOIN_LABEL = "musher-join/1";
+const INVITE_PREFIX = "musher-invite-1.";
 
 export type Control = { t: string } & Record<string, unknown>;
 
@@ -77,7 +85,18 @@ export interface ConnectOptions {
   heads?: string[];
   /** Our tips of authors we know equivocated (`sync.forks`, PROTOCOL.md §Reconciliation). */
   forks?: [string, string[]][];
+  /** An invite line: the auth proves its one-time key (role "invite"); `join()` redeems it. */
+  invite?: string;
+  /** true: a server that closes instead of answering `welcome` resolves (read `peer.closed`) instead of rejecting. */
+  refusalExpected?: boolean;
   timeoutMs?: number;
+}
+
+/** The invite line's payload: `musher-invite-1.` ‖ base64url(JSON { w, s, a }). */
+export function parseInviteLine(line: string): { workspace: string; key: PeerKey; addresses: string[] } {
+  if (!line.startsWith(INVITE_PREFIX)) throw new Error("not an invite line");
+  const payload = JSON.parse(Buffer.from(line.slice(INVITE_PREFIX.length), "base64url").toString("utf8")) as { w: string; s: string; a: string[] };
+  return { workspace: payload.w, key: peerKeyFromSeed(payload.s), addresses: payload.a };
 }
 
 /** A `create` op for a story in Backlog (PROTOCOL.md §Changes, ops). */
@@ -85,7 +104,7 @@ export function createOp(story: string, name: string, rank = "a0"): Record<strin
   return { t: "create", story, name, stage: "1_backlog", rank, agent: null };
 }
 
-export function challenge(role: "client" | "server", workspace: string, serverKey: string, clientKey: string, serverNonce: string, clientNonce: string): Buffer {
+export function challenge(role: "client" | "server" | "invite", workspace: string, serverKey: string, clientKey: string, serverNonce: string, clientNonce: string): Buffer {
   return Buffer.from(JSON.stringify([LABEL, role, workspace, serverKey, clientKey, serverNonce, clientNonce]), "utf8");
 }
 
@@ -99,6 +118,8 @@ export class ProtocolPeer {
   readonly closed: Promise<{ code: number; reason: string }>;
   workspace = "";
   serverKey = "";
+  /** The invite's one-time key when connected with one. */
+  inviteKey: PeerKey | null = null;
   private readonly waiters = new Set<() => void>();
 
   private constructor(ws: WebSocket, key: PeerKey) {
@@ -126,8 +147,18 @@ export class ProtocolPeer {
     const nonce = randomBytes(32).toString("hex");
     const serverNonce = String(hello["nonce"]);
     const sig = peer.key.sign(challenge("client", peer.workspace, peer.serverKey, peer.key.publicKey, serverNonce, nonce));
-    peer.sendControl({ t: "auth", workspace: peer.workspace, node: peer.key.publicKey, nonce, sig: sig.toString("hex") });
+    let invite: Record<string, unknown> = {};
+    if (options.invite !== undefined) {
+      peer.inviteKey = parseInviteLine(options.invite).key;
+      const inviteSig = peer.inviteKey.sign(challenge("invite", peer.workspace, peer.serverKey, peer.key.publicKey, serverNonce, nonce));
+      invite = { invite: { key: peer.inviteKey.publicKey, sig: inviteSig.toString("hex") } };
+    }
+    peer.sendControl({ t: "auth", workspace: peer.workspace, node: peer.key.publicKey, nonce, sig: sig.toString("hex"), ...invite });
     peer.sendControl({ t: "sync", vec: options.vec ?? [], heads: options.heads ?? [], ...(options.forks ? { forks: options.forks } : {}) });
+    if (options.refusalExpected) {
+      const outcome = await Promise.race([peer.waitControl("welcome", timeoutMs).then(() => "welcome" as const), peer.closed.then(() => "closed" as const)]);
+      if (outcome === "closed") return peer;
+    }
     const welcome = await peer.waitControl("welcome", timeoutMs);
     const proof = challenge("server", peer.workspace, peer.serverKey, peer.key.publicKey, serverNonce, nonce);
     if (!peerVerify(peer.serverKey, proof, Buffer.from(String(welcome["sig"]), "hex"))) throw new Error("server proof does not verify");
@@ -147,6 +178,19 @@ export class ProtocolPeer {
       ops: draft.ops,
     };
     return signBody(body, signer, draft.badSignature ?? false);
+  }
+
+  /**
+   * Redeems the invite (after `caughtUp`): a change with the one `join` op,
+   * seq 1 on the server's heads, proof = the invite key's signature over
+   * JSON ["musher-join/1", workspace, our key]. Sent, and returned so later
+   * changes can build on it.
+   */
+  join(seq = 1): WireChange {
+    if (!this.inviteKey) throw new Error("connect with { invite } to join");
+    const change = this.makeChange({ seq, deps: this.serverHeads(), ops: [joinOp(this.inviteKey, this.workspace, this.key.publicKey)] });
+    this.sendChanges([change]);
+    return change;
   }
 
   sendChanges(changes: readonly (WireChange | Uint8Array)[]): void {
@@ -226,6 +270,12 @@ export class ProtocolPeer {
   private wake(): void {
     for (const w of [...this.waiters]) w();
   }
+}
+
+/** The `join` op by which `author` redeems the invite whose one-time key is `invite` (PROTOCOL.md §Membership). */
+export function joinOp(invite: PeerKey, workspace: string, author: string): Record<string, unknown> {
+  const proof = invite.sign(Buffer.from(JSON.stringify([JOIN_LABEL, workspace, author]), "utf8")).toString("hex");
+  return { t: "join", invite: invite.publicKey, proof };
 }
 
 /** `0x01 ‖ Ed25519(SHA-256(body) raw bytes) ‖ body` with body = canonical JSON (PROTOCOL.md §Changes). */

@@ -26,6 +26,22 @@ export interface StartServeOptions {
   port?: number;
   /** Extra flags, after --port/--token/--data (a repeated --port overrides). */
   args?: string[];
+  /**
+   * A running node of the workspace to join: the helper asks it for an
+   * invite (`member/invite`, as its admin) and starts this node with
+   * `--join INVITE` — how a fresh node enters a workspace since membership.
+   * Not part of `args`, so `restart()` reopens the data dir without it.
+   */
+  invitedBy?: ServeProcess;
+  /** Name and role the invite gives (default: "device", member). */
+  invite?: { name?: string; role?: "admin" | "member" };
+}
+
+/** An invite line from a running node (it must be an admin of its workspace). */
+export async function inviteFrom(node: ServeProcess, name = "device", role: "admin" | "member" = "member"): Promise<string> {
+  const r = await node.call("member/invite", { name, role });
+  if (r.status !== 200) throw new Error(`member/invite → ${r.status} ${JSON.stringify(r.body)}`);
+  return (r.body as { invite: string }).invite;
 }
 
 export interface LogLine {
@@ -60,9 +76,10 @@ export async function startServe(opts: StartServeOptions = {}): Promise<ServePro
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), "musher-it-")));
   const token = opts.token ?? "test-token";
   const args = opts.args ?? [];
+  const joinArgs = opts.invitedBy ? ["--join", await inviteFrom(opts.invitedBy, opts.invite?.name, opts.invite?.role)] : [];
   const proc = spawn(
     process.execPath,
-    [CLI, "serve", "--port", String(opts.port ?? 0), "--token", token, "--data", dataDir, ...args],
+    [CLI, "serve", "--port", String(opts.port ?? 0), "--token", token, "--data", dataDir, ...args, ...joinArgs],
     { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
   );
   const stdout: string[] = [];
@@ -99,6 +116,15 @@ export async function startServe(opts: StartServeOptions = {}): Promise<ServePro
       setImmediate(() => reject(new Error(`musher serve exited with ${code}:\n${[...stderr, errBuf].join("\n")}`)));
     });
   });
+  if (opts.invitedBy && args.includes("--rendezvous")) {
+    // The join stored the invite's addresses as the rendezvous setting; a test that names its --rendezvous
+    // flags decides alone what the node dials (restarted without them, it is offline — the partition tests).
+    await fetch(`${/^musher listening on (http:\/\/[^/]+)\//.exec(line)?.[1] ?? ""}/api/sync/setRendezvous`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ urls: [] }),
+    });
+  }
   const m = /^musher listening on (http:\/\/[^/]+)\/\?token=(.+)$/.exec(line);
   if (!m) throw new Error(`unexpected first line: ${line}`);
   const base = m[1]!;

@@ -59,7 +59,8 @@ export async function httpCall<M extends Method>(
 /** Used only when the error body is not an `ApiError` (e.g. a proxy answered). */
 export function codeForStatus(status: number): ApiErrorCode {
   if (status === 400 || status === 422) return "invalid_input";
-  if (status === 401 || status === 403) return "unauthorized";
+  if (status === 401) return "unauthorized";
+  if (status === 403) return "forbidden";
   if (status === 404) return "unknown_method";
   if (status === 409) return "conflict";
   if (status === 413) return "too_large";

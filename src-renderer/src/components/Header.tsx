@@ -1,9 +1,10 @@
 /**
- * App name, the view tabs, the new-story form, the keyboard hint, the one
- * status control (`SyncIndicator`: this window's node, and its peers) and
- * the settings menu.
+ * App name, the view tabs, the new-story form, the keyboard hint, the
+ * Members button, the one status control (`SyncIndicator`: this window's
+ * node, and its peers) and the settings menu.
  */
 import { KEYBOARD_HINT } from "./keyboardHint";
+import { MembersButton } from "./MembersButton";
 import { NewStoryForm } from "./NewStoryForm";
 import { SettingsMenu } from "./SettingsMenu";
 import { SyncIndicator } from "./SyncIndicator";
@@ -26,6 +27,7 @@ export function Header() {
           <kbd>l</kbd> move · <kbd>/</kbd> filter · <kbd>?</kbd> keys
         </span>
       </p>
+      <MembersButton />
       <SyncIndicator />
       <SettingsMenu />
     </header>

@@ -68,16 +68,16 @@ export function SyncPanel({ onClose }: Props) {
   return (
     <dialog
       ref={dialog}
-      className="sync-panel"
+      className="modal sync-panel"
       data-testid="sync-panel"
       aria-labelledby="sync-panel-title"
       onMouseDown={onMouseDown}
       onClick={onClick}
       onKeyDown={onKeyDown}
     >
-      <div className="sync-panel__content">
-        <header className="sync-panel__header">
-          <h2 className="sync-panel__title" id="sync-panel-title">
+      <div className="modal__content">
+        <header className="modal__header">
+          <h2 className="modal__title" id="sync-panel-title">
             Sync
           </h2>
           {summary && (
@@ -85,18 +85,18 @@ export function SyncPanel({ onClose }: Props) {
               {SYNC_STATE_LABELS[summary.state]}
             </span>
           )}
-          <button type="button" className="banner__close sync-panel__close" data-testid="sync-panel-close" aria-label="Close" onClick={() => dialog.current?.close()}>
+          <button type="button" className="banner__close modal__close sync-panel__close" data-testid="sync-panel-close" aria-label="Close" onClick={() => dialog.current?.close()}>
             ×
           </button>
         </header>
 
         {status ? (
-          <p className="sync-panel__identity">
+          <p className="modal__identity">
             This device <code title={status.nodeId}>{shortNodeId(status.nodeId)}</code> · workspace{" "}
             <code title={status.workspaceId}>{shortNodeId(status.workspaceId)}</code>
           </p>
         ) : (
-          <div className="sync-panel__note" role="status">
+          <div className="modal__note" role="status">
             {loadError ? `Could not load the sync status: ${loadError}` : "Loading the sync status…"}
             {loadError && (
               <button type="button" className="button button--small" onClick={() => void refresh()}>
@@ -105,7 +105,7 @@ export function SyncPanel({ onClose }: Props) {
             )}
           </div>
         )}
-        {stale && <p className="sync-panel__note">Showing the last known status: the connection to the node is down.</p>}
+        {stale && <p className="modal__note">Showing the last known status: the connection to the node is down.</p>}
         {summary?.catchUp && (
           <div className="sync-panel__catch-up">
             <span>Catching up</span>
@@ -119,18 +119,18 @@ export function SyncPanel({ onClose }: Props) {
           </p>
         )}
 
-        <section className="sync-panel__section" aria-labelledby="sync-peers-title">
+        <section className="modal__section" aria-labelledby="sync-peers-title">
           <h3 className="sync-panel__section-title" id="sync-peers-title">
             Peers
           </h3>
           <SyncPeerTable peers={status?.peers ?? []} now={now} />
         </section>
 
-        <section className="sync-panel__section" aria-labelledby="sync-rendezvous-title">
+        <section className="modal__section" aria-labelledby="sync-rendezvous-title">
           <h3 className="sync-panel__section-title" id="sync-rendezvous-title">
             Rendezvous
           </h3>
-          <p className="sync-panel__help">
+          <p className="modal__help">
             This device dials each address below and reconnects whenever the link drops.
           </p>
           <RendezvousList entries={status?.rendezvous ?? []} now={now} />

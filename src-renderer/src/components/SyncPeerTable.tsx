@@ -32,7 +32,7 @@ const traffic = (bytes: number, changes: number) => (
 export function SyncPeerTable({ peers, now }: Props) {
   if (peers.length === 0) return <p className="empty">No peer is connected.</p>;
   return (
-    <table className="peers" data-testid="sync-peers">
+    <table className="modal__table peers" data-testid="sync-peers">
       <thead>
         <tr>
           <th scope="col">Peer</th>

@@ -18,7 +18,8 @@ export interface HostilePeer {
   closed: Promise<{ code: number; reason: string }>;
   control(m: SyncMessage): void;
   /** Builds a valid client `auth` for the server's hello. */
-  auth(identity: Signer, workspace: string, nonce?: string): Promise<Extract<SyncMessage, { t: "auth" }>>;
+  /** `invite`: the invite's one-time key, whose proof (role "invite") the auth then carries. */
+  auth(identity: Signer, workspace: string, nonce?: string, invite?: Signer): Promise<Extract<SyncMessage, { t: "auth" }>>;
 }
 
 export async function hostilePeer(url: string): Promise<HostilePeer> {
@@ -53,11 +54,12 @@ export async function hostilePeer(url: string): Promise<HostilePeer> {
     hello,
     closed,
     control: (m) => ws.send(encodeControl(m)),
-    auth: async (identity, workspace, nonce = "ab".repeat(32)) => {
+    auth: async (identity, workspace, nonce = "ab".repeat(32), invite) => {
       const h = await hello();
       const p = { workspace, serverKey: h.node, clientKey: identity.publicKey, serverNonce: h.nonce, clientNonce: nonce };
       const sig = Buffer.from(identity.sign(handshakeChallenge("client", p))).toString("hex");
-      return { t: "auth", workspace, node: identity.publicKey, nonce, sig };
+      const proof = invite ? { invite: { key: invite.publicKey, sig: Buffer.from(invite.sign(handshakeChallenge("invite", p))).toString("hex") } } : {};
+      return { t: "auth", workspace, node: identity.publicKey, nonce, sig, ...proof };
     },
   };
 }
