@@ -29,7 +29,7 @@ import { changeBody, changeIdOf, decodeChange, MAX_CHANGE_BYTES, signChange, WIR
 import type { ChangeReducer } from "./ChangeReducer";
 import { applyChange } from "./applyChange";
 import { authenticateBatch, authenticateBatchAsync } from "./authenticateBatch";
-import { batchCandidates, endorsedByPending, orphanedVouches, Revouch, settleAuth, signedAt, type BatchAuth, type Decoded } from "./batchAuth";
+import { batchCandidates, failedVouches, provisional, Revouch, settleAuth, signedAt, vouchingOf, type BatchAuth, type Decoded } from "./batchAuth";
 import type { VerifyPool } from "./VerifyPool";
 import { Ed25519Verifier } from "./Ed25519Verifier";
 import { effectiveClock, type Hlc } from "./Hlc";
@@ -325,16 +325,25 @@ export class Replica {
     return this.applyBatch(decoded, auth, options.quiet ?? false);
   }
 
+  /**
+   * One transaction for the batch, re-run while some input accepted on a
+   * voucher's word has no voucher that ended applied (see `batchAuth.ts`):
+   * each re-run puts those inputs on their own signature, so the set of
+   * such inputs strictly grows and the loop ends; an honest batch runs once.
+   */
   private applyBatch(decoded: readonly Decoded[], auth: BatchAuth, quiet: boolean): ReceiveResult[] {
-    for (let attempt = 0; ; attempt++) {
+    const vouching = vouchingOf(auth, this.store);
+    const batchSize = auth.entries.length;
+    for (;;) {
+      const authentic = provisional(vouching, batchSize);
+      authentic.forEach((ok, k) => (auth.perInput[auth.inputOf[k]!] = ok));
       const batch = newBatch();
       try {
         const results = this.store.transaction(() => {
           const out = decoded.map((d, i) => this.receiveOne(d, auth.perInput[i], batch, quiet));
-          if (attempt === 0) {
-            const orphans = orphanedVouches(auth, out);
-            if (orphans.length > 0) throw new Revouch(orphans);
-          }
+          const applied = new Set(batch.applied);
+          const failed = failedVouches(vouching, authentic, (id) => applied.has(id), (id) => this.store.hasPending(id));
+          if (failed.length > 0) throw new Revouch(failed);
           return out;
         });
         this.reportDropped(batch.dropped);
@@ -342,11 +351,11 @@ export class Replica {
         this.emit(batch, false);
         return results;
       } catch (err) {
-        if (!(err instanceof Revouch) || attempt > 0) throw err;
-        // Their vouchers were all rejected: each now stands on its own signature.
-        for (const i of err.inputs) {
-          const d = decoded[i]!;
-          auth.perInput[i] = d.ok && this.verifySignature(d.value);
+        if (!(err instanceof Revouch)) throw err;
+        // Rolled back: these stand on their own signature from now on (checked here, rare: an attack).
+        for (const k of err.entries) {
+          vouching.ownOnly.add(k);
+          if (vouching.verifiedOk[k] === undefined) vouching.verifiedOk[k] = this.verifySignature(signedAt(decoded, auth, k));
         }
       }
     }
@@ -436,8 +445,9 @@ export class Replica {
     if (signed.change.workspace !== this.workspace) return this.reject(signed.id, "wrong workspace", quiet);
     // Authenticated for the whole batch up front (per author head); `undefined` only for a
     // repeat inside the batch, which the checks above now report as a duplicate.
+    // (Queued changes above it vouch too: `vouchingOf` walks the pending queue.)
     const ok = authentic ?? this.verifySignature(signed);
-    if (!ok && !endorsedByPending(this.store, signed)) return this.reject(signed.id, "bad signature", quiet);
+    if (!ok) return this.reject(signed.id, "bad signature", quiet);
     const missing = signed.change.deps.filter((d) => !this.store.hasChange(d));
     if (missing.length > 0) return this.enqueue(signed, missing, batch);
     return this.integrate(signed, batch, false, quiet);

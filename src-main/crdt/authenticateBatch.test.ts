@@ -6,63 +6,10 @@
  * signature check per author branch, not one per change.
  */
 import { describe, expect, it } from "vitest";
-import { CHANGE_VERSION, type Change, type Op } from "./Change";
-import { decodeChange, signChange, WIRE_VERSION } from "./changeCodec";
-import { canonicalJson } from "./canonicalJson";
-import type { Identity } from "./Identity";
-import { MemoryReplicaStore } from "./MemoryReplicaStore";
-import { Replica } from "./Replica";
-import { recordingLogger, TEST_WORKSPACE, testIdentity, testNode } from "../../test/support/crdt/testKit";
-
-const create = (story: string): Op => ({ t: "create", story, name: story, stage: "1_backlog", rank: "a0", agent: null });
-const fresh = (): Replica => new Replica({ workspace: TEST_WORKSPACE, signer: testIdentity(9), logger: recordingLogger(), store: new MemoryReplicaStore() });
-
-/** Everything `replica` applies from now on, in order. */
-function tap(replica: Replica): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  replica.onApplied((e) => out.push(...e.changes));
-  return out;
-}
-
-/** The same change with its signature's first byte flipped: same id, a signature that does not verify. */
-function badSig(bytes: Uint8Array): Uint8Array {
-  const copy = Uint8Array.from(bytes);
-  copy[1] = copy[1]! ^ 0x01;
-  return copy;
-}
-
-/** The change with one op renamed but the ORIGINAL signature: a new id its author never signed. */
-function tampered(bytes: Uint8Array): Uint8Array {
-  const d = decodeChange(bytes);
-  if (!d.ok) throw new Error(d.reason);
-  const ops = d.value.change.ops.map((op) => (op.t === "create" ? { ...op, name: "tampered" } : op));
-  const body = new TextEncoder().encode(canonicalJson({ ...d.value.change, ops }));
-  const out = new Uint8Array(65 + body.length);
-  out[0] = WIRE_VERSION;
-  out.set(d.value.sig, 1);
-  out.set(body, 65);
-  return out;
-}
-
-const idOf = (bytes: Uint8Array): string => {
-  const d = decodeChange(bytes);
-  if (!d.ok) throw new Error(d.reason);
-  return d.value.id;
-};
-
-/** A change "by" `claimed` but signed with `forger`'s key. */
-function forged(claimed: Identity, forger: Identity, change: Omit<Change, "author" | "v" | "workspace">): Uint8Array {
-  const full: Change = { v: CHANGE_VERSION, workspace: TEST_WORKSPACE, author: claimed.publicKey, ...change };
-  return signChange(full, { publicKey: claimed.publicKey, sign: (m) => forger.sign(m) }).bytes;
-}
-
-/** A chain of `n` changes by node i (each a story create), as wire bytes. */
-function chainOf(i: number, n: number): Uint8Array[] {
-  const node = testNode(i);
-  const out = tap(node.replica);
-  for (let k = 0; k < n; k++) node.board.create({ name: `c${k}`, stage: "1_backlog", agent: null });
-  return out;
-}
+import { CHANGE_VERSION } from "./Change";
+import { signChange } from "./changeCodec";
+import { TEST_WORKSPACE, testIdentity, testNode } from "../../test/support/crdt/testKit";
+import { badSig, chainOf, create, forged, fresh, idOf, tampered, tap } from "../../test/support/crdt/dishonestKit";
 
 describe("per-author-head authentication", () => {
   it("an honest batch costs one signature per author, and everything applies", () => {
@@ -163,14 +110,19 @@ describe("per-author-head authentication", () => {
     expect(r.signaturesChecked()).toBe(2);
   });
 
-  it("pending changes: a vouched change waits like any other; a voucher already queued vouches for a late ancestor", () => {
+  it("pending changes: a vouched change that stays queued stands on its own signature; a queued voucher vouches for a late ancestor", () => {
     const chain = chainOf(0, 5);
     const r = fresh();
-    // Head and its vouched ancestors queue (the first change is missing).
+    // Head and its ancestors queue (the first two are missing): queued, so each is checked on its own.
     expect(r.receiveBatch(chain.slice(2)).map((x) => x.status)).toEqual(["pending", "pending", "pending"]);
-    // The missing ancestor arrives alone with a broken signature: a queued change by the same author signed over it.
-    expect(r.receive(badSig(chain[1]!)).status).toBe("pending");
-    expect(r.receive(chain[0]!).applied).toHaveLength(5);
+    expect(r.signaturesChecked()).toBe(3);
+    // The missing ancestor with a broken signature, its own dep still missing: it would stay queued, so it stands alone.
+    expect(r.receive(badSig(chain[1]!)).status).toBe("rejected");
+    expect(r.receive(chain[0]!).applied).toHaveLength(1);
+    // Re-sent (what `need` does for a queued change's missing dep): now its queued voucher ends applied.
+    const late = r.receive(badSig(chain[1]!));
+    expect(late.status).toBe("applied");
+    expect(late.applied).toHaveLength(4);
     // Without such a voucher, the same broken change is rejected.
     expect(fresh().receiveBatch([chain[0]!, badSig(chain[1]!)]).map((x) => x.status)).toEqual(["applied", "rejected"]);
   });

@@ -1,20 +1,32 @@
 /**
  * The replica's side of per-author-head authentication
  * (`authenticateBatch`, docs/PROTOCOL.md "Authentication by author heads"):
- * which inputs of a batch take part, the vouched changes whose every voucher
- * was rejected (the batch re-runs with them on their own signatures), and
- * the late-ancestor case (a queued change by the same author vouches).
+ * which inputs of a batch take part, the queued changes that may vouch for
+ * them, and the end-of-transaction check that makes the rule deterministic:
  *
- * Invariants: reads the store only; decides from the batch's bytes and
- * what the store holds, like the rest of validity.
+ * > A change D by author X is authentic iff its own signature verifies, or
+ * > a change V by X whose own signature verifies has D in its hash past AND
+ * > V is applied.
+ *
+ * Within one `receiveBatch` transaction the vouchers are the batch's
+ * verified changes plus every queued (pending) change above an input — the
+ * COMPLETE upward walk through the pending queue, memoized per batch, so it
+ * is linear in the queue, which its limits bound. Vouching is provisional:
+ * at the end of the transaction each input accepted on a voucher's word
+ * (applied, or queued) must have a voucher that ended APPLIED in this same
+ * transaction; the inputs that do not are rolled back and re-run on their
+ * own signature (`failedVouches`, `Replica.applyBatch`).
+ *
+ * Invariants: reads the store only; decides from the batch's bytes and what
+ * the store holds, like the rest of validity. Every queued change stood on
+ * its own signature (a vouched input that ends pending fails the check and
+ * is re-run on its own signature), so a queued change is a verified voucher
+ * without another check.
  */
 import type { SignedChange } from "./Change";
 import { decodeChange } from "./changeCodec";
-import { vouch, type Authentication, type BatchEntry } from "./authenticateBatch";
+import { batchGraph, vouch, type Authentication, type BatchEntry, type BatchGraph } from "./authenticateBatch";
 import type { ReplicaStore } from "./ReplicaStore";
-
-/** Pending changes looked at when a change's own signature fails (see `endorsedByPending`). */
-const ENDORSEMENT_LOOKUP = 256;
 
 export type Decoded = { ok: true; value: SignedChange } | { ok: false; reason: string };
 
@@ -27,10 +39,10 @@ export interface BatchAuth {
   result: Authentication | null;
 }
 
-/** Thrown inside a batch's transaction to roll it back and re-run it with fewer vouched changes. */
+/** Thrown inside a batch's transaction to roll it back and re-run it with these entries on their own signatures. */
 export class Revouch extends Error {
-  constructor(readonly inputs: number[]) {
-    super("re-run the batch: a vouching change was rejected");
+  constructor(readonly entries: number[]) {
+    super("re-run the batch: changes accepted on a voucher's word have no applied voucher");
   }
 }
 
@@ -64,46 +76,62 @@ export function settleAuth(auth: BatchAuth, result: Authentication): void {
 }
 
 /**
- * Inputs accepted only because a same-author change of the batch vouched
- * for them, when every such voucher was then rejected (a dishonest author
- * can sign a causally invalid change): a replica that never sees the
- * voucher must decide the same, so they must stand on their own signature.
+ * The batch's entries followed by every queued change above them (the
+ * complete upward walk through the pending queue, each queued change
+ * visited once), with the signatures known so far: the batch's checks, and
+ * true for a queued change (it was queued on its own signature).
  */
-export function orphanedVouches(auth: BatchAuth, results: readonly { status: string }[]): number[] {
-  const r = auth.result;
-  if (r === null) return [];
-  const kept = r.verifiedOk.map((ok, k) => (ok === true && results[auth.inputOf[k]!]!.status === "rejected" ? undefined : ok));
-  if (kept.every((ok, k) => ok === r.verifiedOk[k])) return [];
-  const still = vouch(auth.entries, r.graph, kept);
-  const orphans: number[] = [];
-  r.authentic.forEach((ok, k) => {
-    const status = results[auth.inputOf[k]!]!.status;
-    if (ok && !still[k] && r.verifiedOk[k] === undefined && (status === "applied" || status === "pending")) orphans.push(auth.inputOf[k]!);
-  });
-  return orphans;
+export interface Vouching {
+  entries: BatchEntry[];
+  graph: BatchGraph;
+  verifiedOk: (boolean | undefined)[];
+  /** Batch entries no longer vouched for: they stand on their own signature (grows each re-run). */
+  ownOnly: Set<number>;
+}
+
+export function vouchingOf(auth: BatchAuth, store: ReplicaStore): Vouching {
+  const entries = [...auth.entries];
+  const verifiedOk: (boolean | undefined)[] = auth.result ? [...auth.result.verifiedOk] : entries.map(() => undefined);
+  if (entries.length > 0 && store.pendingSize().count > 0) {
+    const seen = new Set(entries.map((e) => e.id));
+    const todo = entries.map((e) => e.id);
+    while (todo.length > 0) {
+      for (const waiting of store.pendingWaitingOn(todo.pop()!)) {
+        if (seen.has(waiting)) continue;
+        seen.add(waiting);
+        const entry = store.getPending(waiting);
+        const d = entry ? decodeChange(entry.bytes) : undefined;
+        if (d?.ok !== true) continue;
+        entries.push({ id: waiting, author: d.value.change.author, deps: d.value.change.deps });
+        verifiedOk.push(true);
+        todo.push(waiting);
+      }
+    }
+  }
+  return { entries, graph: entries.length === auth.entries.length && auth.result ? auth.result.graph : batchGraph(entries), verifiedOk, ownOnly: new Set() };
+}
+
+/** authentic[k] for the batch's entries this round: vouched by any verified change above it, unless it must stand alone. */
+export function provisional(v: Vouching, batchSize: number): boolean[] {
+  const all = vouch(v.entries, v.graph, v.verifiedOk);
+  const out: boolean[] = [];
+  for (let k = 0; k < batchSize; k++) out.push(v.ownOnly.has(k) ? v.verifiedOk[k] === true : all[k]!);
+  return out;
 }
 
 /**
- * A change whose own signature fails is still authentic when a queued
- * change by the same author has it in its past (the vouching rule, for a
- * change that arrives after its voucher: every queued change was
- * authenticated when it was queued). Looks at a bounded number of queued
- * dependents; only a failing signature pays for it.
+ * Batch entries accepted this round on a voucher's word (their own
+ * signature failed or was not checked) that ended applied or queued
+ * without any voucher that ended applied in this transaction.
  */
-export function endorsedByPending(store: ReplicaStore, signed: SignedChange): boolean {
-  const todo = [signed.id];
-  const seen = new Set<string>(todo);
-  let looked = 0;
-  while (todo.length > 0 && looked < ENDORSEMENT_LOOKUP) {
-    for (const waiting of store.pendingWaitingOn(todo.pop()!)) {
-      if (seen.has(waiting) || looked++ >= ENDORSEMENT_LOOKUP) continue;
-      seen.add(waiting);
-      const entry = store.getPending(waiting);
-      const d = entry ? decodeChange(entry.bytes) : undefined;
-      if (d?.ok !== true) continue;
-      if (d.value.change.author === signed.change.author) return true;
-      todo.push(waiting);
-    }
-  }
-  return false;
+export function failedVouches(v: Vouching, authentic: readonly boolean[], appliedNow: (id: string) => boolean, pendingNow: (id: string) => boolean): number[] {
+  const kept = v.verifiedOk.map((ok, k) => ok === true && appliedNow(v.entries[k]!.id));
+  const still = vouch(v.entries, v.graph, kept);
+  const failed: number[] = [];
+  authentic.forEach((ok, k) => {
+    if (!ok || v.verifiedOk[k] === true || still[k]) return;
+    const id = v.entries[k]!.id;
+    if (appliedNow(id) || pendingNow(id)) failed.push(k);
+  });
+  return failed;
 }
