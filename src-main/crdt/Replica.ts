@@ -28,8 +28,8 @@ import { CHANGE_VERSION, changeSchema, MAX_DEPS, type Change, type Op, type Sign
 import { changeBody, changeIdOf, decodeChange, MAX_CHANGE_BYTES, signChange, WIRE_VERSION } from "./changeCodec";
 import type { ChangeReducer } from "./ChangeReducer";
 import { applyChange } from "./applyChange";
-import { authenticateBatch, authenticateBatchAsync } from "./authenticateBatch";
-import { batchCandidates, failedVouches, provisional, Revouch, settleAuth, signedAt, vouchingOf, type BatchAuth, type Decoded } from "./batchAuth";
+import { prepareBatch, type PreparedBatch } from "./prepareBatch";
+import { batchCandidates, failedVouches, provisional, Revouch, signedAt, vouchingOf, type BatchAuth, type Decoded } from "./batchAuth";
 import type { VerifyPool } from "./VerifyPool";
 import { Ed25519Verifier } from "./Ed25519Verifier";
 import { effectiveClock, type Hlc } from "./Hlc";
@@ -292,37 +292,42 @@ export class Replica {
    */
   receiveBatch(inputs: readonly (Uint8Array | SignedChange)[], options: { quiet?: boolean } = {}): ReceiveResult[] {
     const decoded = inputs.map(decodeInput);
-    const auth = batchCandidates(decoded, this.workspace, this.store);
-    if (auth.entries.length > 0) settleAuth(auth, authenticateBatch(auth.entries, (indexes) => indexes.map((k) => this.verifySignature(signedAt(decoded, auth, k)))));
-    return this.applyBatch(decoded, auth, options.quiet ?? false);
+    const held = (id: string): boolean => this.store.hasChange(id);
+    const prepared = prepareBatch(decoded, batchCandidates(decoded, this.workspace, this.store), { here: (s) => this.verifySignature(s), pool: null }, held);
+    return this.applyPrepared(prepared as PreparedBatch, options);
   }
 
   /**
-   * `receiveBatch` with the signature checks in worker threads (the
-   * replica's `verifyPool`; without one, or if the pool fails, in this
-   * thread): decoding and hashing happen now, the checks while the event
-   * loop runs, then one transaction as `receiveBatch`. Changes applied
-   * meanwhile by other calls are simply duplicates by then.
+   * `receiveBatch` in two halves: decoding and authentication now, the
+   * signature checks of a large round in the replica's `verifyPool` (then
+   * the result is a promise); `applyPrepared` is the one transaction.
+   * Changes applied meanwhile by other calls are simply duplicates by then.
    */
-  async receiveBatchAsync(inputs: readonly (Uint8Array | SignedChange)[], options: { quiet?: boolean } = {}): Promise<ReceiveResult[]> {
-    const pool = this.pool;
-    if (pool === undefined) return this.receiveBatch(inputs, options);
+  prepareBatch(inputs: readonly (Uint8Array | SignedChange)[]): PreparedBatch | Promise<PreparedBatch> {
     const decoded = inputs.map(decodeInput);
-    const auth = batchCandidates(decoded, this.workspace, this.store);
-    if (auth.entries.length > 0) {
-      const verifyMany = async (indexes: readonly number[]): Promise<boolean[]> => {
-        const items = indexes.map((k) => signedAt(decoded, auth, k));
-        this.signatureChecks += items.length;
-        try {
-          return await pool.verifyMany(items.map((v) => ({ sig: v.sig, msg: Buffer.from(v.id, "hex"), key: Buffer.from(v.change.author, "hex") })));
-        } catch (err) {
-          this.logger.warn("crdt: verify workers failed; verifying in this thread", { err });
-          return items.map((v) => this.verifier.verify(v.sig, Buffer.from(v.id, "hex"), v.change.author));
-        }
-      };
-      settleAuth(auth, await authenticateBatchAsync(auth.entries, verifyMany));
+    const pool = this.pool;
+    const verifier = { here: (s: SignedChange) => this.verifySignature(s), pool: pool ? (signed: readonly SignedChange[]) => this.verifyInPool(pool, signed) : null };
+    return prepareBatch(decoded, batchCandidates(decoded, this.workspace, this.store), verifier, (id) => this.store.hasChange(id));
+  }
+
+  /** The transaction of a prepared batch (see `prepareBatch`). */
+  applyPrepared(prepared: PreparedBatch, options: { quiet?: boolean } = {}): ReceiveResult[] {
+    return this.applyBatch(prepared.decoded, prepared.auth, options.quiet ?? false);
+  }
+
+  /** `receiveBatch` with a large round of signature checks in worker threads (see `prepareBatch`). */
+  async receiveBatchAsync(inputs: readonly (Uint8Array | SignedChange)[], options: { quiet?: boolean } = {}): Promise<ReceiveResult[]> {
+    return this.applyPrepared(await this.prepareBatch(inputs), options);
+  }
+
+  private async verifyInPool(pool: VerifyPool, signed: readonly SignedChange[]): Promise<boolean[]> {
+    this.signatureChecks += signed.length;
+    try {
+      return await pool.verifyMany(signed.map((v) => ({ sig: v.sig, msg: Buffer.from(v.id, "hex"), key: Buffer.from(v.change.author, "hex") })));
+    } catch (err) {
+      this.logger.warn("crdt: verify workers failed; verifying in this thread", { err });
+      return signed.map((v) => this.verifier.verify(v.sig, Buffer.from(v.id, "hex"), v.change.author));
     }
-    return this.applyBatch(decoded, auth, options.quiet ?? false);
   }
 
   /**

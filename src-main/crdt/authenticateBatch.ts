@@ -99,7 +99,7 @@ export function batchGraph(entries: readonly BatchEntry[]): BatchGraph {
  * The algorithm as steps: yields the entry indexes whose signatures it
  * needs, is resumed with their results, returns the authentication. One
  * algorithm for a synchronous verifier (`authenticateBatch`) and for one
- * that runs in worker threads (`authenticateBatchAsync`).
+ * that runs in worker threads (`prepareBatch`).
  */
 export function* authenticationSteps(entries: readonly BatchEntry[]): Generator<number[], Authentication, boolean[]> {
   const n = entries.length;
@@ -130,13 +130,6 @@ export function authenticateBatch(entries: readonly BatchEntry[], verifyMany: Ve
   const steps = authenticationSteps(entries);
   let step = steps.next();
   while (!step.done) step = steps.next(verifyMany(step.value));
-  return step.value;
-}
-
-export async function authenticateBatchAsync(entries: readonly BatchEntry[], verifyMany: (indexes: readonly number[]) => Promise<boolean[]>): Promise<Authentication> {
-  const steps = authenticationSteps(entries);
-  let step = steps.next();
-  while (!step.done) step = steps.next(await verifyMany(step.value));
   return step.value;
 }
 
