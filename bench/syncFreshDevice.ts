@@ -2,8 +2,9 @@
  * A fresh device joining a busy workspace (issue 14): 50,000 changes by 8
  * authors, served by a node in a child process over a real WebSocket on
  * 127.0.0.1; the device (this process) starts on an empty data dir (real
- * SQLite) with the server as its rendezvous, and the clock runs until its
- * heads equal the server's. Compared, in the same run, with:
+ * SQLite) and joins with an invite naming the server (`benchInvite`: one
+ * more change by the workspace's admin, over the history), and the clock
+ * runs until it holds every head of the server. Compared, in the same run, with:
  * (a) node:crypto verifying every one of the 50,000 signatures, one by one
  *     (goal: converge in ≤ 0.5× that);
  * (b) Automerge (`@automerge/automerge`) loading a saved document holding
@@ -33,6 +34,7 @@ import { decodeChange } from "../src-main/crdt/changeCodec";
 import { createNode } from "../src-main/node/createNode";
 import { silentLogger } from "../src-main/base/Logger";
 import { automergeBaseline } from "./support/automergeBaseline";
+import { benchInvite } from "./support/benchInvite";
 import { blockProbe } from "./support/blockProbe";
 import { BENCH_WORKSPACE, generateTeamHistory } from "./support/generateTeamHistory";
 
@@ -105,15 +107,20 @@ function automergeLoad(doc: Uint8Array): { ms: number; stories: number } {
   return { ms: performance.now() - start, stories };
 }
 
-async function seedServer(log: Uint8Array[]): Promise<{ dir: string; heads: string[]; stories: number }> {
+/** The history's authors (`generateTeamHistory`: `makeBenchNode(20 + k)`), one of them the workspace's admin. */
+const AUTHOR_SEEDS = Array.from({ length: AUTHORS }, (_, k) => 0x10 + 20 + k);
+
+async function seedServer(history: Uint8Array[]): Promise<{ dir: string; heads: string[]; stories: number; invite: (addresses: string[]) => string }> {
   const dir = await mkdtemp(join(tmpdir(), "musher-bench-src-"));
   const node = await createNode({ dataDir: dir, workspaceId: BENCH_WORKSPACE, host: "embedded", log: silentLogger });
+  const invite = benchInvite(history, AUTHOR_SEEDS, node.info.nodeId);
+  const log = [...history, invite.change];
   const report = await node.ingest(log);
   if (report.applied !== log.length) throw new Error(`seeding applied ${report.applied} of ${log.length}`);
   const heads = node.replica.heads().sort();
   const stories = node.replica.stories().length;
   await node.close();
-  return { dir, heads, stories };
+  return { dir, heads, stories, invite: invite.line };
 }
 
 async function startServer(dir: string): Promise<{ url: string; stop(): Promise<number> }> {
@@ -147,17 +154,19 @@ async function main(): Promise<void> {
   console.log(`Automerge load (${automergeDoc.length} bytes, ${am.stories} stories): ${am.ms.toFixed(0)} ms`);
 
   const src = await seedServer(log);
+  const served = log.length + 1; // the history and the admin's invite
   const server = await startServer(src.dir);
   const dir = await mkdtemp(join(tmpdir(), "musher-bench-fresh-"));
   const progress: { expected: number; received: number; links: number }[] = [];
   const stopProbe = blockProbe();
   const start = performance.now();
-  const node = await createNode({ dataDir: dir, workspaceId: BENCH_WORKSPACE, host: "embedded", log: silentLogger, rendezvous: [server.url] });
+  const node = await createNode({ dataDir: dir, host: "embedded", log: silentLogger, join: src.invite([server.url]) });
   node.sync.onStatus((s) => {
     if (s.catchUp) progress.push({ expected: s.catchUp.expected, received: s.catchUp.received, links: s.peers.length });
   });
-  const sameHeads = (): boolean => JSON.stringify(node.replica.heads().sort()) === JSON.stringify(src.heads);
-  while (!sameHeads()) {
+  // Holds the server's whole history (its own `join` change, written once the invite arrived, is extra).
+  const caughtUp = (): boolean => src.heads.every((h) => node.replica.hasChange(h));
+  while (!caughtUp()) {
     if (performance.now() - start > 600_000) throw new Error("bench: the fresh device did not converge in 10 min");
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -174,11 +183,11 @@ async function main(): Promise<void> {
 
   // Honest progress: never more received than announced, and the announced total is the history (on every link's catch-up).
   const restarts = progress.filter((p, i) => i > 0 && p.received < progress[i - 1]!.received).length;
-  const honest = progress.length > 0 && progress.every((p) => p.received <= p.expected && p.expected <= log.length);
+  const honest = progress.length > 0 && progress.every((p) => p.received <= p.expected && p.expected <= served);
   const ratio = convergeMs / verifyAllMs;
-  const perChangeDisk = diskBytes / log.length;
-  const perChangeWire = wireBytes / log.length;
-  console.log(`fresh device: ${log.length} changes in ${convergeMs.toFixed(0)} ms (${(log.length / (convergeMs / 1000)).toFixed(0)} /s), ${checked} signatures checked`);
+  const perChangeDisk = diskBytes / served;
+  const perChangeWire = wireBytes / served;
+  console.log(`fresh device: ${served} changes in ${convergeMs.toFixed(0)} ms (${(served / (convergeMs / 1000)).toFixed(0)} /s), ${checked} signatures checked`);
   console.log(`  ${ratio.toFixed(2)}x verify-every-signature, ${(convergeMs / am.ms).toFixed(2)}x Automerge load`);
   console.log(`  wire ${perChangeWire.toFixed(0)} B/change (changes alone ${(wireFormatBytes / log.length).toFixed(0)}), disk ${perChangeDisk.toFixed(0)} B/change, longest block ${maxBlockMs.toFixed(1)} ms`);
   const goals = {
@@ -191,7 +200,7 @@ async function main(): Promise<void> {
   console.log(
     JSON.stringify({
       bench: "sync-fresh-device",
-      changes: log.length,
+      changes: served,
       authors: AUTHORS,
       convergeMs: Math.round(convergeMs),
       verifyAllMs: Math.round(verifyAllMs),

@@ -19,6 +19,10 @@
  *   DAG branches — rejecting "the second seen" would depend on arrival order
  *   — and the author is flagged (`equivocators()`) and logged.
  * - Each receive/commit runs in one store transaction; listeners run after it.
+ * - A change is authentic iff its own signature verifies or a validly signed
+ *   change by the same author that has it in its past ends applied in the
+ *   same transaction (`batchAuth.ts`); every queued change stood on its own
+ *   signature.
  */
 import type { Logger } from "../base/Logger";
 import { canonicalJson } from "./canonicalJson";
