@@ -12,8 +12,10 @@
  * Nothing is vouched for another author: Y's signature proves nothing about
  * a change "by X" that Y cites (Y could have forged it).
  *
- * Rule: a change by X is authentic iff its own signature verifies, or it is
- * in the in-batch causal past of an authentic change by X. Ids are always
+ * Here (pure, per batch): a change by X is provisionally authentic iff its
+ * own signature verifies, or it is in the in-batch causal past of a validly
+ * signed change by X. The full rule adds "and that voucher ends applied";
+ * the replica enforces it in the batch's transaction (`batchAuth.ts`). Ids are always
  * recomputed from the bytes (never taken from a sender), so "in the past"
  * means "its hash is named by a dep chain" and a tampered ancestor simply
  * has another id and is not in anybody's past.
