@@ -117,7 +117,7 @@ export async function createNode(options: NodeOptions): Promise<MusherNode> {
   // One SQLite database holds the log, the board and the memory tables, so
   // one transaction covers everything a change writes (in memory for tests).
   const db = persisted?.db ?? openMemoryDatabase(options.sqliteBinding);
-  // Signature checks of bulk ingests run in worker threads (the main loop stays free).
+  // Large rounds of signature checks (sync chunks, ingests) run in worker threads (the main loop stays free).
   const verifyPool = new VerifyPool();
   const deviceName = options.deviceName ?? hostname();
   const { replica, tables, memoryReducer, stageLimits, membership } = replicaOnDatabase(db, {
