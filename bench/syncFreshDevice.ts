@@ -87,7 +87,7 @@ function history(): { log: Uint8Array[]; automergeDoc: Uint8Array } {
 function verifyEverything(log: readonly Uint8Array[]): number {
   const keys = new Map<string, KeyObject>();
   const items = log.map((bytes) => {
-    const d = decodeChange(bytes);
+    const d = decodeChange(bytes, BENCH_WORKSPACE);
     if (!d.ok) throw new Error(d.reason);
     const author = d.value.change.author;
     if (!keys.has(author)) keys.set(author, createPublicKey({ key: Buffer.concat([Buffer.from("302a300506032b6570032100", "hex"), Buffer.from(author, "hex")]), format: "der", type: "spki" }));

@@ -10,6 +10,7 @@
  */
 import * as Automerge from "@automerge/automerge";
 import { decodeChange } from "../../src-main/crdt/changeCodec";
+import { BENCH_WORKSPACE } from "./generateHistory";
 
 interface StoryDoc {
   n: string;
@@ -33,7 +34,7 @@ const bucketOf = (story: string): string => {
 export function automergeBaseline(log: readonly Uint8Array[]): Uint8Array {
   let doc = Automerge.from<BoardDoc>({ s: {} });
   for (const bytes of log) {
-    const d = decodeChange(bytes);
+    const d = decodeChange(bytes, BENCH_WORKSPACE);
     if (!d.ok) throw new Error(d.reason);
     doc = Automerge.change(doc, (x) => {
       for (const op of d.value.change.ops) {

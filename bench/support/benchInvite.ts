@@ -25,7 +25,7 @@ export function benchInvite(log: readonly Uint8Array[], authorSeeds: readonly nu
   const maxSeq = new Map<string, number>();
   let root: { id: string; author: string; clock: Change["clock"] } | undefined;
   for (const bytes of log) {
-    const d = decodeChange(bytes);
+    const d = decodeChange(bytes, BENCH_WORKSPACE);
     if (!d.ok) throw new Error(d.reason);
     const { id, change } = d.value;
     ids.push(id);

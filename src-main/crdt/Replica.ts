@@ -29,7 +29,7 @@ import { canonicalJson } from "./canonicalJson";
 import { ApiFailure } from "../../src-shared/ApiError";
 import { CausalPast } from "./CausalPast";
 import { CHANGE_VERSION, changeSchema, MAX_DEPS, type Change, type Op, type SignedChange } from "./Change";
-import { changeBody, changeIdOf, decodeChange, MAX_CHANGE_BYTES, signChange, WIRE_VERSION } from "./changeCodec";
+import { assemble, ChangeEncodeError, decodeChange, encodeBody, FORMAT_V1, FORMAT_V2, MAX_CHANGE_BYTES, signChange } from "./changeCodec";
 import type { ChangeReducer } from "./ChangeReducer";
 import { applyChange } from "./applyChange";
 import { prepareBatch, type PreparedBatch } from "./prepareBatch";
@@ -295,7 +295,7 @@ export class Replica {
    * earlier, maybe by someone else) are summed in one line per batch.
    */
   receiveBatch(inputs: readonly (Uint8Array | SignedChange)[], options: { quiet?: boolean } = {}): ReceiveResult[] {
-    const decoded = inputs.map(decodeInput);
+    const decoded = inputs.map((input) => decodeInput(input, this.workspace));
     const held = (id: string): boolean => this.store.hasChange(id);
     const prepared = prepareBatch(decoded, batchCandidates(decoded, this.workspace, this.store), { here: (s) => this.verifySignature(s), pool: null }, held);
     return this.applyPrepared(prepared as PreparedBatch, options);
@@ -308,7 +308,7 @@ export class Replica {
    * Changes applied meanwhile by other calls are simply duplicates by then.
    */
   prepareBatch(inputs: readonly (Uint8Array | SignedChange)[]): PreparedBatch | Promise<PreparedBatch> {
-    const decoded = inputs.map(decodeInput);
+    const decoded = inputs.map((input) => decodeInput(input, this.workspace));
     const pool = this.pool;
     const verifier = { here: (s: SignedChange) => this.verifySignature(s), pool: pool ? (signed: readonly SignedChange[]) => this.verifyInPool(pool, signed) : null };
     return prepareBatch(decoded, batchCandidates(decoded, this.workspace, this.store), verifier, (id) => this.store.hasChange(id));
@@ -341,7 +341,7 @@ export class Replica {
    * such inputs strictly grows and the loop ends; an honest batch runs once.
    */
   private applyBatch(decoded: readonly Decoded[], auth: BatchAuth, quiet: boolean): ReceiveResult[] {
-    const vouching = vouchingOf(auth, this.store);
+    const vouching = vouchingOf(auth, this.store, this.workspace);
     const batchSize = auth.entries.length;
     for (;;) {
       const authentic = provisional(vouching, batchSize);
@@ -420,7 +420,13 @@ export class Replica {
     // Checked against the same schema peers use, so we never apply what they would refuse.
     const parsed = changeSchema.safeParse(draft);
     if (!parsed.success) throw new ApiFailure("invalid_input", `invalid change: ${parsed.error.issues[0]?.message ?? "shape"}`);
-    const made = signChange(parsed.data, this.signer);
+    let made: SignedChange;
+    try {
+      made = signChange(parsed.data, this.signer);
+    } catch (err) {
+      if (err instanceof ChangeEncodeError) throw new ApiFailure("invalid_input", `invalid change: ${err.message}`);
+      throw err;
+    }
     // Peers refuse (and sync frames cannot carry) a larger change.
     if (made.bytes.length > MAX_CHANGE_BYTES) {
       throw new ApiFailure("too_large", `this edit encodes to ${made.bytes.length} bytes; one change holds at most ${MAX_CHANGE_BYTES}`);
@@ -472,7 +478,7 @@ export class Replica {
       for (const waiting of this.store.pendingWaitingOn(dep)) {
         const entry = this.store.getPending(waiting);
         if (!entry) continue;
-        const decoded = decodeChange(entry.bytes);
+        const decoded = decodeChange(entry.bytes, this.workspace);
         if (!decoded.ok) {
           this.store.deletePending(waiting);
           continue;
@@ -576,21 +582,23 @@ export class Replica {
   }
 }
 
-const decodeInput = (input: Uint8Array | SignedChange): Decoded => (input instanceof Uint8Array ? decodeChange(input) : fromObject(input));
+const decodeInput = (input: Uint8Array | SignedChange, workspace: string): Decoded =>
+  input instanceof Uint8Array ? decodeChange(input, workspace) : fromObject(input, workspace);
 
-/** A `SignedChange` handed over as an object: recompute its id and bytes; never trust them. */
-function fromObject(input: SignedChange): { ok: true; value: SignedChange } | { ok: false; reason: string } {
-  let body: Uint8Array;
+/**
+ * A `SignedChange` handed over as an object: recompute its id and bytes in
+ * the format its bytes say (format 1 history stays format 1); never trust them.
+ */
+function fromObject(input: SignedChange, workspace: string): { ok: true; value: SignedChange } | { ok: false; reason: string } {
+  let format: typeof FORMAT_V1 | typeof FORMAT_V2;
+  let encoded: { body: Uint8Array; id: string };
   try {
-    body = changeBody(input.change);
+    format = input.bytes[0] === FORMAT_V1 ? FORMAT_V1 : FORMAT_V2;
+    encoded = encodeBody(input.change, format);
   } catch {
     return { ok: false, reason: "change is not encodable" };
   }
-  if (changeIdOf(body) !== input.id) return { ok: false, reason: "hash mismatch" };
+  if (encoded.id !== input.id) return { ok: false, reason: "hash mismatch" };
   if (input.sig.length !== 64) return { ok: false, reason: "bad signature length" };
-  const bytes = new Uint8Array(65 + body.length);
-  bytes[0] = WIRE_VERSION;
-  bytes.set(input.sig, 1);
-  bytes.set(body, 65);
-  return decodeChange(bytes); // re-validates the shape with zod
+  return decodeChange(assemble(format, input.sig, encoded.body), workspace); // re-validates the shape with zod
 }

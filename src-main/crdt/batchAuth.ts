@@ -89,7 +89,7 @@ export interface Vouching {
   ownOnly: Set<number>;
 }
 
-export function vouchingOf(auth: BatchAuth, store: ReplicaStore): Vouching {
+export function vouchingOf(auth: BatchAuth, store: ReplicaStore, workspace: string): Vouching {
   const entries = [...auth.entries];
   const verifiedOk: (boolean | undefined)[] = auth.result ? [...auth.result.verifiedOk] : entries.map(() => undefined);
   if (entries.length > 0 && store.pendingSize().count > 0) {
@@ -100,7 +100,7 @@ export function vouchingOf(auth: BatchAuth, store: ReplicaStore): Vouching {
         if (seen.has(waiting)) continue;
         seen.add(waiting);
         const entry = store.getPending(waiting);
-        const d = entry ? decodeChange(entry.bytes) : undefined;
+        const d = entry ? decodeChange(entry.bytes, workspace) : undefined;
         if (d?.ok !== true) continue;
         entries.push({ id: waiting, author: d.value.change.author, deps: d.value.change.deps });
         verifiedOk.push(true);

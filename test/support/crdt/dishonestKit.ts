@@ -5,7 +5,7 @@
  * used by production code.
  */
 import { CHANGE_VERSION, type Change, type Op } from "../../../src-main/crdt/Change";
-import { changeBody, decodeChange, signChange, WIRE_VERSION } from "../../../src-main/crdt/changeCodec";
+import { assemble, decodeChange, encodeBody, FORMAT_V1, FORMAT_V2, signChange } from "../../../src-main/crdt/changeCodec";
 import type { Identity } from "../../../src-main/crdt/Identity";
 import { MemoryReplicaStore } from "../../../src-main/crdt/MemoryReplicaStore";
 import { Replica } from "../../../src-main/crdt/Replica";
@@ -32,19 +32,15 @@ export function badSig(bytes: Uint8Array): Uint8Array {
 
 /** The change with one op renamed but the ORIGINAL signature: a new id its author never signed. */
 export function tampered(bytes: Uint8Array): Uint8Array {
-  const d = decodeChange(bytes);
+  const d = decodeChange(bytes, TEST_WORKSPACE);
   if (!d.ok) throw new Error(d.reason);
   const ops = d.value.change.ops.map((op) => (op.t === "create" ? { ...op, name: "tampered" } : op));
-  const body = changeBody({ ...d.value.change, ops });
-  const out = new Uint8Array(65 + body.length);
-  out[0] = WIRE_VERSION;
-  out.set(d.value.sig, 1);
-  out.set(body, 65);
-  return out;
+  const format = bytes[0] === FORMAT_V1 ? FORMAT_V1 : FORMAT_V2;
+  return assemble(format, d.value.sig, encodeBody({ ...d.value.change, ops }, format).body);
 }
 
 export const idOf = (bytes: Uint8Array): string => {
-  const d = decodeChange(bytes);
+  const d = decodeChange(bytes, TEST_WORKSPACE);
   if (!d.ok) throw new Error(d.reason);
   return d.value.id;
 };
