@@ -27,6 +27,10 @@
  *     the start of every outermost transaction and every read outside one).
  *   Handing out the cached object is within the `ReplicaStore` contract:
  *   callers never mutate what `get*` returns, and `put*` hands ownership over.
+ * - Two small indexes mirrored in memory, with the same invalidation as the
+ *   story cache (rollback, another connection's commit): the heads and the
+ *   per-author max seq. Every applied change reads both (heads to replace
+ *   its deps; the max seq to tell a new seq from a fork without a query).
  * - Writes made with raw SQL behind the store's back must be followed by
  *   `forgetCachedState()` (rebuild does).
  * - Schema v5 (compact log, see migrations.ts): the interface speaks hex
@@ -129,6 +133,8 @@ export class SqliteReplicaStore implements ReplicaStore {
   private dataVersion = -1;
   private readonly idxOf = (key: string): number => this.authors.idxOf(key);
   private readonly keyOf = (idx: number): string => this.authors.keyOf(idx);
+  private headIds: string[] | null = null;
+  private maxSeqs: Map<string, number> | null = null;
 
   constructor(private readonly db: Database.Database) {
     this.q = prepare(db);
@@ -154,6 +160,8 @@ export class SqliteReplicaStore implements ReplicaStore {
     this.metas.clear();
     this.stories.clear();
     this.storiesComplete = false;
+    this.headIds = null;
+    this.maxSeqs = null;
     this.authors.forget(); // an author added by a rolled-back write must not keep its idx
   }
 
@@ -162,6 +170,8 @@ export class SqliteReplicaStore implements ReplicaStore {
     if (version !== this.dataVersion) {
       this.stories.clear();
       this.storiesComplete = false;
+      this.headIds = null;
+      this.maxSeqs = null;
     }
     this.dataVersion = version;
   }
@@ -227,18 +237,30 @@ export class SqliteReplicaStore implements ReplicaStore {
     this.q.putChange.run(idColumn.encode(meta.id), author, meta.seq, meta.clock.wall, meta.clock.logical, cut ? null : idColumn.encodeList(meta.deps), vec, stored);
     this.q.raiseSeq.run(author, meta.seq);
     remember(this.metas, META_CACHE_SIZE, meta.id, meta);
+    const seqs = this.seqIndex();
+    if ((seqs.get(meta.author) ?? 0) < meta.seq) seqs.set(meta.author, meta.seq);
   }
   changesBySeq(author: string, seq: number): string[] {
+    // Above the author's max seq there is nothing to find (the common case: a new change).
+    if ((this.seqIndex().get(author) ?? 0) < seq) return [];
     const idx = this.authors.knownIdx(author);
     return idx === undefined ? [] : this.q.bySeq.all(idx, seq).map(idColumn.decode);
   }
   authorSeqs(): Map<string, number> {
-    const rows = this.q.authorSeqs.all().map((r): [string, number] => [idColumn.decode(r.key), r.max_seq]);
-    return new Map(rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+    return new Map(this.seqIndex());
   }
   /** Sets an author's highest seq as a replay found it (rebuild's replace, after clearing the table). */
   restoreAuthorSeq(author: string, seq: number): void {
     this.q.raiseSeq.run(this.authors.idxOf(author), seq);
+    this.maxSeqs = null; // reloaded from the table on the next read
+  }
+  private seqIndex(): Map<string, number> {
+    if (!this.db.inTransaction) this.checkDataVersion();
+    if (this.maxSeqs === null) {
+      const rows = this.q.authorSeqs.all().map((r): [string, number] => [idColumn.decode(r.key), r.max_seq]);
+      this.maxSeqs = new Map(rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+    }
+    return this.maxSeqs;
   }
   forkedSeqs(author: string): number[] {
     const idx = this.authors.knownIdx(author);
@@ -252,15 +274,19 @@ export class SqliteReplicaStore implements ReplicaStore {
   }
 
   heads(): string[] {
-    return sortedIds(this.q.heads.all());
+    if (!this.db.inTransaction) this.checkDataVersion();
+    this.headIds ??= sortedIds(this.q.heads.all());
+    return [...this.headIds];
   }
   setHeads(heads: string[]): void {
     // A diff, not a rewrite: a change usually replaces one or two heads.
     const next = new Set(heads);
     const old = this.heads();
+    const had = new Set(old);
     this.transaction(() => {
       for (const h of old) if (!next.has(h)) this.q.dropHead.run(idColumn.encode(h));
-      for (const h of next) this.q.addHead.run(idColumn.encode(h));
+      for (const h of next) if (!had.has(h)) this.q.addHead.run(idColumn.encode(h));
+      this.headIds = [...next].sort();
     });
   }
 
