@@ -77,6 +77,16 @@
  *   503 + 45 + 13 B per change; WITHOUT ROWID keyed by id = 598 + 46 (its
  *   UNIQUE(arrival)) + 42 (the (author, seq) index then carries the 32-byte
  *   key, not a rowid) — 124 B more.
+ * - A format-2 change's `bytes` are kept without the 32-byte author key
+ *   (the `author` idx names it) under the leading byte 0x82, and its `deps`
+ *   column is NULL (the deps are read from the bytes at a fixed offset);
+ *   `getChangeBytes`, export and rebuild restore the exact signed bytes
+ *   (`bytesColumn`). Format-1 rows keep their bytes and deps column.
+ * - `stories.record` is `ANY`: a compact BLOB (`storyColumn`: every distinct
+ *   stamp once as uvarints + author idx + 32-byte id, each use a 1-byte
+ *   index, no keys), or the JSON TEXT for a record the compact form cannot
+ *   hold exactly. Measured (20,000 changes, 8 authors): 563 → 61 B per
+ *   change for the table.
  * - `heads`, `pending.id`, `pending.missing`, `pending_waits`: raw ids;
  *   `author_seqs`, `equivocators`: keyed by author idx.
  * - Id and key columns are `ANY`: a 64-hex id/key is stored as a BLOB, any
