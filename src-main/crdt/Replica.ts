@@ -151,7 +151,10 @@ export class Replica {
     const genesis = this.founding();
     if (!genesis) return;
     const batch = newBatch();
-    this.store.transaction(() => this.commitDraft([], genesis, batch));
+    this.store.transaction(() => {
+      this.causal.refresh();
+      this.commitDraft([], genesis, batch);
+    });
     this.emit(batch, true);
   }
 
@@ -205,6 +208,7 @@ export class Replica {
     const max = this.store.authorSeqs().get(author) ?? 0;
     const tips = this.store.changesBySeq(author, max);
     const forked = this.store.forkedSeqs(author).filter((s) => s < max);
+    this.causal.refresh(); // outside a transaction: another connection may have written
     if (forked.length > cap) return null;
     for (let i = forked.length - 1; i >= 0; i--) {
       for (const x of this.store.changesBySeq(author, forked[i]!)) {
@@ -217,6 +221,7 @@ export class Replica {
 
   /** Whether change `x` is one of `tips` or in their causal past (all must be applied here). */
   heldBy(tips: readonly string[], x: string): boolean {
+    this.causal.refresh(); // outside a transaction: another connection may have written
     return this.causal.heldBy(tips, x);
   }
 
@@ -251,6 +256,11 @@ export class Replica {
     return effectiveClock({ wall: Math.floor(this.now()), logical: 0 }, this.store.heads().map((h) => this.clockOf(h)));
   }
 
+  /** The effective clock of an applied change, undefined when it is not applied here (one store read). */
+  appliedClock(id: string): Hlc | undefined {
+    return this.store.getChangeMeta(id)?.clock;
+  }
+
   /** The effective clock of an applied change (the order every replica agrees on). */
   clockOf(id: string): Hlc {
     const meta = this.store.getChangeMeta(id);
@@ -281,7 +291,10 @@ export class Replica {
   receiveBatch(inputs: readonly (Uint8Array | SignedChange)[], options: { quiet?: boolean } = {}): ReceiveResult[] {
     const batch = newBatch();
     const quiet = options.quiet ?? false;
-    const results = this.store.transaction(() => inputs.map((input) => this.receiveOne(input, batch, quiet)));
+    const results = this.store.transaction(() => {
+      this.causal.refresh();
+      return inputs.map((input) => this.receiveOne(input, batch, quiet));
+    });
     this.reportDropped(batch.dropped);
     if (batch.releasedRejected > 0) this.logger.warn("crdt: changes released from the pending queue rejected", { count: batch.releasedRejected });
     this.emit(batch, false);
@@ -301,7 +314,10 @@ export class Replica {
    */
   commitMany(opLists: readonly Op[][]): { changes: SignedChange[]; storyIds: string[] } {
     const batch = newBatch();
-    const signed = this.store.transaction(() => opLists.map((ops) => this.commitOne(ops, batch)));
+    const signed = this.store.transaction(() => {
+      this.causal.refresh();
+      return opLists.map((ops) => this.commitOne(ops, batch));
+    });
     this.emit(batch, true);
     return { changes: signed, storyIds: uniqueSorted(batch.storyIds) };
   }
@@ -427,6 +443,7 @@ export class Replica {
         this.logger.warn("crdt: author equivocated (two changes with one seq); keeping both branches", { author: change.author, seq: change.seq, id });
       }
       this.store.flagEquivocation(change.author);
+      this.causal.noteEquivocator(change.author);
     }
     this.store.putChange({ id, author: change.author, seq: change.seq, clock: valid.clock, deps: change.deps, vec: valid.vec }, signed.bytes);
     const deps = new Set(change.deps);
