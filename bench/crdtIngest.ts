@@ -12,14 +12,14 @@ import { nobleVerify } from "../src-main/crdt/nobleVerify";
 import { PipelineBoard } from "../src-main/crdt/PipelineBoard";
 import type { Replica } from "../src-main/crdt/Replica";
 import { STAGES } from "../src-shared/stages";
-import { generateHistory, makeBenchNode } from "./support/generateHistory";
+import { BENCH_WORKSPACE, generateHistory, makeBenchNode } from "./support/generateHistory";
 import { nativeVerifyRate } from "./support/nativeVerifyRate";
 
 const TOTAL = 50_000;
 
 function nobleVerifyRate(log: Uint8Array[]): number {
   const items = log.slice(0, 1_000).map((bytes) => {
-    const d = decodeChange(bytes);
+    const d = decodeChange(bytes, BENCH_WORKSPACE);
     if (!d.ok) throw new Error(d.reason);
     return { sig: d.value.sig, msg: Buffer.from(d.value.id, "hex"), pub: Buffer.from(d.value.change.author, "hex") };
   });

@@ -4,11 +4,12 @@
  */
 import { createPublicKey, verify as nodeVerify, type KeyObject } from "node:crypto";
 import { decodeChange } from "../../src-main/crdt/changeCodec";
+import { BENCH_WORKSPACE } from "./generateHistory";
 
-export function nativeVerifyRate(log: Uint8Array[]): number {
+export function nativeVerifyRate(log: Uint8Array[], workspace = BENCH_WORKSPACE): number {
   const keys = new Map<string, KeyObject>();
   const items = log.slice(0, 20_000).map((bytes) => {
-    const d = decodeChange(bytes);
+    const d = decodeChange(bytes, workspace);
     if (!d.ok) throw new Error(d.reason);
     const author = d.value.change.author;
     if (!keys.has(author)) keys.set(author, createPublicKey({ key: Buffer.concat([Buffer.from("302a300506032b6570032100", "hex"), Buffer.from(author, "hex")]), format: "der", type: "spki" }));

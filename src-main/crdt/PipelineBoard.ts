@@ -73,7 +73,7 @@ export class PipelineBoard implements BoardModel {
     const rec = this.require(id);
     const load = (changeId: string): Change | undefined => {
       const bytes = this.replica.getChange(changeId);
-      const decoded = bytes ? decodeChange(bytes) : undefined;
+      const decoded = bytes ? decodeChange(bytes, this.replica.workspace) : undefined;
       return decoded?.ok === true ? decoded.value.change : undefined;
     };
     return { entries: storyHistory(rec, load) };

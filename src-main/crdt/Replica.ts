@@ -25,7 +25,7 @@ import { canonicalJson } from "./canonicalJson";
 import { ApiFailure } from "../../src-shared/ApiError";
 import { CausalPast } from "./CausalPast";
 import { CHANGE_VERSION, changeSchema, MAX_DEPS, type Change, type Op, type SignedChange } from "./Change";
-import { changeBody, changeIdOf, decodeChange, MAX_CHANGE_BYTES, signChange, WIRE_VERSION } from "./changeCodec";
+import { assemble, ChangeEncodeError, decodeChange, encodeBody, FORMAT_V1, FORMAT_V2, MAX_CHANGE_BYTES, signChange } from "./changeCodec";
 import type { ChangeReducer } from "./ChangeReducer";
 import { applyChange } from "./applyChange";
 import { Ed25519Verifier } from "./Ed25519Verifier";
@@ -354,7 +354,13 @@ export class Replica {
     // Checked against the same schema peers use, so we never apply what they would refuse.
     const parsed = changeSchema.safeParse(draft);
     if (!parsed.success) throw new ApiFailure("invalid_input", `invalid change: ${parsed.error.issues[0]?.message ?? "shape"}`);
-    const made = signChange(parsed.data, this.signer);
+    let made: SignedChange;
+    try {
+      made = signChange(parsed.data, this.signer);
+    } catch (err) {
+      if (err instanceof ChangeEncodeError) throw new ApiFailure("invalid_input", `invalid change: ${err.message}`);
+      throw err;
+    }
     // Peers refuse (and sync frames cannot carry) a larger change.
     if (made.bytes.length > MAX_CHANGE_BYTES) {
       throw new ApiFailure("too_large", `this edit encodes to ${made.bytes.length} bytes; one change holds at most ${MAX_CHANGE_BYTES}`);
@@ -381,7 +387,7 @@ export class Replica {
   }
 
   private receiveInner(input: Uint8Array | SignedChange, batch: Batch, quiet: boolean): Omit<ReceiveResult, "applied" | "storyIds"> {
-    const decoded = input instanceof Uint8Array ? decodeChange(input) : fromObject(input);
+    const decoded = input instanceof Uint8Array ? decodeChange(input, this.workspace) : fromObject(input, this.workspace);
     if (!decoded.ok) return this.reject(undefined, decoded.reason, quiet);
     const signed = decoded.value;
     if (this.store.hasChange(signed.id)) return { status: "duplicate", id: signed.id, reason: "already applied" };
@@ -405,7 +411,7 @@ export class Replica {
       for (const waiting of this.store.pendingWaitingOn(dep)) {
         const entry = this.store.getPending(waiting);
         if (!entry) continue;
-        const decoded = decodeChange(entry.bytes);
+        const decoded = decodeChange(entry.bytes, this.workspace);
         if (!decoded.ok) {
           this.store.deletePending(waiting);
           continue;
@@ -505,19 +511,20 @@ export class Replica {
   }
 }
 
-/** A `SignedChange` handed over as an object: recompute its id and bytes; never trust them. */
-function fromObject(input: SignedChange): { ok: true; value: SignedChange } | { ok: false; reason: string } {
-  let body: Uint8Array;
+/**
+ * A `SignedChange` handed over as an object: recompute its id and bytes in
+ * the format its bytes say (format 1 history stays format 1); never trust them.
+ */
+function fromObject(input: SignedChange, workspace: string): { ok: true; value: SignedChange } | { ok: false; reason: string } {
+  let format: typeof FORMAT_V1 | typeof FORMAT_V2;
+  let encoded: { body: Uint8Array; id: string };
   try {
-    body = changeBody(input.change);
+    format = input.bytes[0] === FORMAT_V1 ? FORMAT_V1 : FORMAT_V2;
+    encoded = encodeBody(input.change, format);
   } catch {
     return { ok: false, reason: "change is not encodable" };
   }
-  if (changeIdOf(body) !== input.id) return { ok: false, reason: "hash mismatch" };
+  if (encoded.id !== input.id) return { ok: false, reason: "hash mismatch" };
   if (input.sig.length !== 64) return { ok: false, reason: "bad signature length" };
-  const bytes = new Uint8Array(65 + body.length);
-  bytes[0] = WIRE_VERSION;
-  bytes.set(input.sig, 1);
-  bytes.set(body, 65);
-  return decodeChange(bytes); // re-validates the shape with zod
+  return decodeChange(assemble(format, input.sig, encoded.body), workspace); // re-validates the shape with zod
 }

@@ -64,6 +64,7 @@
  *   what the segmenter takeover rule reads. Back-filled from the log.
  */
 import type Database from "better-sqlite3";
+import { decodeChange } from "../crdt/changeCodec";
 import { effectiveClock, ZERO_HLC, type Hlc } from "../crdt/Hlc";
 
 /** `PRAGMA application_id` of every Musher database: "Mush" in ASCII. */
@@ -181,15 +182,44 @@ export function migrateMemorySearch(db: Database.Database): void {
       added INTEGER,
       PRIMARY KEY (session, author)
     ) STRICT, WITHOUT ROWID;
-    -- A stored change is 0x01, a 64-byte signature, then its canonical JSON body.
+    -- A format-1 change is 0x01, a 64-byte signature, then its canonical JSON body.
     INSERT INTO session_activity (session, author, wrote, added)
       SELECT json_extract(o.value, '$.session'), c.author, max(c.clock_wall),
              max(CASE WHEN json_extract(o.value, '$.t') = 'msg' THEN c.clock_wall END)
-      FROM changes c, json_each(CAST(substr(c.bytes, 66) AS TEXT), '$.ops') o
+      FROM changes c, json_each(CASE WHEN substr(c.bytes, 1, 1) = x'01' THEN CAST(substr(c.bytes, 66) AS TEXT) ELSE '{}' END, '$.ops') o
       WHERE json_extract(o.value, '$.t') IN ('session', 'msg', 'cell', 'segmenter')
         AND json_extract(o.value, '$.session') IN (SELECT id FROM sessions)
       GROUP BY 1, 2;
   `);
+  backfillActivityV2(db);
+}
+
+/**
+ * The same back-fill for binary (format 2) changes, which SQL cannot read. A
+ * data dir at the schema before this migration was written by a build that
+ * wrote format 1 only, so this finds rows only in a dir taken back to that
+ * schema (the migration test does); it keeps the migration right for any log.
+ */
+function backfillActivityV2(db: Database.Database): void {
+  const workspace = (db.prepare("SELECT value FROM meta WHERE key = 'workspace_id'").get() as { value: string } | undefined)?.value;
+  if (workspace === undefined) return;
+  const sessions = db.prepare("SELECT 1 FROM sessions WHERE id = ?").pluck();
+  const upsert = db.prepare(`
+    INSERT INTO session_activity (session, author, wrote, added) VALUES (?, ?, ?, ?)
+    ON CONFLICT (session, author) DO UPDATE SET
+      wrote = max(wrote, excluded.wrote),
+      added = CASE WHEN added IS NULL THEN excluded.added WHEN excluded.added IS NULL THEN added ELSE max(added, excluded.added) END
+  `);
+  const rows = db.prepare("SELECT author, clock_wall AS wall, bytes FROM changes WHERE substr(bytes, 1, 1) = x'02'").all() as { author: string; wall: number; bytes: Buffer }[];
+  for (const row of rows) {
+    const decoded = decodeChange(row.bytes, workspace);
+    if (!decoded.ok) continue;
+    for (const op of decoded.value.change.ops) {
+      if ((op.t === "session" || op.t === "msg" || op.t === "cell" || op.t === "segmenter") && sessions.get(op.session) !== undefined) {
+        upsert.run(op.session, row.author, row.wall, op.t === "msg" ? row.wall : null);
+      }
+    }
+  }
 }
 
 /** The schema version this build writes. */

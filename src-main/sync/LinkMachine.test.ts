@@ -4,10 +4,10 @@
  * (PeerLink.memory.test.ts) exercise end to end.
  */
 import { describe, expect, it } from "vitest";
-import { changeIdOf } from "../crdt/changeCodec";
+import { changeIdOfBytes } from "../crdt/changeCodec";
 import { Ed25519Verifier } from "../crdt/Ed25519Verifier";
 import type { ReceiveResult } from "../crdt/Replica";
-import { testIdentity, testNode } from "../../test/support/crdt/testKit";
+import { testIdentity, testNode, TEST_WORKSPACE } from "../../test/support/crdt/testKit";
 import { handshakeChallenge } from "./handshakeChallenge";
 import type { LinkAction } from "./LinkAction";
 import { LinkMachine, type LinkMachineHost } from "./LinkMachine";
@@ -16,7 +16,7 @@ import { encodeControl, packChanges } from "./SyncFrame";
 import { DEFAULT_SYNC_LIMITS, type SyncLimits } from "./SyncLimits";
 import type { SyncMessage } from "./SyncMessage";
 
-const idOf = (c: Uint8Array): string => changeIdOf(c.subarray(65));
+const idOf = (c: Uint8Array): string => changeIdOfBytes(c, TEST_WORKSPACE);
 const ok = (id: string): ReceiveResult => ({ status: "applied", id, applied: [id], storyIds: [] });
 
 /** A server-side machine past the handshake with client key 7, and changes by another author to feed it. */
@@ -78,7 +78,7 @@ describe("LinkMachine", () => {
   });
 
   it("closes 4006 when held changes outgrow the send bound during a long plan", () => {
-    const { machine, changes } = authedServer({ maxQueuedBytes: 1_000 });
+    const { machine, changes } = authedServer({ maxQueuedBytes: 500 }); // six changes of ~170 B
     machine.frame(encodeControl({ t: "sync", vec: [], heads: [] }), true, 0);
     machine.drain(0);
     const acts = machine.sendLive(changes, undefined);
@@ -156,7 +156,7 @@ describe("LinkMachine", () => {
     };
     const early = new LinkMachine({ direction: "in", nonce: "ab".repeat(32), now: 0, host });
     early.start();
-    expect(early.frame(Buffer.from([2, 2, 0, 0, 0, 1, 0]), true, 0)).toEqual([{ t: "close", code: SyncCloseCode.badFrame, reason: "changes before the handshake" }]);
+    expect(early.frame(Buffer.from([3, 2, 0, 1, 0]), true, 0)).toEqual([{ t: "close", code: SyncCloseCode.badFrame, reason: "changes before the handshake" }]);
     const slow = new LinkMachine({ direction: "in", nonce: "ab".repeat(32), now: 5_000, host });
     slow.start();
     expect(slow.nextWake()).toBe(6_000);

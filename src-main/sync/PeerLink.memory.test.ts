@@ -7,8 +7,8 @@
  * SyncService.*.test.ts.)
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { changeIdOf } from "../crdt/changeCodec";
-import { testIdentity, testNode, type TestNode } from "../../test/support/crdt/testKit";
+import { changeIdOfBytes } from "../crdt/changeCodec";
+import { testIdentity, testNode, TEST_WORKSPACE, type TestNode } from "../../test/support/crdt/testKit";
 import { ManualLinkScheduler } from "../../test/support/sync/manualLinkScheduler";
 import { memoryPeerSocketPair, type MemoryPeerSocket, type MemoryPeerSocketPair } from "../../test/support/sync/memoryPeerSocketPair";
 import { handshakeChallenge } from "./handshakeChallenge";
@@ -57,7 +57,7 @@ function transcript(socket: MemoryPeerSocket): string[] {
   return socket.sent.map((bytes) => {
     const f = decodeSyncFrame(bytes);
     if (!f.ok) return `bad:${f.reason}`;
-    if (f.kind === "changes") return `changes:${f.changes.map((c) => changeIdOf(c.subarray(65))).join(",")}`;
+    if (f.kind === "changes") return `changes:${f.changes.map((c) => changeIdOfBytes(c, TEST_WORKSPACE)).join(",")}`;
     return f.message.t === "plan" ? `plan:${f.message.count}` : f.message.t;
   });
 }
@@ -66,7 +66,7 @@ function changeIds(lines: readonly string[]): string[] {
   return lines.filter((l) => l.startsWith("changes:")).flatMap((l) => l.slice("changes:".length).split(","));
 }
 
-const idOf = (c: Uint8Array): string => changeIdOf(c.subarray(65));
+const idOf = (c: Uint8Array): string => changeIdOfBytes(c, TEST_WORKSPACE);
 
 /** A hand-driven client on the other end of `socket`: frames it received, and a valid `auth` for the server's hello. */
 function rawClient(socket: MemoryPeerSocket, workspace: string, identity = testIdentity(7)) {

@@ -33,7 +33,7 @@
  *   `applyChunk` changes): a SQLite-backed replica pays an fsync per batch,
  *   and the cost per change varies with the machine.
  */
-import { changeIdOf, decodeChange } from "../crdt/changeCodec";
+import { changeIdOfBytes, decodeChange } from "../crdt/changeCodec";
 import type { ReceiveResult } from "../crdt/Replica";
 import type { Logger } from "../base/Logger";
 import type { LinkAction } from "./LinkAction";
@@ -240,7 +240,7 @@ export class Reconciler {
     }
     // Decoding costs; look at a bounded number of pending changes per round.
     if (r.status === "pending" && this.pendingDeps.size < MAX_NEED_IDS && this.pendingLooked++ < MAX_NEED_IDS) {
-      const d = decodeChange(bytes);
+      const d = decodeChange(bytes, this.host.replica.workspace);
       if (d.ok) for (const dep of d.value.change.deps) if (!this.host.replica.hasChange(dep)) this.pendingDeps.add(dep);
     }
   }
@@ -301,7 +301,7 @@ export class Reconciler {
     if (held.length === 0) return;
     const inPlan = new Set(planned);
     for (const h of held) {
-      const rest = inPlan.size === 0 ? h.changes : h.changes.filter((c) => !inPlan.has(changeIdOf(c.subarray(65))));
+      const rest = inPlan.size === 0 ? h.changes : h.changes.filter((c) => !inPlan.has(changeIdOfBytes(c, this.host.replica.workspace)));
       if (rest.length > 0) this.port.emit({ t: "changes", changes: rest, ownSeq: h.ownSeq });
     }
   }

@@ -17,8 +17,11 @@
  *   row reads: measured 50–290 ms in one block on a loaded machine.
  */
 import type { PeerSocket } from "./PeerSocket";
-import { packChanges } from "./SyncFrame";
+import { countChanges, packChanges } from "./SyncFrame";
 import type { SyncLimits } from "./SyncLimits";
+
+/** Changes loaded for one catch-up frame (~2,800 format-1 changes filled 1 MiB; format 2 would fit ~7,000). */
+const MAX_CATCH_UP_FRAME_CHANGES = 2_500;
 
 type Item =
   | { kind: "frame"; data: Buffer; ownSeq: number | undefined }
@@ -116,7 +119,9 @@ export class SendQueue {
       }
       const batch: Uint8Array[] = [];
       let size = 2;
-      while (head.at < head.ids.length) {
+      // Sized as if sent whole with a 4-byte length (an upper bound of its entry); at most
+      // MAX_CATCH_UP_FRAME_CHANGES loads per frame keep one turn's work what it was for format 1.
+      while (head.at < head.ids.length && batch.length < MAX_CATCH_UP_FRAME_CHANGES) {
         const bytes = this.hooks.loadChange(head.ids[head.at]!);
         if (bytes && batch.length > 0 && size + 4 + bytes.length > this.limits.maxFrameBytes) break;
         head.at++;
@@ -157,8 +162,3 @@ export class SendQueue {
   }
 }
 
-function countChanges(frame: Buffer): number {
-  let n = 0;
-  for (let at = 2; at + 4 <= frame.length; at += 4 + frame.readUInt32BE(at)) n++;
-  return n;
-}

@@ -38,11 +38,11 @@ function closeLogged(node: SyncTestNode, code: number): boolean {
 describe("hostile input on the endpoint", () => {
   const cases: [string, (p: Awaited<ReturnType<typeof hostilePeer>>) => void, number][] = [
     ["garbage text", (p) => p.ws.send("hello?"), SyncCloseCode.badFrame],
-    ["garbage binary", (p) => p.ws.send(Buffer.from([2, 2, 0, 0, 0, 9, 1, 2, 3])), SyncCloseCode.badFrame],
-    ["an unknown frame type", (p) => p.ws.send(Buffer.from([2, 9, 1])), SyncCloseCode.badFrame],
+    ["garbage binary", (p) => p.ws.send(Buffer.from([3, 2, 0, 0, 0, 9, 1, 2, 3])), SyncCloseCode.badFrame],
+    ["an unknown frame type", (p) => p.ws.send(Buffer.from([3, 9, 1])), SyncCloseCode.badFrame],
     ["an unknown envelope version", (p) => p.ws.send(Buffer.from([7, 1, 123, 125])), SyncCloseCode.unsupportedVersion],
     ["an oversize frame", (p) => p.ws.send(Buffer.alloc(1024 * 1024 + 1, 1)), SyncCloseCode.tooBig],
-    ["a bad control message", (p) => p.ws.send(Buffer.from([2, 1, ...Buffer.from('{"t":"auth","x":1}')])), SyncCloseCode.badFrame],
+    ["a bad control message", (p) => p.ws.send(Buffer.from([3, 1, ...Buffer.from('{"t":"auth","x":1}')])), SyncCloseCode.badFrame],
   ];
   for (const [name, attack, code] of cases) {
     it(`rejects ${name} with close ${code}`, async () => {

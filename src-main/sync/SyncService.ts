@@ -17,7 +17,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { changeIdOf } from "../crdt/changeCodec";
+import { changeIdOfBytes } from "../crdt/changeCodec";
 import { Ed25519Verifier } from "../crdt/Ed25519Verifier";
 import type { Signer } from "../crdt/Identity";
 import type { AppliedEvent, ReceiveResult, Replica } from "../crdt/Replica";
@@ -214,7 +214,8 @@ export class SyncService implements PeerHost {
   receive(origin: object, changes: Uint8Array[]): ReceiveResult[] {
     // `relay` runs inside receiveBatch (onApplied is synchronous), so the ids
     // this peer sent must be known before the call: hash the bodies (cheap).
-    const ids = new Set(changes.map((c) => changeIdOf(c.subarray(65))));
+    const workspace = this.replica.workspace;
+    const ids = new Set(changes.map((c) => changeIdOfBytes(c, workspace)));
     this.inbound = { link: origin, ids };
     try {
       // Quiet: the link counts rejections and logs the first few (rate-limited per link, PROTOCOL.md).

@@ -9,7 +9,7 @@
  * or protocol version. Role "invite" is the invite key's proof that the
  * client holds an invite (docs/PROTOCOL.md §Invite handshake). Encoded as a JSON array: unambiguous field boundaries.
  */
-export const HANDSHAKE_LABEL = "musher-sync/2 handshake";
+export const HANDSHAKE_LABEL = "musher-sync/3 handshake";
 
 export interface HandshakeParams {
   workspace: string;

@@ -117,13 +117,13 @@ export async function planNeed(
     const id = stack.pop()!;
     if (out.has(id)) continue;
     const bytes = replica.getChange(id);
-    const d = bytes ? decodeChange(bytes) : undefined;
+    const d = bytes ? decodeChange(bytes, replica.workspace) : undefined;
     if (!d?.ok) continue;
     out.add(id);
     for (const dep of d.value.change.deps) {
       if (out.has(dep) || peerHeads.has(dep)) continue;
       const depBytes = replica.getChange(dep);
-      const dd = depBytes ? decodeChange(depBytes) : undefined;
+      const dd = depBytes ? decodeChange(depBytes, replica.workspace) : undefined;
       if (!dd?.ok) continue;
       const { author, seq } = dd.value.change;
       if (!equivocators.has(author) && seq <= (peerVec.get(author) ?? 0)) continue;

@@ -57,7 +57,8 @@ describe("an authenticated peer attacks /sync", { timeout: 90_000 }, () => {
         ? peer.makeChange({ seq: 1, ops: [createOp(`forged-${i}`, "x")], badSignature: true })
         : i % 3 === 1
           ? peer.makeChange({ seq: 5, ops: [createOp(`skip-${i}`, "x")] })
-          : peer.makeChange({ seq: 1, workspace: "w_elsewhere", ops: [createOp(`elsewhere-${i}`, "x")] }),
+          : // Format 1 carries its workspace (format 2 hashes it: moved, it is a "bad signature", changeCodec.test.ts).
+            peer.makeChange({ seq: 1, workspace: "w_elsewhere", format: 1, ops: [createOp(`elsewhere-${i}`, "x")] }),
     );
     for (let i = 0; i < bad.length; i += 100) {
       if (peer.ws.readyState !== peer.ws.OPEN) break;

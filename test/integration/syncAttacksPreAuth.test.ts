@@ -109,7 +109,7 @@ describe("/sync before the handshake", { timeout: 120_000 }, () => {
     const from = node.stderr.length;
     const pid = node.proc.pid!;
     const rssBefore = rssBytes(pid);
-    const payload = Buffer.concat([frameHeader(1024 * 1024), Buffer.from([2, 1]), Buffer.alloc(1024 * 1024 - 2, 0x7b)]);
+    const payload = Buffer.concat([frameHeader(1024 * 1024), Buffer.from([3, 1]), Buffer.alloc(1024 * 1024 - 2, 0x7b)]);
     const infoTimes: number[] = [];
     let attacking = true;
     const probe = (async () => {

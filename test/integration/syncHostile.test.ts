@@ -53,10 +53,10 @@ async function stillServing(): Promise<void> {
 
 const attacks: [string, (p: HostilePeer) => void | Promise<void>, number][] = [
   ["garbage text", (p) => p.ws.send("GET /etc/passwd"), SyncCloseCode.badFrame],
-  ["garbage binary", (p) => p.ws.send(Buffer.from([2, 2, 0, 0, 0, 9, 1, 2, 3])), SyncCloseCode.badFrame],
+  ["garbage binary", (p) => p.ws.send(Buffer.from([3, 2, 0, 0, 0, 9, 1, 2, 3])), SyncCloseCode.badFrame],
   ["an unknown envelope version", (p) => p.ws.send(Buffer.from([9, 1, 123, 125])), SyncCloseCode.unsupportedVersion],
   ["an oversize frame", (p) => p.ws.send(Buffer.alloc(1024 * 1024 + 1, 1)), SyncCloseCode.tooBig],
-  ["changes before the handshake", (p) => p.ws.send(Buffer.from([2, 2, 0, 0, 0, 67, ...Buffer.alloc(67, 1)])), SyncCloseCode.badFrame],
+  ["changes before the handshake", (p) => p.ws.send(Buffer.from([3, 2, 0, 67, ...Buffer.alloc(67, 1)])), SyncCloseCode.badFrame],
   ["an auth for another workspace", async (p) => p.control(await p.auth(trusted, "w_someone_else")), SyncCloseCode.wrongWorkspace],
   ["a valid auth from an untrusted key", async (p) => p.control(await p.auth(stranger, workspace)), SyncCloseCode.untrusted],
   [

@@ -1,8 +1,10 @@
 /**
  * A sync peer for attack tests, written from docs/PROTOCOL.md alone: `ws`
- * for the socket, `node:crypto` for Ed25519 and SHA-256, its own canonical
- * JSON (peerCanonicalJson). It imports nothing from `src-main`, so where it
- * and the node disagree, one of them breaks the documented protocol.
+ * for the socket, `node:crypto` for Ed25519 and SHA-256, its own change
+ * format 2 and envelope-3 framing (peerChangeCodec) and canonical JSON for
+ * legacy format 1 (peerCanonicalJson). It imports nothing from `src-main`,
+ * so where it and the node disagree, one of them breaks the documented
+ * protocol.
  *
  * API (all a test needs to attack a running `musher serve`):
  *
@@ -15,8 +17,9 @@
  *     // → { id, bytes, body }: body is { v: 2, workspace, author, seq, deps, clock, ops },
  *     //   clock defaults to { wall: Date.now(), logical: 0 }, deps are sent as given
  *     //   (sort them yourself, or don't: invalid changes are allowed), signed with
- *     //   the peer's key (`signer` for another key, `badSignature: true` to forge).
- *   peer.sendChanges([c, ...]);         // one changes frame (u32 length ‖ bytes each)
+ *     //   the peer's key (`signer` for another key, `badSignature: true` to forge);
+ *     //   change format 2 (`format: 1` or `v: 1` for the legacy JSON format).
+ *   peer.sendChanges([c, ...]);         // one envelope-3 changes frame (author table, uvarint lengths)
  *
  * Membership (PROTOCOL.md §Invites): a workspace serves only members, so an
  * attacker is "a member gone bad": connect with `{ invite: line }` (the line
@@ -34,13 +37,13 @@
 import { createHash, randomBytes } from "node:crypto";
 import { WebSocket } from "ws";
 import { peerCanonicalJson } from "./peerCanonicalJson";
+import { changesFrame, changesOfFrame, decodeBodyV2, encodeBodyV2, idV2 } from "./peerChangeCodec";
 import { newPeerKey, peerKeyFromSeed, peerVerify, type PeerKey } from "./peerKey";
 
-const ENVELOPE = 0x02;
+const ENVELOPE = 0x03;
 const CONTROL = 0x01;
 const CHANGES = 0x02;
-const CHANGE_FORMAT = 0x01;
-const LABEL = "musher-sync/2 handshake";
+const LABEL = "musher-sync/3 handshake";
 const JOIN_LABEL = "musher-join/1";
 const INVITE_PREFIX = "musher-invite-1.";
 
@@ -64,12 +67,14 @@ export interface ChangeDraft {
   signer?: PeerKey;
   /** Flips a bit of the signature. */
   badSignature?: boolean;
+  /** Change format: 2 (binary, default) or 1 (legacy canonical JSON; the default for `v: 1`). */
+  format?: 1 | 2;
 }
 
 export interface WireChange {
-  /** SHA-256 of the body, lowercase hex. */
+  /** Format 2: SHA-256(0x02 ‖ uvarint len ‖ workspace ‖ body); format 1: SHA-256(body); lowercase hex. */
   id: string;
-  /** `0x01 ‖ signature(64) ‖ canonical JSON body`: what travels. */
+  /** `format ‖ signature(64) ‖ body`: what travels. */
   bytes: Buffer;
   body: Record<string, unknown>;
 }
@@ -177,7 +182,7 @@ export class ProtocolPeer {
       clock: draft.clock ?? { wall: Date.now(), logical: 0 },
       ops: draft.ops,
     };
-    return signBody(body, signer, draft.badSignature ?? false);
+    return signBody(body, signer, draft.badSignature ?? false, draft.format ?? (draft.v === 1 ? 1 : 2));
   }
 
   /**
@@ -194,14 +199,7 @@ export class ProtocolPeer {
   }
 
   sendChanges(changes: readonly (WireChange | Uint8Array)[]): void {
-    const parts: Buffer[] = [Buffer.from([ENVELOPE, CHANGES])];
-    for (const c of changes) {
-      const bytes = c instanceof Uint8Array ? Buffer.from(c) : c.bytes;
-      const len = Buffer.alloc(4);
-      len.writeUInt32BE(bytes.length);
-      parts.push(len, bytes);
-    }
-    this.ws.send(Buffer.concat(parts));
+    this.ws.send(changesFrame(changes.map((c) => (c instanceof Uint8Array ? Buffer.from(c) : c.bytes))));
   }
 
   sendControl(message: Control): void {
@@ -255,12 +253,13 @@ export class ProtocolPeer {
     if (isBinary && data.length >= 2 && data[0] === ENVELOPE) {
       if (data[1] === CONTROL) this.controls.push(JSON.parse(data.subarray(2).toString("utf8")) as Control);
       if (data[1] === CHANGES) {
-        for (let at = 2; at + 4 <= data.length; ) {
-          const len = data.readUInt32BE(at);
-          const bytes = Buffer.from(data.subarray(at + 4, at + 4 + len));
+        for (const bytes of changesOfFrame(data.subarray(2))) {
           const body = bytes.subarray(65);
-          this.received.push({ id: createHash("sha256").update(body).digest("hex"), bytes, body: JSON.parse(body.toString("utf8")) as Record<string, unknown> });
-          at += 4 + len;
+          this.received.push(
+            bytes[0] === 2
+              ? { id: idV2(this.workspace, body).toString("hex"), bytes, body: decodeBodyV2(body, this.workspace) }
+              : { id: createHash("sha256").update(body).digest("hex"), bytes, body: JSON.parse(body.toString("utf8")) as Record<string, unknown> },
+          );
         }
       }
     }
@@ -278,11 +277,16 @@ export function joinOp(invite: PeerKey, workspace: string, author: string): Reco
   return { t: "join", invite: invite.publicKey, proof };
 }
 
-/** `0x01 ‖ Ed25519(SHA-256(body) raw bytes) ‖ body` with body = canonical JSON (PROTOCOL.md §Changes). */
-export function signBody(body: Record<string, unknown>, signer: PeerKey, badSignature = false): WireChange {
-  const text = Buffer.from(peerCanonicalJson(body), "utf8");
-  const digest = createHash("sha256").update(text).digest();
+/**
+ * `format ‖ Ed25519(id raw bytes) ‖ encoded`: format 2 encodes the body in
+ * binary (its `v` and `workspace` are not sent; the workspace goes into the
+ * id), format 1 as canonical JSON with id = SHA-256 of it (PROTOCOL.md
+ * §Changes, §Change format 2).
+ */
+export function signBody(body: Record<string, unknown>, signer: PeerKey, badSignature = false, format: 1 | 2 = 2): WireChange {
+  const encoded = format === 2 ? encodeBodyV2(body) : Buffer.from(peerCanonicalJson(body), "utf8");
+  const digest = format === 2 ? idV2(String(body["workspace"]), encoded) : createHash("sha256").update(encoded).digest();
   const sig = signer.sign(digest);
   if (badSignature) sig[0] = sig[0]! ^ 1;
-  return { id: digest.toString("hex"), bytes: Buffer.concat([Buffer.from([CHANGE_FORMAT]), sig, text]), body };
+  return { id: digest.toString("hex"), bytes: Buffer.concat([Buffer.from([format]), sig, encoded]), body };
 }

@@ -4,7 +4,7 @@
  * round trip in memory. Nothing here is used by production code.
  */
 import type { Change } from "../../../src-main/crdt/Change";
-import { changeIdOf } from "../../../src-main/crdt/changeCodec";
+import { changeIdOfBytes } from "../../../src-main/crdt/changeCodec";
 import { identityFromSeed, type Identity } from "../../../src-main/crdt/Identity";
 import { Membership } from "../../../src-main/crdt/Membership";
 import { MemoryReplicaStore } from "../../../src-main/crdt/MemoryReplicaStore";
@@ -75,7 +75,7 @@ export function admit(admin: MemberNode, device: MemberNode, role: "admin" | "me
 }
 
 export function idOf(bytes: Uint8Array): string {
-  return changeIdOf(bytes.subarray(65));
+  return changeIdOfBytes(bytes, membershipWorkspace());
 }
 
 export type { Change };
