@@ -3,6 +3,7 @@
  * past `planSliceMs`, and every change still goes out once, in order.
  */
 import { describe, expect, it } from "vitest";
+import { testNode } from "../../test/support/crdt/testKit";
 import { waitFor } from "../../test/support/waitFor";
 import type { PeerSocket } from "./PeerSocket";
 import { SendQueue } from "./SendQueue";
@@ -32,7 +33,12 @@ const busy = (ms: number): void => {
 describe("SendQueue", () => {
   it("reads a catch-up in slices that each end soon after planSliceMs, and sends every change once, in order", async () => {
     const sent: Buffer[] = [];
-    const changes = Array.from({ length: 300 }, (_, i) => new Uint8Array(100).fill(i % 251));
+    // Real signed changes: the frame format reads their author and body.
+    const author = testNode(0);
+    const changes: Uint8Array[] = [];
+    author.replica.onApplied((e) => changes.push(...e.changes));
+    for (let i = 0; i < 300; i++) author.board.create({ name: `s${i}`, stage: "1_backlog", agent: null });
+    expect(changes).toHaveLength(300);
     const ids = changes.map((_, i) => `c${i}`);
     const limits = { ...DEFAULT_SYNC_LIMITS, planSliceMs: 15 };
     const queue = new SendQueue(recordingSocket(sent), limits, {
@@ -59,9 +65,9 @@ describe("SendQueue", () => {
     const received = sent.flatMap((f) => {
       const frame = decodeSyncFrame(f);
       if (!frame.ok || frame.kind !== "changes") throw new Error("not a changes frame");
-      return frame.changes.map((c) => c[0]);
+      return frame.changes.map((c) => Buffer.from(c).toString("hex"));
     });
-    expect(received).toEqual(changes.map((c) => c[0]));
+    expect(received).toEqual(changes.map((c) => Buffer.from(c).toString("hex")));
     expect(queue.changesOut).toBe(300);
     expect(sent.length).toBeGreaterThan(5);
     // Each slice stops after the read that crossed 15 ms (a loaded machine may stretch one; never the whole 300 ms).

@@ -13,8 +13,8 @@
  *   at a time, so a 50,000-change catch-up never sits in memory as frames;
  * - reading it never holds the event loop for long: after `planSliceMs` of
  *   loading, the frame in hand is sent (a frame may be cut short) and the
- *   rest continues on a later turn (`pace.soon`). A 1 MiB frame is ~2,800
- *   row reads: measured 50–290 ms in one block on a loaded machine.
+ *   rest continues on a later turn (`pace.soon`). A full frame is up to
+ *   2,500 row reads: measured 50–290 ms in one block on a loaded machine.
  */
 import type { PeerSocket } from "./PeerSocket";
 import { countChanges, packChanges } from "./SyncFrame";
