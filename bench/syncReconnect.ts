@@ -288,7 +288,7 @@ async function main(): Promise<void> {
   const catchUpMaxBlockMs = stopCatchUpProbe();
   console.log(
     JSON.stringify({
-      bench: "sync-fresh-device",
+      bench: "sync-catch-up-plan",
       changes: plan.length,
       planMs: Number(planMs.toFixed(1)),
       planMaxBlockMs: Number(planMaxBlockMs.toFixed(1)),

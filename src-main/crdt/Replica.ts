@@ -19,6 +19,10 @@
  *   DAG branches — rejecting "the second seen" would depend on arrival order
  *   — and the author is flagged (`equivocators()`) and logged.
  * - Each receive/commit runs in one store transaction; listeners run after it.
+ * - A change is authentic iff its own signature verifies or a validly signed
+ *   change by the same author that has it in its past ends applied in the
+ *   same transaction (`batchAuth.ts`); every queued change stood on its own
+ *   signature.
  */
 import type { Logger } from "../base/Logger";
 import { canonicalJson } from "./canonicalJson";
@@ -28,6 +32,9 @@ import { CHANGE_VERSION, changeSchema, MAX_DEPS, type Change, type Op, type Sign
 import { assemble, ChangeEncodeError, decodeChange, encodeBody, FORMAT_V1, FORMAT_V2, MAX_CHANGE_BYTES, signChange } from "./changeCodec";
 import type { ChangeReducer } from "./ChangeReducer";
 import { applyChange } from "./applyChange";
+import { prepareBatch, type PreparedBatch } from "./prepareBatch";
+import { batchCandidates, failedVouches, provisional, Revouch, signedAt, vouchingOf, type BatchAuth, type Decoded } from "./batchAuth";
+import type { VerifyPool } from "./VerifyPool";
 import { Ed25519Verifier } from "./Ed25519Verifier";
 import { effectiveClock, type Hlc } from "./Hlc";
 import type { Signer } from "./Identity";
@@ -74,6 +81,8 @@ export interface ReplicaOptions {
   pendingLimits?: PendingLimits;
   /** State folded from the same changes beside the board (see ChangeReducer). */
   reducers?: readonly ChangeReducer[];
+  /** Worker threads for `receiveBatchAsync`'s signature checks (absent: checked in this thread). */
+  verifyPool?: VerifyPool;
   /**
    * The ops of the workspace's first change (its `genesis`), written before
    * the first local change of an empty replica; null when this replica did
@@ -97,7 +106,6 @@ const newBatch = (): Batch => ({ applied: [], changes: [], storyIds: [], dropped
 const uniqueSorted = (ids: readonly string[]): string[] => [...new Set(ids)].sort();
 
 const DROP_REPORT_MS = 10_000;
-
 export const DEFAULT_PENDING_LIMITS: PendingLimits = { maxCount: 10_000, maxBytes: 64 * 1024 * 1024 };
 
 export class Replica {
@@ -112,8 +120,10 @@ export class Replica {
   private readonly listeners = new Set<(event: AppliedEvent) => void>();
   private readonly reducers: readonly ChangeReducer[];
   private readonly causal: CausalPast;
+  private readonly pool: VerifyPool | undefined;
   private readonly founding: () => Op[] | null;
   private droppedUnreported = 0;
+  private signatureChecks = 0;
   private droppedReportedAt = -Infinity;
 
   constructor(options: ReplicaOptions) {
@@ -127,6 +137,7 @@ export class Replica {
     this.limits = options.pendingLimits ?? DEFAULT_PENDING_LIMITS;
     this.reducers = options.reducers ?? [];
     this.causal = new CausalPast(this.store);
+    this.pool = options.verifyPool;
   }
 
   get workspace(): string {
@@ -243,6 +254,11 @@ export class Replica {
     return this.store.pendingSize();
   }
 
+  /** Ed25519 signatures this replica has checked (per-author-head authentication keeps it far below the changes received). */
+  signaturesChecked(): number {
+    return this.signatureChecks;
+  }
+
   story(id: string): StoryRecord | undefined {
     return this.store.getStory(id);
   }
@@ -289,16 +305,80 @@ export class Replica {
    * earlier, maybe by someone else) are summed in one line per batch.
    */
   receiveBatch(inputs: readonly (Uint8Array | SignedChange)[], options: { quiet?: boolean } = {}): ReceiveResult[] {
-    const batch = newBatch();
-    const quiet = options.quiet ?? false;
-    const results = this.store.transaction(() => {
-      this.causal.refresh();
-      return inputs.map((input) => this.receiveOne(input, batch, quiet));
-    });
-    this.reportDropped(batch.dropped);
-    if (batch.releasedRejected > 0) this.logger.warn("crdt: changes released from the pending queue rejected", { count: batch.releasedRejected });
-    this.emit(batch, false);
-    return results;
+    const decoded = inputs.map((input) => decodeInput(input, this.workspace));
+    const held = (id: string): boolean => this.store.hasChange(id);
+    const prepared = prepareBatch(decoded, batchCandidates(decoded, this.workspace, this.store), { here: (s) => this.verifySignature(s), pool: null }, held);
+    return this.applyPrepared(prepared as PreparedBatch, options);
+  }
+
+  /**
+   * `receiveBatch` in two halves: decoding and authentication now, the
+   * signature checks of a large round in the replica's `verifyPool` (then
+   * the result is a promise); `applyPrepared` is the one transaction.
+   * Changes applied meanwhile by other calls are simply duplicates by then.
+   */
+  prepareBatch(inputs: readonly (Uint8Array | SignedChange)[]): PreparedBatch | Promise<PreparedBatch> {
+    const decoded = inputs.map((input) => decodeInput(input, this.workspace));
+    const pool = this.pool;
+    const verifier = { here: (s: SignedChange) => this.verifySignature(s), pool: pool ? (signed: readonly SignedChange[]) => this.verifyInPool(pool, signed) : null };
+    return prepareBatch(decoded, batchCandidates(decoded, this.workspace, this.store), verifier, (id) => this.store.hasChange(id));
+  }
+
+  /** The transaction of a prepared batch (see `prepareBatch`). */
+  applyPrepared(prepared: PreparedBatch, options: { quiet?: boolean } = {}): ReceiveResult[] {
+    return this.applyBatch(prepared.decoded, prepared.auth, options.quiet ?? false);
+  }
+
+  /** `receiveBatch` with a large round of signature checks in worker threads (see `prepareBatch`). */
+  async receiveBatchAsync(inputs: readonly (Uint8Array | SignedChange)[], options: { quiet?: boolean } = {}): Promise<ReceiveResult[]> {
+    return this.applyPrepared(await this.prepareBatch(inputs), options);
+  }
+
+  private async verifyInPool(pool: VerifyPool, signed: readonly SignedChange[]): Promise<boolean[]> {
+    this.signatureChecks += signed.length;
+    try {
+      return await pool.verifyMany(signed.map((v) => ({ sig: v.sig, msg: Buffer.from(v.id, "hex"), key: Buffer.from(v.change.author, "hex") })));
+    } catch (err) {
+      this.logger.warn("crdt: verify workers failed; verifying in this thread", { err });
+      return signed.map((v) => this.verifier.verify(v.sig, Buffer.from(v.id, "hex"), v.change.author));
+    }
+  }
+
+  /**
+   * One transaction for the batch, re-run while some input accepted on a
+   * voucher's word has no voucher that ended applied (see `batchAuth.ts`):
+   * each re-run puts those inputs on their own signature, so the set of
+   * such inputs strictly grows and the loop ends; an honest batch runs once.
+   */
+  private applyBatch(decoded: readonly Decoded[], auth: BatchAuth, quiet: boolean): ReceiveResult[] {
+    const vouching = vouchingOf(auth, this.store, this.workspace);
+    const batchSize = auth.entries.length;
+    for (;;) {
+      const authentic = provisional(vouching, batchSize);
+      authentic.forEach((ok, k) => (auth.perInput[auth.inputOf[k]!] = ok));
+      const batch = newBatch();
+      try {
+        const results = this.store.transaction(() => {
+          this.causal.refresh();
+          const out = decoded.map((d, i) => this.receiveOne(d, auth.perInput[i], batch, quiet));
+          const applied = new Set(batch.applied);
+          const failed = failedVouches(vouching, authentic, (id) => applied.has(id), (id) => this.store.hasPending(id));
+          if (failed.length > 0) throw new Revouch(failed);
+          return out;
+        });
+        this.reportDropped(batch.dropped);
+        if (batch.releasedRejected > 0) this.logger.warn("crdt: changes released from the pending queue rejected", { count: batch.releasedRejected });
+        this.emit(batch, false);
+        return results;
+      } catch (err) {
+        if (!(err instanceof Revouch)) throw err;
+        // Rolled back: these stand on their own signature from now on (checked here, rare: an attack).
+        for (const k of err.entries) {
+          vouching.ownOnly.add(k);
+          if (vouching.verifiedOk[k] === undefined) vouching.verifiedOk[k] = this.verifySignature(signedAt(decoded, auth, k));
+        }
+      }
+    }
   }
 
   /** Makes, signs and applies one local change; returns it and the stories it changed. */
@@ -375,10 +455,10 @@ export class Replica {
     return made;
   }
 
-  private receiveOne(input: Uint8Array | SignedChange, batch: Batch, quiet: boolean): ReceiveResult {
+  private receiveOne(decoded: Decoded, authentic: boolean | undefined, batch: Batch, quiet: boolean): ReceiveResult {
     const before = batch.applied.length;
     const storiesBefore = batch.storyIds.length;
-    const result = this.receiveInner(input, batch, quiet);
+    const result = this.receiveInner(decoded, authentic, batch, quiet);
     return {
       ...result,
       applied: batch.applied.slice(before),
@@ -386,16 +466,17 @@ export class Replica {
     };
   }
 
-  private receiveInner(input: Uint8Array | SignedChange, batch: Batch, quiet: boolean): Omit<ReceiveResult, "applied" | "storyIds"> {
-    const decoded = input instanceof Uint8Array ? decodeChange(input, this.workspace) : fromObject(input, this.workspace);
+  private receiveInner(decoded: Decoded, authentic: boolean | undefined, batch: Batch, quiet: boolean): Omit<ReceiveResult, "applied" | "storyIds"> {
     if (!decoded.ok) return this.reject(undefined, decoded.reason, quiet);
     const signed = decoded.value;
     if (this.store.hasChange(signed.id)) return { status: "duplicate", id: signed.id, reason: "already applied" };
     if (this.store.hasPending(signed.id)) return { status: "duplicate", id: signed.id, reason: "already pending" };
     if (signed.change.workspace !== this.workspace) return this.reject(signed.id, "wrong workspace", quiet);
-    if (!this.verifier.verify(signed.sig, Buffer.from(signed.id, "hex"), signed.change.author)) {
-      return this.reject(signed.id, "bad signature", quiet);
-    }
+    // Authenticated for the whole batch up front (per author head); `undefined` only for a
+    // repeat inside the batch, which the checks above now report as a duplicate.
+    // (Queued changes above it vouch too: `vouchingOf` walks the pending queue.)
+    const ok = authentic ?? this.verifySignature(signed);
+    if (!ok) return this.reject(signed.id, "bad signature", quiet);
     const missing = signed.change.deps.filter((d) => !this.store.hasChange(d));
     if (missing.length > 0) return this.enqueue(signed, missing, batch);
     return this.integrate(signed, batch, false, quiet);
@@ -460,6 +541,11 @@ export class Replica {
     return { status: "applied", id };
   }
 
+  private verifySignature(signed: SignedChange): boolean {
+    this.signatureChecks++;
+    return this.verifier.verify(signed.sig, Buffer.from(signed.id, "hex"), signed.change.author);
+  }
+
   private enqueue(signed: SignedChange, missing: string[], batch: Batch): { status: ReceiveStatus; id: string; reason?: string } {
     const size = signed.bytes.length;
     if (size > this.limits.maxBytes) return this.reject(signed.id, "larger than the pending queue");
@@ -510,6 +596,9 @@ export class Replica {
     }
   }
 }
+
+const decodeInput = (input: Uint8Array | SignedChange, workspace: string): Decoded =>
+  input instanceof Uint8Array ? decodeChange(input, workspace) : fromObject(input, workspace);
 
 /**
  * A `SignedChange` handed over as an object: recompute its id and bytes in

@@ -29,6 +29,7 @@ import { createMemoryService } from "../memory/createMemoryService";
 import { openMemoryDatabase } from "../store/openDatabase";
 import { rederiveAfterUpgrade } from "../store/rederiveAfterUpgrade";
 import { replicaOnDatabase } from "../store/replicaOnDatabase";
+import { VerifyPool } from "../crdt/VerifyPool";
 import { rendezvousSetting } from "../store/rendezvousSetting";
 import type { SyncService } from "../sync/SyncService";
 import { attachSync, type NodeSync } from "./attachSync";
@@ -122,11 +123,14 @@ export async function createNode(options: NodeOptions): Promise<MusherNode> {
   // One SQLite database holds the log, the board and the memory tables, so
   // one transaction covers everything a change writes (in memory for tests).
   const db = persisted?.db ?? openMemoryDatabase(options.sqliteBinding);
+  // Large rounds of signature checks (sync chunks, ingests) run in worker threads (the main loop stays free).
+  const verifyPool = new VerifyPool();
   const deviceName = options.deviceName ?? hostname();
   const { replica, tables, memoryReducer, stageLimits, membership } = replicaOnDatabase(db, {
     workspace: workspaceId,
     signer: identity,
     logger: log.child({ svc: "crdt" }),
+    verifyPool,
     ...(persisted ? { store: persisted.store } : {}),
     // The genesis is written before the first local change, and only in the workspace this node founded (not one it joined).
     founding: (workspace) =>
@@ -240,6 +244,8 @@ export async function createNode(options: NodeOptions): Promise<MusherNode> {
       stopIngest.abort();
       await Promise.allSettled([...ingesting]);
       boardChanged.flush();
+      // Not awaited: terminating threads takes a turn, and nothing waits on them (they are unref'd).
+      verifyPool.close().catch((err: unknown) => log.warn("verify workers did not stop cleanly", { err }));
       if (persisted) persisted.close();
       else db.close();
     },

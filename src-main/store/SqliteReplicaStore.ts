@@ -27,6 +27,10 @@
  *     the start of every outermost transaction and every read outside one).
  *   Handing out the cached object is within the `ReplicaStore` contract:
  *   callers never mutate what `get*` returns, and `put*` hands ownership over.
+ * - Two small indexes mirrored in memory, with the same invalidation as the
+ *   story cache (rollback, another connection's commit): the heads and the
+ *   per-author max seq. Every applied change reads both (heads to replace
+ *   its deps; the max seq to tell a new seq from a fork without a query).
  * - Writes made with raw SQL behind the store's back must be followed by
  *   `forgetCachedState()` (rebuild does).
  */
@@ -110,6 +114,8 @@ export class SqliteReplicaStore implements ReplicaStore {
   /** True while `stories` holds every row of the table. */
   private storiesComplete = false;
   private dataVersion = -1;
+  private headIds: string[] | null = null;
+  private maxSeqs: Map<string, number> | null = null;
 
   constructor(private readonly db: Database.Database) {
     this.q = prepare(db);
@@ -134,6 +140,8 @@ export class SqliteReplicaStore implements ReplicaStore {
     this.metas.clear();
     this.stories.clear();
     this.storiesComplete = false;
+    this.headIds = null;
+    this.maxSeqs = null;
   }
 
   private checkDataVersion(): void {
@@ -141,6 +149,8 @@ export class SqliteReplicaStore implements ReplicaStore {
     if (version !== this.dataVersion) {
       this.stories.clear();
       this.storiesComplete = false;
+      this.headIds = null;
+      this.maxSeqs = null;
     }
     this.dataVersion = version;
   }
@@ -202,12 +212,21 @@ export class SqliteReplicaStore implements ReplicaStore {
     this.q.putChange.run(meta.id, meta.author, meta.seq, meta.clock.wall, meta.clock.logical, JSON.stringify(meta.deps), JSON.stringify(meta.vec), toBuffer(bytes));
     this.q.raiseSeq.run(meta.author, meta.seq);
     remember(this.metas, META_CACHE_SIZE, meta.id, meta);
+    const seqs = this.seqIndex();
+    if ((seqs.get(meta.author) ?? 0) < meta.seq) seqs.set(meta.author, meta.seq);
   }
   changesBySeq(author: string, seq: number): string[] {
+    // Above the author's max seq there is nothing to find (the common case: a new change).
+    if ((this.seqIndex().get(author) ?? 0) < seq) return [];
     return this.q.bySeq.all(author, seq).map((r) => r.id);
   }
   authorSeqs(): Map<string, number> {
-    return new Map(this.q.authorSeqs.all().map((r) => [r.author, r.max_seq]));
+    return new Map(this.seqIndex());
+  }
+  private seqIndex(): Map<string, number> {
+    if (!this.db.inTransaction) this.checkDataVersion();
+    this.maxSeqs ??= new Map(this.q.authorSeqs.all().map((r) => [r.author, r.max_seq]));
+    return this.maxSeqs;
   }
   forkedSeqs(author: string): number[] {
     return this.q.forked.all(author).map((r) => r.seq);
@@ -220,15 +239,19 @@ export class SqliteReplicaStore implements ReplicaStore {
   }
 
   heads(): string[] {
-    return this.q.heads.all().map((r) => r.id);
+    if (!this.db.inTransaction) this.checkDataVersion();
+    this.headIds ??= this.q.heads.all().map((r) => r.id);
+    return [...this.headIds];
   }
   setHeads(heads: string[]): void {
     // A diff, not a rewrite: a change usually replaces one or two heads.
     const next = new Set(heads);
     const old = this.heads();
+    const had = new Set(old);
     this.transaction(() => {
       for (const h of old) if (!next.has(h)) this.q.dropHead.run(h);
-      for (const h of next) this.q.addHead.run(h);
+      for (const h of next) if (!had.has(h)) this.q.addHead.run(h);
+      this.headIds = [...next].sort();
     });
   }
 

@@ -12,6 +12,7 @@ import type { Signer } from "../crdt/Identity";
 import { Membership } from "../crdt/Membership";
 import type { Op } from "../crdt/Change";
 import { Replica } from "../crdt/Replica";
+import type { VerifyPool } from "../crdt/VerifyPool";
 import type { ReplicaStore } from "../crdt/ReplicaStore";
 import { StageLimits } from "../crdt/StageLimits";
 import { MemoryReducer } from "../memory/MemoryReducer";
@@ -31,7 +32,14 @@ export interface ReplicaOnDatabase {
 
 export function replicaOnDatabase(
   db: Database.Database,
-  options: { workspace: string; signer: Signer; logger: Logger; store?: ReplicaStore; founding?: (workspace: string) => Op[] | null },
+  options: {
+    workspace: string;
+    signer: Signer;
+    logger: Logger;
+    store?: ReplicaStore;
+    verifyPool?: VerifyPool;
+    founding?: (workspace: string) => Op[] | null;
+  },
 ): ReplicaOnDatabase {
   const store = options.store ?? new SqliteReplicaStore(db);
   const tables = new SqliteMemoryTables(db);
@@ -48,6 +56,7 @@ export function replicaOnDatabase(
     logger: options.logger,
     store,
     reducers: [membership, memoryReducer, stageLimits],
+    ...(options.verifyPool ? { verifyPool: options.verifyPool } : {}),
     ...(founding ? { founding: () => founding(workspaceOf()) } : {}),
   });
   ref.replica = replica;

@@ -34,8 +34,13 @@ export interface PeerHost {
   inviteSigner(): Signer | null;
   /** Our current vector and heads. */
   syncMessage(): SyncMessageOf<"sync">;
-  /** Applies changes received from the link `origin` (compared by identity: the service never echoes them back to it). */
-  receive(origin: object, changes: Uint8Array[]): ReceiveResult[];
+  /**
+   * Applies changes received from the link `origin` (compared by identity:
+   * the service never echoes them back to it). A promise when the batch's
+   * signature checks went to worker threads (a hostile batch), else the
+   * results at once.
+   */
+  receive(origin: object, changes: Uint8Array[]): ReceiveResult[] | Promise<ReceiveResult[]>;
   /** Our own changes up to `seq` reached a peer (written to its socket, or its vector says it has them). */
   noteDelivered(seq: number): void;
   /** A link's state, counters or progress changed (the status is due). */

@@ -163,8 +163,7 @@ export class PeerLink {
       case "ping":
         return this.socket.ping();
       case "apply":
-        // The service remembers the origin (this link) so it never echoes these changes back.
-        return this.run(this.machine.applied(this.host.receive(this, a.changes), this.scheduler.monoNow()));
+        return this.apply(a.changes);
       case "plan":
         return this.plan(a.request);
       case "drainLater":
@@ -177,6 +176,22 @@ export class PeerLink {
       case "changed":
         return this.host.linkChanged();
     }
+  }
+
+  /** Applies a chunk; the machine continues when the results are in (at once, or after the worker threads verified). */
+  private apply(changes: Uint8Array[]): void {
+    // The service remembers the origin (this link) so it never echoes these changes back.
+    const out = this.host.receive(this, changes);
+    if (!(out instanceof Promise)) return this.run(this.machine.applied(out, this.scheduler.monoNow()));
+    out.then(
+      (results) => this.guard(() => this.run(this.machine.applied(results, this.scheduler.monoNow()))),
+      (err: unknown) =>
+        this.guard(() => {
+          if (this.closedInfo !== null) return; // closed meanwhile (shutdown): nothing to report
+          this.machine.log.error("sync: applying changes failed", { err });
+          this.close(SyncCloseCode.badFrame, "internal error applying changes");
+        }),
+    );
   }
 
   private guard(fn: () => void): void {

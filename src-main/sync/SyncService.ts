@@ -21,6 +21,7 @@ import { changeIdOfBytes } from "../crdt/changeCodec";
 import { Ed25519Verifier } from "../crdt/Ed25519Verifier";
 import type { Signer } from "../crdt/Identity";
 import type { AppliedEvent, ReceiveResult, Replica } from "../crdt/Replica";
+import type { PreparedBatch } from "../crdt/prepareBatch";
 import { Emitter } from "../base/Emitter";
 import type { Logger } from "../base/Logger";
 import type { LinkScheduler } from "./LinkScheduler";
@@ -211,15 +212,25 @@ export class SyncService implements PeerHost {
     return forks.length > 0 ? { ...message, forks } : message;
   }
 
-  receive(origin: object, changes: Uint8Array[]): ReceiveResult[] {
-    // `relay` runs inside receiveBatch (onApplied is synchronous), so the ids
+  receive(origin: object, changes: Uint8Array[]): ReceiveResult[] | Promise<ReceiveResult[]> {
+    // Signature checks first (in worker threads when there are many: the promise); then one transaction.
+    const prepared = this.replica.prepareBatch(changes);
+    if (!(prepared instanceof Promise)) return this.applyFrom(origin, changes, prepared);
+    return prepared.then((p) => {
+      if (this.closed) throw new Error("sync service closed while verifying");
+      return this.applyFrom(origin, changes, p);
+    });
+  }
+
+  private applyFrom(origin: object, changes: Uint8Array[], prepared: PreparedBatch): ReceiveResult[] {
+    // `relay` runs inside the transaction's listeners (onApplied is synchronous), so the ids
     // this peer sent must be known before the call: hash the bodies (cheap).
     const workspace = this.replica.workspace;
     const ids = new Set(changes.map((c) => changeIdOfBytes(c, workspace)));
     this.inbound = { link: origin, ids };
     try {
       // Quiet: the link counts rejections and logs the first few (rate-limited per link, PROTOCOL.md).
-      return this.replica.receiveBatch(changes, { quiet: true });
+      return this.replica.applyPrepared(prepared, { quiet: true });
     } finally {
       this.inbound = null;
     }

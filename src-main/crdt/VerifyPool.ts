@@ -1,0 +1,128 @@
+/**
+ * Ed25519 verification in worker threads, so a batch that needs many
+ * individual checks (a hostile batch whose heads fail, see
+ * `authenticateBatch`) costs the main loop nothing but posting it.
+ *
+ * The pinned rule (`Ed25519Verifier`) is split where it is cheap to split:
+ * the byte-level prechecks (scalar < L, canonical non-small-order key and R)
+ * run here, before posting; a worker runs only OpenSSL's cofactorless
+ * equation (`crypto.verify`) — the same call the in-thread verifier makes —
+ * so a signature gets the same answer on either path.
+ *
+ * Designed for 8+ cores: `size` workers (default: available cores − 1,
+ * at most 8, at least 1), each request split evenly across them. The worker
+ * body is a small plain-JS string (`eval: true`), so it runs unchanged
+ * under tsx, vitest and the bundled app.
+ *
+ * Invariants: no module-level state; workers start on first use; `close()` terminates every worker and
+ * fails outstanding requests; a worker that dies fails its requests (the
+ * caller then falls back to verifying in-thread), never hangs them.
+ */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { passesPrechecks } from "./Ed25519Verifier";
+
+export interface VerifyItem {
+  sig: Uint8Array;
+  msg: Uint8Array;
+  /** Raw 32-byte Ed25519 public key. */
+  key: Uint8Array;
+}
+
+const WORKER_SOURCE = `
+const { parentPort } = require("node:worker_threads");
+const { createPublicKey, verify } = require("node:crypto");
+const PREFIX = Buffer.from("302a300506032b6570032100", "hex");
+const keys = new Map();
+function keyOf(raw) {
+  const hex = Buffer.from(raw).toString("hex");
+  let k = keys.get(hex);
+  if (k === undefined) {
+    try { k = createPublicKey({ key: Buffer.concat([PREFIX, raw]), format: "der", type: "spki" }); } catch { k = null; }
+    if (keys.size > 4096) keys.clear();
+    keys.set(hex, k);
+  }
+  return k;
+}
+parentPort.on("message", ({ id, items }) => {
+  const out = items.map(({ sig, msg, key }) => {
+    const k = keyOf(key);
+    if (k === null) return false;
+    try { return verify(null, msg, k, sig); } catch { return false; }
+  });
+  parentPort.postMessage({ id, out });
+});
+`;
+
+interface Job {
+  resolve: (out: boolean[]) => void;
+  reject: (err: Error) => void;
+}
+
+export class VerifyPool {
+  readonly size: number;
+  private readonly workers: Worker[] = [];
+  private readonly jobs = new Map<number, Job>();
+  private nextId = 1;
+  private closed = false;
+
+  constructor(options: { size?: number } = {}) {
+    this.size = Math.max(1, Math.min(8, options.size ?? availableParallelism() - 1));
+  }
+
+  private spawn(): Worker {
+    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    worker.unref(); // an idle pool never keeps the process alive
+    worker.on("message", ({ id, out }: { id: number; out: boolean[] }) => {
+      const job = this.jobs.get(id);
+      this.jobs.delete(id);
+      job?.resolve(out);
+    });
+    worker.on("error", (err) => this.failAll(err));
+    worker.on("exit", () => {
+      // A dead worker is replaced on the next request, not posted to (a post to it would never answer).
+      const at = this.workers.indexOf(worker);
+      if (at >= 0) this.workers.splice(at, 1);
+      if (!this.closed) this.failAll(new Error("a verify worker exited"));
+    });
+    return worker;
+  }
+
+  private failAll(err: Error): void {
+    for (const job of this.jobs.values()) job.reject(err);
+    this.jobs.clear();
+  }
+
+  /** One boolean per item, under the pinned rule; rejects only if the pool is closed or a worker died. */
+  async verifyMany(items: readonly VerifyItem[]): Promise<boolean[]> {
+    if (this.closed) throw new Error("verify pool closed");
+    const result = new Array<boolean>(items.length).fill(false);
+    const todo: number[] = [];
+    items.forEach((it, i) => {
+      if (passesPrechecks(it.sig, it.key)) todo.push(i);
+    });
+    if (todo.length === 0) return result;
+    // Started on first use: a node that never bulk-verifies never starts a thread.
+    while (this.workers.length < this.size) this.workers.push(this.spawn());
+    const per = Math.ceil(todo.length / this.size);
+    const parts: Promise<void>[] = [];
+    for (let w = 0; w * per < todo.length; w++) {
+      const slice = todo.slice(w * per, (w + 1) * per);
+      const id = this.nextId++;
+      parts.push(
+        new Promise<boolean[]>((resolve, reject) => {
+          this.jobs.set(id, { resolve, reject });
+          this.workers[w]!.postMessage({ id, items: slice.map((i) => items[i]!) });
+        }).then((out) => slice.forEach((i, k) => (result[i] = out[k] === true))),
+      );
+    }
+    await Promise.all(parts);
+    return result;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.failAll(new Error("verify pool closed"));
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
