@@ -17,6 +17,11 @@
  *   answers are memoized per (N, A, s) for good; a chain of k changes built
  *   on a fork costs O(k) in all, not O(k²) (the old clock-pruned walk).
  *   The memo is bounded; an evicted answer is recomputed, never wrong.
+ * - "only applied change at (A, s)" is known without a store query when A
+ *   never equivocated here: `forkers` holds a SUPERSET of the store's
+ *   equivocators (read from it at the start of every replica transaction,
+ *   grown when one is flagged; a rolled-back flag only leaves an extra
+ *   name, which costs the query, never a wrong answer).
  */
 import type { ReplicaStore } from "./ReplicaStore";
 
@@ -25,15 +30,32 @@ const NONE: readonly string[] = [];
 
 export class CausalPast {
   private readonly memo = new Map<string, readonly string[]>();
+  /** Authors that may hold several changes at one seq here (null: read from the store when first needed). */
+  private forkers: Set<string> | null = null;
 
   constructor(private readonly store: ReplicaStore) {}
+
+  /** Re-reads the equivocators at the next question (call when a transaction starts: another connection may have written). */
+  refresh(): void {
+    this.forkers = null;
+  }
+
+  /** `author` was just flagged as an equivocator (possibly in a transaction that may still roll back). */
+  noteEquivocator(author: string): void {
+    this.forkers?.add(author);
+  }
+
+  private mayFork(author: string): boolean {
+    this.forkers ??= new Set(this.store.equivocators());
+    return this.forkers.has(author);
+  }
 
   /** Whether applied change `x` is in the causal past of a change with `deps` whose seq vector is `vec`. */
   contains(deps: readonly string[], vec: Readonly<Record<string, number>>, x: string): boolean {
     const meta = this.store.getChangeMeta(x);
     if (!meta) return false;
     if ((vec[meta.author] ?? 0) < meta.seq) return false;
-    if (this.store.changesBySeq(meta.author, meta.seq).length <= 1) return true;
+    if (!this.mayFork(meta.author) || this.store.changesBySeq(meta.author, meta.seq).length <= 1) return true;
     return deps.some((d) => this.slotReach(d, meta.author, meta.seq).includes(x));
   }
 

@@ -162,7 +162,10 @@ export class Replica {
     const genesis = this.founding();
     if (!genesis) return;
     const batch = newBatch();
-    this.store.transaction(() => this.commitDraft([], genesis, batch));
+    this.store.transaction(() => {
+      this.causal.refresh();
+      this.commitDraft([], genesis, batch);
+    });
     this.emit(batch, true);
   }
 
@@ -216,6 +219,7 @@ export class Replica {
     const max = this.store.authorSeqs().get(author) ?? 0;
     const tips = this.store.changesBySeq(author, max);
     const forked = this.store.forkedSeqs(author).filter((s) => s < max);
+    this.causal.refresh(); // outside a transaction: another connection may have written
     if (forked.length > cap) return null;
     for (let i = forked.length - 1; i >= 0; i--) {
       for (const x of this.store.changesBySeq(author, forked[i]!)) {
@@ -228,6 +232,7 @@ export class Replica {
 
   /** Whether change `x` is one of `tips` or in their causal past (all must be applied here). */
   heldBy(tips: readonly string[], x: string): boolean {
+    this.causal.refresh(); // outside a transaction: another connection may have written
     return this.causal.heldBy(tips, x);
   }
 
@@ -265,6 +270,11 @@ export class Replica {
   /** The effective clock the next local change will get (claim expiry is judged with it). */
   nextClock(): Hlc {
     return effectiveClock({ wall: Math.floor(this.now()), logical: 0 }, this.store.heads().map((h) => this.clockOf(h)));
+  }
+
+  /** The effective clock of an applied change, undefined when it is not applied here (one store read). */
+  appliedClock(id: string): Hlc | undefined {
+    return this.store.getChangeMeta(id)?.clock;
   }
 
   /** The effective clock of an applied change (the order every replica agrees on). */
@@ -349,6 +359,7 @@ export class Replica {
       const batch = newBatch();
       try {
         const results = this.store.transaction(() => {
+          this.causal.refresh();
           const out = decoded.map((d, i) => this.receiveOne(d, auth.perInput[i], batch, quiet));
           const applied = new Set(batch.applied);
           const failed = failedVouches(vouching, authentic, (id) => applied.has(id), (id) => this.store.hasPending(id));
@@ -383,7 +394,10 @@ export class Replica {
    */
   commitMany(opLists: readonly Op[][]): { changes: SignedChange[]; storyIds: string[] } {
     const batch = newBatch();
-    const signed = this.store.transaction(() => opLists.map((ops) => this.commitOne(ops, batch)));
+    const signed = this.store.transaction(() => {
+      this.causal.refresh();
+      return opLists.map((ops) => this.commitOne(ops, batch));
+    });
     this.emit(batch, true);
     return { changes: signed, storyIds: uniqueSorted(batch.storyIds) };
   }
@@ -516,6 +530,7 @@ export class Replica {
         this.logger.warn("crdt: author equivocated (two changes with one seq); keeping both branches", { author: change.author, seq: change.seq, id });
       }
       this.store.flagEquivocation(change.author);
+      this.causal.noteEquivocator(change.author);
     }
     this.store.putChange({ id, author: change.author, seq: change.seq, clock: valid.clock, deps: change.deps, vec: valid.vec }, signed.bytes);
     const deps = new Set(change.deps);

@@ -13,7 +13,7 @@ import { isStoryOp, type Change } from "./Change";
 import type { Hlc, Stamp } from "./Hlc";
 import { compareHlc, compareStamp } from "./Hlc";
 import { writeMv, writeOptionalMv } from "./MvRegister";
-import { addClaimEvent, insertSorted, logTouch, newStoryRecord, type StoryRecord } from "./StoryRecord";
+import { addClaimEvent, copyStoryRecord, insertSorted, logTouch, newStoryRecord, type StoryRecord } from "./StoryRecord";
 
 export interface ApplyResult {
   records: StoryRecord[];
@@ -36,7 +36,7 @@ export function applyChange(
     if (!rec) {
       const stored = load(story);
       if (!stored) return undefined;
-      rec = structuredClone(stored);
+      rec = copyStoryRecord(stored);
       work.set(story, rec);
     }
     return rec;

@@ -33,10 +33,16 @@ import { VerifyPool } from "../crdt/VerifyPool";
 import { rendezvousSetting } from "../store/rendezvousSetting";
 import type { SyncService } from "../sync/SyncService";
 import { attachSync, type NodeSync } from "./attachSync";
+import { boardChangedAnnouncer } from "./boardChangedAnnouncer";
 import { createMembership } from "./createMembership";
 import { Emitter } from "../base/Emitter";
 import { createLogger, type Logger } from "../base/Logger";
 import { MUSHER_VERSION } from "./version";
+
+/** Bulk received batches are announced to windows at most this often (each announcement costs every window a board read). */
+const BOARD_CHANGED_INTERVAL_MS = 250;
+/** A received batch this large is bulk (a catch-up or import turn); smaller ones are a peer's live edits, shown at once. */
+const BULK_BATCH = 8;
 
 export interface NodeOptions {
   /** Where the node keeps its data (`musher.db`); null = in memory, nothing persists (tests). */
@@ -86,7 +92,7 @@ export interface MusherNode {
   dispatch(method: string, input: unknown): Promise<CallResult<unknown>>;
   /** The same call typed by the contract, for in-process callers (tests, benches); never throws. */
   call<M extends Method>(method: M, input: Input<M>): Promise<CallResult<Output<M>>>;
-  /** Every push event, in commit order. */
+  /** Every push event, in commit order (a bulk of received changes announces `board/changed` throttled, see boardChangedAnnouncer). */
   subscribe(listener: (message: EventMessage) => void): () => void;
   /** Applies received changes in chunks, yielding between them (never blocks the loop for long). */
   ingest(changes: readonly Uint8Array[]): Promise<IngestReport>;
@@ -186,9 +192,10 @@ export async function createNode(options: NodeOptions): Promise<MusherNode> {
     admission: members.admission,
   });
   const handlers = createApi({ info, board, memory, sync, members: members.control });
-  // Announce after commit, for local edits and received changes alike.
+  // Announce after commit, for local edits and received changes alike (bulk batches throttled: see boardChangedAnnouncer).
+  const boardChanged = boardChangedAnnouncer((storyIds) => events.emit({ event: "board/changed", payload: { storyIds } }), BOARD_CHANGED_INTERVAL_MS);
   replica.onApplied((e) => {
-    if (e.storyIds.length > 0 || stageLimits.drainTouched()) events.emit({ event: "board/changed", payload: { storyIds: e.storyIds } });
+    if (e.storyIds.length > 0 || stageLimits.drainTouched()) boardChanged.applied(e.storyIds, e.local || e.changeIds.length < BULK_BATCH);
     const touched = memoryReducer.drain();
     for (const sessionId of [...touched.sessions].sort()) events.emit({ event: "session/changed", payload: { sessionId } });
     if (!e.local) memory.onRemoteMessages(touched.newMessages);
@@ -236,6 +243,7 @@ export async function createNode(options: NodeOptions): Promise<MusherNode> {
       await sync.close(); // before the store: links read the replica until they close
       stopIngest.abort();
       await Promise.allSettled([...ingesting]);
+      boardChanged.flush();
       // Not awaited: terminating threads takes a turn, and nothing waits on them (they are unref'd).
       verifyPool.close().catch((err: unknown) => log.warn("verify workers did not stop cleanly", { err }));
       if (persisted) persisted.close();

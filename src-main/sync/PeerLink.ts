@@ -77,7 +77,7 @@ export class PeerLink {
       onDelivered: (seq) => this.host.noteDelivered(seq),
       onWriteError: (err) => this.machine.log.debug("sync: write failed", { err }),
       onOversize: (count) => this.machine.log.error("sync: changes larger than a frame cannot be sent", { count, maxFrameBytes: this.host.limits.maxFrameBytes }),
-    });
+    }, { now: () => this.scheduler.monoNow(), soon: (fn) => this.scheduler.soon(fn) });
     this.socket.listen({
       open: () => this.guard(() => this.run(this.machine.opened())),
       frame: (data, isBinary) => this.guard(() => this.run(this.machine.frame(data, isBinary, this.scheduler.wallNow()))),

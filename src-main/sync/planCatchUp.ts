@@ -44,7 +44,9 @@ const byClockThenId = (a: Key, b: Key): number => a.wall - b.wall || a.logical -
 export async function orderForDelivery(replica: Replica, ids: Iterable<string>, slicer: TimeSlicer): Promise<string[]> {
   const keys: Key[] = [];
   for (const id of ids) {
-    if (replica.hasChange(id)) keys.push({ ...replica.clockOf(id), id });
+    // One store read per id (a plan reads every change it sends once): its clock, or nothing when we lack it.
+    const clock = replica.appliedClock(id);
+    if (clock) keys.push({ wall: clock.wall, logical: clock.logical, id });
     if (slicer.due()) await slicer.pause();
   }
   return (await sortInSlices(keys, byClockThenId, slicer)).map((k) => k.id);

@@ -1,0 +1,76 @@
+/**
+ * A catch-up's rows are read in slices: no pump holds the event loop much
+ * past `planSliceMs`, and every change still goes out once, in order.
+ */
+import { describe, expect, it } from "vitest";
+import { testNode } from "../../test/support/crdt/testKit";
+import { waitFor } from "../../test/support/waitFor";
+import type { PeerSocket } from "./PeerSocket";
+import { SendQueue } from "./SendQueue";
+import { decodeSyncFrame } from "./SyncFrame";
+import { DEFAULT_SYNC_LIMITS } from "./SyncLimits";
+
+/** The part of a socket the queue uses: always open, never backed up; records what is written. */
+function recordingSocket(sent: Buffer[]): PeerSocket {
+  const socket: Pick<PeerSocket, "isOpen" | "bufferedAmount" | "send"> = {
+    isOpen: true,
+    bufferedAmount: 0,
+    send: (data, done) => {
+      sent.push(data);
+      setImmediate(done); // as ws: the callback comes after the write, never inside send
+    },
+  };
+  return socket as PeerSocket;
+}
+
+const busy = (ms: number): void => {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    // a slow row read
+  }
+};
+
+describe("SendQueue", () => {
+  it("reads a catch-up in slices that each end soon after planSliceMs, and sends every change once, in order", async () => {
+    const sent: Buffer[] = [];
+    // Real signed changes: the frame format reads their author and body.
+    const author = testNode(0);
+    const changes: Uint8Array[] = [];
+    author.replica.onApplied((e) => changes.push(...e.changes));
+    for (let i = 0; i < 300; i++) author.board.create({ name: `s${i}`, stage: "1_backlog", agent: null });
+    expect(changes).toHaveLength(300);
+    const ids = changes.map((_, i) => `c${i}`);
+    const limits = { ...DEFAULT_SYNC_LIMITS, planSliceMs: 15 };
+    const queue = new SendQueue(recordingSocket(sent), limits, {
+      loadChange: (id) => {
+        busy(1); // 300 reads ≈ 300 ms: all of them fit one 1 MiB frame, so unsliced this was one block
+        return changes[Number(id.slice(1))];
+      },
+      onOverflow: () => undefined,
+      onDelivered: () => undefined,
+      onWriteError: (err) => {
+        throw err;
+      },
+      onOversize: () => undefined,
+    });
+    const pumps: number[] = [];
+    const pump = queue.pump.bind(queue);
+    queue.pump = () => {
+      const t = performance.now();
+      pump();
+      pumps.push(performance.now() - t);
+    };
+    queue.catchUp(ids);
+    await waitFor(() => queue.backlog() === 0, "catch-up sent", 10_000, 1);
+    const received = sent.flatMap((f) => {
+      const frame = decodeSyncFrame(f);
+      if (!frame.ok || frame.kind !== "changes") throw new Error("not a changes frame");
+      return frame.changes.map((c) => Buffer.from(c).toString("hex"));
+    });
+    expect(received).toEqual(changes.map((c) => Buffer.from(c).toString("hex")));
+    expect(queue.changesOut).toBe(300);
+    expect(sent.length).toBeGreaterThan(5);
+    // Each slice stops after the read that crossed 15 ms (a loaded machine may stretch one; never the whole 300 ms).
+    expect(Math.max(...pumps)).toBeLessThan(100);
+  });
+});
