@@ -23,19 +23,18 @@
  * Run: npm run bench syncFreshDevice   (ends with one JSON line)
  */
 import { spawn } from "node:child_process";
-import { createPublicKey, verify as nodeVerify, type KeyObject } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import * as Automerge from "@automerge/automerge";
-import { decodeChange } from "../src-main/crdt/changeCodec";
 import { createNode } from "../src-main/node/createNode";
 import { silentLogger } from "../src-main/base/Logger";
 import { automergeBaseline } from "./support/automergeBaseline";
 import { benchInvite } from "./support/benchInvite";
 import { blockProbe } from "./support/blockProbe";
+import { nativeVerifyMs } from "./support/nativeVerifyRate";
 import { BENCH_WORKSPACE, generateTeamHistory } from "./support/generateTeamHistory";
 
 const TOTAL = 50_000;
@@ -84,19 +83,7 @@ function history(): { log: Uint8Array[]; automergeDoc: Uint8Array } {
 }
 
 /** (a): every signature verified natively, one by one (keys prepared and bodies decoded outside the clock). */
-function verifyEverything(log: readonly Uint8Array[]): number {
-  const keys = new Map<string, KeyObject>();
-  const items = log.map((bytes) => {
-    const d = decodeChange(bytes, BENCH_WORKSPACE);
-    if (!d.ok) throw new Error(d.reason);
-    const author = d.value.change.author;
-    if (!keys.has(author)) keys.set(author, createPublicKey({ key: Buffer.concat([Buffer.from("302a300506032b6570032100", "hex"), Buffer.from(author, "hex")]), format: "der", type: "spki" }));
-    return { sig: d.value.sig, msg: Buffer.from(d.value.id, "hex"), key: keys.get(author)! };
-  });
-  const start = performance.now();
-  for (const it of items) if (!nodeVerify(null, it.msg, it.key, it.sig)) throw new Error("bad sig");
-  return performance.now() - start;
-}
+const verifyEverything = (log: readonly Uint8Array[]): number => nativeVerifyMs(log, BENCH_WORKSPACE);
 
 /** (b): Automerge opening the same board. */
 function automergeLoad(doc: Uint8Array): { ms: number; stories: number } {
