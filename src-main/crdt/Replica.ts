@@ -32,6 +32,8 @@ import { CHANGE_VERSION, changeSchema, MAX_DEPS, type Change, type Op, type Sign
 import { assemble, ChangeEncodeError, decodeChange, encodeBody, FORMAT_V1, FORMAT_V2, MAX_CHANGE_BYTES, signChange } from "./changeCodec";
 import type { ChangeReducer } from "./ChangeReducer";
 import { applyChange } from "./applyChange";
+import { authorTips } from "./authorTips";
+import { ownSeqHeldByOthers } from "./ownSeqHeldByOthers";
 import { prepareBatch, type PreparedBatch } from "./prepareBatch";
 import { batchCandidates, failedVouches, provisional, Revouch, signedAt, vouchingOf, type BatchAuth, type Decoded } from "./batchAuth";
 import type { VerifyPool } from "./VerifyPool";
@@ -206,28 +208,10 @@ export class Replica {
     return this.store.forkedSeqs(author);
   }
 
-  /**
-   * The maximal changes of an equivocating `author` held here: every change
-   * of it is one of them or in their causal past. At an unforked seq the one
-   * change is in the past of every later one (the seq rule), so only forked
-   * seqs need the causal index. null when there are more than `cap` tips or
-   * more than `cap` forked seqs: each forked seq may cost a walk of the
-   * history above it, so the work is bounded at cap × history (the caller
-   * then falls back to sending the author's changes from its first fork).
-   */
+  /** See `authorTips`: the maximal changes of an equivocating `author` held here, or null above `cap`. */
   authorTips(author: string, cap: number): string[] | null {
-    const max = this.store.authorSeqs().get(author) ?? 0;
-    const tips = this.store.changesBySeq(author, max);
-    const forked = this.store.forkedSeqs(author).filter((s) => s < max);
     this.causal.refresh(); // outside a transaction: another connection may have written
-    if (forked.length > cap) return null;
-    for (let i = forked.length - 1; i >= 0; i--) {
-      for (const x of this.store.changesBySeq(author, forked[i]!)) {
-        if (!this.causal.heldBy(tips, x)) tips.push(x);
-        if (tips.length > cap) return null;
-      }
-    }
-    return tips.length > cap ? null : tips.sort();
+    return authorTips(this.store, this.causal, author, cap);
   }
 
   /** Whether change `x` is one of `tips` or in their causal past (all must be applied here). */
@@ -236,18 +220,9 @@ export class Replica {
     return this.causal.heldBy(tips, x);
   }
 
-  /**
-   * The highest seq of this node's own changes that some other author's
-   * change has in its causal past: proof a peer held them (what "unsent"
-   * counts from after a restart, before any peer reports). O(authors).
-   */
+  /** See `ownSeqHeldByOthers`. */
   ownSeqHeldByOthers(): number {
-    let held = 0;
-    for (const [author, seq] of this.store.authorSeqs()) {
-      if (author === this.author) continue;
-      for (const id of this.store.changesBySeq(author, seq)) held = Math.max(held, this.store.getChangeMeta(id)?.vec[this.author] ?? 0);
-    }
-    return held;
+    return ownSeqHeldByOthers(this.store, this.author);
   }
 
   pendingSize(): { count: number; bytes: number } {
