@@ -4,6 +4,7 @@
  * the store exactly as it was (same contract as the SQLite store).
  */
 import type { ChangeMeta, PendingEntry, ReplicaStore } from "./ReplicaStore";
+import type { Hlc } from "./Hlc";
 import type { StoryRecord } from "./StoryRecord";
 
 type Undo = () => void;
@@ -78,6 +79,13 @@ export class MemoryReplicaStore implements ReplicaStore {
   }
   changesBySeq(author: string, seq: number): string[] {
     return this.bySeq.get(`${author}:${seq}`) ?? [];
+  }
+  changeKeys(author: string, from: number, to: number): { id: string; seq: number; clock: Hlc }[] {
+    const out: { id: string; seq: number; clock: Hlc }[] = [];
+    for (let seq = from; seq <= Math.min(to, this.maxSeq.get(author) ?? 0); seq++) {
+      for (const id of this.changesBySeq(author, seq)) out.push({ id, seq, clock: this.metas.get(id)!.clock });
+    }
+    return out;
   }
   forkedSeqs(author: string): number[] {
     const out: number[] = [];

@@ -199,6 +199,11 @@ export class Replica {
     return this.store.changesBySeq(author, seq);
   }
 
+  /** See `ReplicaStore.changeKeys`: `author`'s applied changes at seqs `from..to`, with their effective clocks. */
+  changeKeys(author: string, from: number, to: number): { id: string; seq: number; clock: Hlc }[] {
+    return this.store.changeKeys(author, from, to);
+  }
+
   equivocators(): string[] {
     return this.store.equivocators();
   }
@@ -300,8 +305,8 @@ export class Replica {
   }
 
   /** The transaction of a prepared batch (see `prepareBatch`). */
-  applyPrepared(prepared: PreparedBatch, options: { quiet?: boolean } = {}): ReceiveResult[] {
-    return this.applyBatch(prepared.decoded, prepared.auth, options.quiet ?? false);
+  applyPrepared(prepared: PreparedBatch, options: { quiet?: boolean; durable?: boolean } = {}): ReceiveResult[] {
+    return this.applyBatch(prepared.decoded, prepared.auth, options.quiet ?? false, options.durable ?? true);
   }
 
   /** `receiveBatch` with a large round of signature checks in worker threads (see `prepareBatch`). */
@@ -325,7 +330,7 @@ export class Replica {
    * each re-run puts those inputs on their own signature, so the set of
    * such inputs strictly grows and the loop ends; an honest batch runs once.
    */
-  private applyBatch(decoded: readonly Decoded[], auth: BatchAuth, quiet: boolean): ReceiveResult[] {
+  private applyBatch(decoded: readonly Decoded[], auth: BatchAuth, quiet: boolean, durable: boolean): ReceiveResult[] {
     const vouching = vouchingOf(auth, this.store, this.workspace);
     const batchSize = auth.entries.length;
     for (;;) {
@@ -340,7 +345,7 @@ export class Replica {
           const failed = failedVouches(vouching, authentic, (id) => applied.has(id), (id) => this.store.hasPending(id));
           if (failed.length > 0) throw new Revouch(failed);
           return out;
-        });
+        }, { durable });
         this.reportDropped(batch.dropped);
         if (batch.releasedRejected > 0) this.logger.warn("crdt: changes released from the pending queue rejected", { count: batch.releasedRejected });
         this.emit(batch, false);

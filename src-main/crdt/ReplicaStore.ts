@@ -6,6 +6,9 @@
  * Contract (every implementation must keep it):
  * - `transaction(fn)` runs fn atomically: if fn throws, no write made inside
  *   it is visible afterwards. fn is synchronous (no awaits inside).
+ *   `durable: false` (changes received from a peer, which it sends again)
+ *   lets a persistent store commit without waiting for the disk; the
+ *   default waits (a local edit is durable before it is visible).
  * - Values handed to `put*` are owned by the store afterwards; values
  *   returned by `get*` must not be mutated by the caller (clone first).
  * - Everything stored is plain JSON-serializable data or bytes.
@@ -37,7 +40,7 @@ export interface PendingEntry {
 }
 
 export interface ReplicaStore {
-  transaction<T>(fn: () => T): T;
+  transaction<T>(fn: () => T, options?: { durable?: boolean }): T;
 
   getStory(id: string): StoryRecord | undefined;
   putStory(record: StoryRecord): void;
@@ -49,6 +52,13 @@ export interface ReplicaStore {
   putChange(meta: ChangeMeta, bytes: Uint8Array): void;
   /** Ids of applied changes with this author and seq (more than one = equivocation). */
   changesBySeq(author: string, seq: number): string[];
+  /**
+   * Every applied change by `author` with `from <= seq <= to`, by seq (a
+   * fork's changes in arrival order), with its effective clock: what
+   * planning a catch-up reads, in one range read instead of a read per seq
+   * and another per id.
+   */
+  changeKeys(author: string, from: number, to: number): { id: string; seq: number; clock: Hlc }[];
   /**
    * The highest applied seq of every author (what sync summarizes a replica
    * by). Kept as an index, not computed from the log: O(authors).

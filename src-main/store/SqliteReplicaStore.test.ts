@@ -48,6 +48,80 @@ describe("SqliteReplicaStore caches", () => {
   });
 });
 
+describe("SqliteReplicaStore write-behind", () => {
+  const meta = (id: string, seq: number): ChangeMeta => ({ id, author: "a".repeat(64), seq, clock: { wall: seq, logical: 0 }, deps: [], vec: { ["a".repeat(64)]: seq } });
+
+  it("writes story rows, heads and seqs when the transaction ends, and a savepoint's rollback keeps the writes before it", () => {
+    const file = tempDb();
+    const store = new SqliteReplicaStore(openDatabase(file, { create: true }));
+    const cold = (): SqliteReplicaStore => new SqliteReplicaStore(openDatabase(file, { create: false }));
+    store.transaction(() => {
+      store.putStory(story("s1", "one"));
+      store.putChange(meta("c1", 1), new Uint8Array([1]));
+      store.setHeads(["c1"]);
+      // Not yet in the table: another connection still sees nothing.
+      expect(cold().getStory("s1")).toBeUndefined();
+      expect(() =>
+        store.transaction(() => {
+          store.putStory(story("s1", "rolled back"));
+          store.putStory(story("s2", "rolled back"));
+          store.putChange(meta("c2", 2), new Uint8Array([2]));
+          store.setHeads(["c2"]);
+          throw new Error("boom");
+        }),
+      ).toThrow("boom");
+      // The savepoint's writes are gone, the ones before it are not.
+      expect(store.getStory("s1")?.name.value).toBe("one");
+      expect(store.getStory("s2")).toBeUndefined();
+      expect(store.heads()).toEqual(["c1"]);
+      expect(store.authorSeqs().get("a".repeat(64))).toBe(1);
+      store.putStory(story("s1", "two"));
+      store.setHeads(["c1", "c3"]);
+      store.setHeads(["c3"]);
+    });
+    const after = cold();
+    expect(after.getStory("s1")?.name.value).toBe("two");
+    expect(after.getStory("s2")).toBeUndefined();
+    expect(after.heads()).toEqual(["c3"]);
+    expect(after.authorSeqs()).toEqual(new Map([["a".repeat(64), 1]]));
+    expect(after.hasChange("c2")).toBe(false);
+  });
+
+  it("drops every held write when the outermost transaction rolls back", () => {
+    const file = tempDb();
+    const store = new SqliteReplicaStore(openDatabase(file, { create: true }));
+    store.transaction(() => {
+      store.putChange(meta("c1", 1), new Uint8Array([1]));
+      store.setHeads(["c1"]);
+    });
+    expect(() =>
+      store.transaction(() => {
+        store.putStory(story("s1", "never"));
+        store.putChange(meta("c2", 2), new Uint8Array([2]));
+        store.setHeads(["c2"]);
+        throw new Error("boom");
+      }),
+    ).toThrow("boom");
+    for (const s of [store, new SqliteReplicaStore(openDatabase(file, { create: false }))]) {
+      expect(s.getStory("s1")).toBeUndefined();
+      expect(s.heads()).toEqual(["c1"]);
+      expect(s.authorSeqs()).toEqual(new Map([["a".repeat(64), 1]]));
+    }
+  });
+
+  it("commits a non-durable transaction without fsync and restores synchronous = FULL after it, even when it throws", () => {
+    const db = openDatabase(tempDb(), { create: true });
+    const store = new SqliteReplicaStore(db);
+    const level = (): unknown => db.pragma("synchronous", { simple: true });
+    expect(level()).toBe(2); // FULL
+    expect(store.transaction(() => level(), { durable: false })).toBe(1); // NORMAL inside
+    expect(level()).toBe(2);
+    expect(() => store.transaction(() => { throw new Error("boom"); }, { durable: false })).toThrow("boom");
+    expect(level()).toBe(2);
+    expect(store.transaction(() => level())).toBe(2);
+  });
+});
+
 describe("SqliteReplicaStore compact log (schema v5)", () => {
   const key = (c: string): string => c.repeat(64);
   const change = (id: string, author: string, seq: number, vec: Record<string, number>, deps: string[] = []): ChangeMeta => ({

@@ -31,6 +31,19 @@
  *   story cache (rollback, another connection's commit): the heads and the
  *   per-author max seq. Every applied change reads both (heads to replace
  *   its deps; the max seq to tell a new seq from a fork without a query).
+ * - Write-behind inside the store's own transaction: story rows, heads and
+ *   author seqs written by `putStory` / `setHeads` / `putChange` are held in
+ *   memory (the caches above, plus dirty sets) and written once, when the
+ *   outermost transaction ends — a catch-up chunk touches the same heads
+ *   and seqs with every change, and the same story many times. They are
+ *   also written before a savepoint opens (so a savepoint's rollback, which
+ *   drops every cache and dirty set, loses only its own writes) and before
+ *   any read that goes to those tables. A rollback drops them with the
+ *   caches. Outside the store's transaction every write goes through.
+ * - Durability per transaction: `{ durable: false }` (a batch received from
+ *   a peer, which the peer sends again if it is lost) commits with
+ *   `synchronous = NORMAL`: no fsync, still atomic (WAL); everything else
+ *   with `FULL`, whose fsync also makes every earlier commit durable.
  * - Writes made with raw SQL behind the store's back must be followed by
  *   `forgetCachedState()` (rebuild does).
  * - Schema v5 (compact log, see migrations.ts): the interface speaks hex
@@ -44,6 +57,7 @@
 import type Database from "better-sqlite3";
 import type { ChangeMeta, PendingEntry, ReplicaStore } from "../crdt/ReplicaStore";
 import type { StoryRecord } from "../crdt/StoryRecord";
+import type { Hlc } from "../crdt/Hlc";
 import { AuthorIndex } from "./AuthorIndex";
 import { idColumn, type IdValue } from "./idColumn";
 import { vecColumn } from "./vecColumn";
@@ -96,6 +110,9 @@ function prepare(db: Database.Database) {
       "INSERT INTO author_seqs (author, max_seq) VALUES (?, ?) ON CONFLICT (author) DO UPDATE SET max_seq = max(max_seq, excluded.max_seq)",
     ),
     bySeq: db.prepare<[number, number], IdValue>("SELECT id FROM changes WHERE author = ? AND seq = ? ORDER BY arrival").pluck(),
+    keys: db.prepare<[number, number, number], { id: IdValue; seq: number; clock_wall: number; clock_logical: number }>(
+      "SELECT id, seq, clock_wall, clock_logical FROM changes WHERE author = ? AND seq BETWEEN ? AND ? ORDER BY seq, arrival",
+    ),
     authorSeqs: db.prepare<[], { key: IdValue; max_seq: number }>("SELECT a.key, s.max_seq FROM author_seqs s JOIN authors a ON a.idx = s.author"),
     forked: db.prepare<[number], number>("SELECT seq FROM changes WHERE author = ? GROUP BY seq HAVING count(*) > 1 ORDER BY seq").pluck(),
     flag: db.prepare<[number]>("INSERT OR IGNORE INTO equivocators (author) VALUES (?)"),
@@ -135,6 +152,13 @@ export class SqliteReplicaStore implements ReplicaStore {
   private readonly keyOf = (idx: number): string => this.authors.keyOf(idx);
   private headIds: string[] | null = null;
   private maxSeqs: Map<string, number> | null = null;
+  /** Depth of this store's own transactions (write-behind applies only inside one). */
+  private depth = 0;
+  /** Write-behind (see the header): rows to write when the outermost transaction ends. */
+  private readonly dirtyStories = new Map<string, StoryRecord>();
+  /** The heads as the table holds them, while `headIds` differs (null: no change pending). */
+  private storedHeads: Set<string> | null = null;
+  private readonly dirtySeqs = new Set<string>();
 
   constructor(private readonly db: Database.Database) {
     this.q = prepare(db);
@@ -142,18 +166,35 @@ export class SqliteReplicaStore implements ReplicaStore {
     this.tx = db.transaction((fn: () => unknown) => fn());
   }
 
-  transaction<T>(fn: () => T): T {
+  transaction<T>(fn: () => T, options: { durable?: boolean } = {}): T {
     // Inside a transaction the plain call opens a savepoint; outside, IMMEDIATE.
+    const outer = !this.db.inTransaction;
+    const relaxed = outer && options.durable === false;
+    if (relaxed) this.setSynchronous("NORMAL");
+    this.depth++;
     try {
-      if (this.db.inTransaction) return this.tx(fn) as T;
+      if (!outer) {
+        this.flush(); // the savepoint's rollback must not take earlier writes with it
+        return this.tx(fn) as T;
+      }
       return this.tx.immediate(() => {
         this.checkDataVersion(); // under the write lock: nobody else commits until we do
-        return fn();
+        const result = fn();
+        this.flush();
+        return result;
       }) as T;
     } catch (err) {
       this.forgetCachedState();
       throw err;
+    } finally {
+      this.depth--;
+      if (relaxed) this.setSynchronous("FULL");
     }
+  }
+
+  /** Not a prepared statement: SQLite applies this pragma when it is compiled, not when it runs. */
+  private setSynchronous(level: "NORMAL" | "FULL"): void {
+    this.db.pragma(`synchronous = ${level}`);
   }
 
   forgetCachedState(): void {
@@ -162,7 +203,34 @@ export class SqliteReplicaStore implements ReplicaStore {
     this.storiesComplete = false;
     this.headIds = null;
     this.maxSeqs = null;
+    this.dropDirty();
     this.authors.forget(); // an author added by a rolled-back write must not keep its idx
+  }
+
+  private get writeBehind(): boolean {
+    return this.depth > 0;
+  }
+
+  /** Writes what the write-behind holds (see the header). */
+  private flush(): void {
+    for (const record of this.dirtyStories.values()) this.q.putStory.run(record.id, storyColumn.encode(record, this.idxOf));
+    this.dirtyStories.clear();
+    if (this.storedHeads !== null && this.headIds !== null) {
+      const next = new Set(this.headIds);
+      for (const h of this.storedHeads) if (!next.has(h)) this.q.dropHead.run(idColumn.encode(h));
+      for (const h of next) if (!this.storedHeads.has(h)) this.q.addHead.run(idColumn.encode(h));
+    }
+    this.storedHeads = null;
+    if (this.dirtySeqs.size > 0 && this.maxSeqs !== null) {
+      for (const author of this.dirtySeqs) this.q.raiseSeq.run(this.authors.idxOf(author), this.maxSeqs.get(author)!);
+    }
+    this.dirtySeqs.clear();
+  }
+
+  private dropDirty(): void {
+    this.dirtyStories.clear();
+    this.storedHeads = null;
+    this.dirtySeqs.clear();
   }
 
   private checkDataVersion(): void {
@@ -178,7 +246,7 @@ export class SqliteReplicaStore implements ReplicaStore {
 
   getStory(id: string): StoryRecord | undefined {
     if (!this.db.inTransaction) this.checkDataVersion();
-    const cached = this.stories.get(id);
+    const cached = this.dirtyStories.get(id) ?? this.stories.get(id);
     if (cached) return cached;
     const row = this.q.getStory.get(id);
     if (!row) return undefined;
@@ -187,12 +255,14 @@ export class SqliteReplicaStore implements ReplicaStore {
     return record;
   }
   putStory(record: StoryRecord): void {
-    this.q.putStory.run(record.id, storyColumn.encode(record, this.idxOf));
+    if (this.writeBehind) this.dirtyStories.set(record.id, record);
+    else this.q.putStory.run(record.id, storyColumn.encode(record, this.idxOf));
     this.cacheStory(record);
   }
   allStories(): StoryRecord[] {
     if (!this.db.inTransaction) this.checkDataVersion();
     if (this.storiesComplete) return [...this.stories.values()];
+    this.flush(); // the query below reads the table
     const all = this.q.allStories.all().map((r) => storyColumn.decode(r.id, r.record, this.keyOf));
     if (all.length <= STORY_CACHE_SIZE) {
       this.stories.clear();
@@ -206,7 +276,8 @@ export class SqliteReplicaStore implements ReplicaStore {
   }
 
   hasChange(id: string): boolean {
-    return this.q.hasChange.get(idColumn.encode(id)) !== undefined;
+    // Most lookups are deps: recent changes, whose metas are cached (a cached meta is an applied change).
+    return this.metas.has(id) || this.q.hasChange.get(idColumn.encode(id)) !== undefined;
   }
   getChangeMeta(id: string): ChangeMeta | undefined {
     const cached = this.metas.get(id);
@@ -235,10 +306,12 @@ export class SqliteReplicaStore implements ReplicaStore {
     const vec = vecColumn.encode(meta.vec, (key) => this.authors.idxOf(key));
     const { stored, cut } = bytesColumn.cut(bytes, meta.author);
     this.q.putChange.run(idColumn.encode(meta.id), author, meta.seq, meta.clock.wall, meta.clock.logical, cut ? null : idColumn.encodeList(meta.deps), vec, stored);
-    this.q.raiseSeq.run(author, meta.seq);
     remember(this.metas, META_CACHE_SIZE, meta.id, meta);
     const seqs = this.seqIndex();
-    if ((seqs.get(meta.author) ?? 0) < meta.seq) seqs.set(meta.author, meta.seq);
+    if ((seqs.get(meta.author) ?? 0) >= meta.seq) return;
+    seqs.set(meta.author, meta.seq);
+    if (this.writeBehind) this.dirtySeqs.add(meta.author);
+    else this.q.raiseSeq.run(author, meta.seq);
   }
   changesBySeq(author: string, seq: number): string[] {
     // Above the author's max seq there is nothing to find (the common case: a new change).
@@ -246,11 +319,17 @@ export class SqliteReplicaStore implements ReplicaStore {
     const idx = this.authors.knownIdx(author);
     return idx === undefined ? [] : this.q.bySeq.all(idx, seq).map(idColumn.decode);
   }
+  changeKeys(author: string, from: number, to: number): { id: string; seq: number; clock: Hlc }[] {
+    const idx = this.authors.knownIdx(author);
+    if (idx === undefined) return [];
+    return this.q.keys.all(idx, from, to).map((r) => ({ id: idColumn.decode(r.id), seq: r.seq, clock: { wall: r.clock_wall, logical: r.clock_logical } }));
+  }
   authorSeqs(): Map<string, number> {
     return new Map(this.seqIndex());
   }
   /** Sets an author's highest seq as a replay found it (rebuild's replace, after clearing the table). */
   restoreAuthorSeq(author: string, seq: number): void {
+    this.flush(); // the index is reloaded from the table below
     this.q.raiseSeq.run(this.authors.idxOf(author), seq);
     this.maxSeqs = null; // reloaded from the table on the next read
   }
@@ -279,9 +358,15 @@ export class SqliteReplicaStore implements ReplicaStore {
     return [...this.headIds];
   }
   setHeads(heads: string[]): void {
+    const old = this.heads();
+    if (this.writeBehind) {
+      // Remembers the table's heads at the first change; the flush writes the difference.
+      this.storedHeads ??= new Set(old);
+      this.headIds = [...heads].sort();
+      return;
+    }
     // A diff, not a rewrite: a change usually replaces one or two heads.
     const next = new Set(heads);
-    const old = this.heads();
     const had = new Set(old);
     this.transaction(() => {
       for (const h of old) if (!next.has(h)) this.q.dropHead.run(idColumn.encode(h));
@@ -298,7 +383,7 @@ export class SqliteReplicaStore implements ReplicaStore {
     return row ? fromPendingRow(row) : undefined;
   }
   putPending(entry: PendingEntry): void {
-    this.transaction(() => {
+    this.atomically(() => {
       this.deletePending(entry.id); // re-queueing moves it to the back, like the memory store
       const id = idColumn.encode(entry.id);
       this.q.insertPending.run(id, toBuffer(entry.bytes), idColumn.encodeList(entry.missing));
@@ -309,12 +394,17 @@ export class SqliteReplicaStore implements ReplicaStore {
   deletePending(id: string): void {
     const entry = this.getPending(id);
     if (!entry) return;
-    this.transaction(() => {
+    this.atomically(() => {
       const key = idColumn.encode(id);
       this.q.deletePending.run(key);
       for (const dep of entry.missing) this.q.dropWait.run(idColumn.encode(dep), key);
       this.q.adjustTotals.run(-1, -entry.bytes.length);
     });
+  }
+  /** Several statements as one: inside a transaction they are already atomic (no savepoint). */
+  private atomically(fn: () => void): void {
+    if (this.db.inTransaction) fn();
+    else this.transaction(fn);
   }
   pendingWaitingOn(dep: string): string[] {
     return sortedIds(this.q.waitingOn.all(idColumn.encode(dep)));

@@ -17,7 +17,6 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
-import { changeIdOfBytes } from "../crdt/changeCodec";
 import { Ed25519Verifier } from "../crdt/Ed25519Verifier";
 import type { Signer } from "../crdt/Identity";
 import type { AppliedEvent, ReceiveResult, Replica } from "../crdt/Replica";
@@ -215,22 +214,24 @@ export class SyncService implements PeerHost {
   receive(origin: object, changes: Uint8Array[]): ReceiveResult[] | Promise<ReceiveResult[]> {
     // Signature checks first (in worker threads when there are many: the promise); then one transaction.
     const prepared = this.replica.prepareBatch(changes);
-    if (!(prepared instanceof Promise)) return this.applyFrom(origin, changes, prepared);
+    if (!(prepared instanceof Promise)) return this.applyFrom(origin, prepared);
     return prepared.then((p) => {
       if (this.closed) throw new Error("sync service closed while verifying");
-      return this.applyFrom(origin, changes, p);
+      return this.applyFrom(origin, p);
     });
   }
 
-  private applyFrom(origin: object, changes: Uint8Array[], prepared: PreparedBatch): ReceiveResult[] {
+  private applyFrom(origin: object, prepared: PreparedBatch): ReceiveResult[] {
     // `relay` runs inside the transaction's listeners (onApplied is synchronous), so the ids
-    // this peer sent must be known before the call: hash the bodies (cheap).
-    const workspace = this.replica.workspace;
-    const ids = new Set(changes.map((c) => changeIdOfBytes(c, workspace)));
+    // this peer sent must be known before the call: decoding hashed them (one that did not
+    // decode cannot be applied, so it needs no id).
+    const ids = new Set<string>();
+    for (const d of prepared.decoded) if (d.ok) ids.add(d.value.id);
     this.inbound = { link: origin, ids };
     try {
       // Quiet: the link counts rejections and logs the first few (rate-limited per link, PROTOCOL.md).
-      return this.replica.applyPrepared(prepared, { quiet: true });
+      // Not fsynced: a received batch lost to a power cut is sent again by a peer (ARCHITECTURE.md "Durability").
+      return this.replica.applyPrepared(prepared, { quiet: true, durable: false });
     } finally {
       this.inbound = null;
     }

@@ -66,11 +66,16 @@ export interface PlanOptions {
   peerForks?: ReadonlyMap<string, readonly string[]>;
 }
 
+/** Most seqs read per range read while planning; the range halves when a read fills a slice, and doubles when it does not. */
+const MAX_SEQS_PER_READ = 4_096;
+
 /** The ids a peer with vector `peerVec` lacks, in delivery order. */
 export async function planCatchUp(replica: Replica, peerVec: ReadonlyMap<string, number>, options: PlanOptions = {}): Promise<string[]> {
   const slicer = options.slicer ?? new TimeSlicer();
-  const ids = new Set<string>();
+  const keys = new Map<string, Key>();
+  const forkBranches = new Set<string>();
   const equivocators = new Set(replica.equivocators());
+  let span = 64;
   for (const [author, max] of options.upTo ?? replica.authorSeqs()) {
     let from = (peerVec.get(author) ?? 0) + 1;
     if (equivocators.has(author)) {
@@ -80,19 +85,29 @@ export async function planCatchUp(replica: Replica, peerVec: ReadonlyMap<string,
       if (tips && forked.length <= MAX_FORK_TIPS && tips.every((t) => replica.hasChange(t))) {
         // The peer holds its tips' pasts: at forked seqs it has seen, send only the branches they lack.
         for (const s of forked) {
-          for (const id of replica.changesBySeq(author, s)) if (!replica.heldBy(tips, id)) ids.add(id);
+          for (const id of replica.changesBySeq(author, s)) if (!replica.heldBy(tips, id)) forkBranches.add(id);
           if (slicer.due()) await slicer.pause();
         }
       } else {
         from = Math.min(from, forked[0] ?? from);
       }
     }
-    for (let s = from; s <= max; s++) {
-      for (const id of replica.changesBySeq(author, s)) ids.add(id);
-      if (slicer.due()) await slicer.pause();
+    // A range read gives the ids and their clocks (no read per seq, none per id).
+    for (let s = from; s <= max; ) {
+      const to = Math.min(max, s + span - 1);
+      for (const k of replica.changeKeys(author, s, to)) keys.set(k.id, { wall: k.clock.wall, logical: k.clock.logical, id: k.id });
+      s = to + 1;
+      if (slicer.due()) {
+        span = Math.max(1, span >> 1);
+        await slicer.pause();
+      } else span = Math.min(MAX_SEQS_PER_READ, span * 2);
     }
   }
-  return orderForDelivery(replica, ids, slicer);
+  for (const id of forkBranches) {
+    const clock = keys.has(id) ? undefined : replica.appliedClock(id);
+    if (clock) keys.set(id, { wall: clock.wall, logical: clock.logical, id });
+  }
+  return (await sortInSlices([...keys.values()], byClockThenId, slicer)).map((k) => k.id);
 }
 
 /**

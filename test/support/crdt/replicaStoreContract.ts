@@ -61,6 +61,19 @@ export function runReplicaStoreContract(name: string, makeStore: () => ReplicaSt
       expect(store.oldestPending()?.id).toBe("p2");
     });
 
+    it("reads an author's changes over a seq range with their clocks, a fork's changes in arrival order", () => {
+      const store = makeStore();
+      const a = "a".repeat(64);
+      store.transaction(() => {
+        for (const [id, seq] of [["c1", 1], ["c2", 2], ["c2b", 2], ["c3", 3], ["c4", 4]] as const) store.putChange(meta(id, seq), new Uint8Array([seq]));
+      });
+      const keys = (from: number, to: number): string[] => store.changeKeys(a, from, to).map((k) => `${k.id}@${k.seq}:${k.clock.wall}`);
+      expect(keys(1, 4)).toEqual(["c1@1:1", "c2@2:2", "c2b@2:2", "c3@3:3", "c4@4:4"]);
+      expect(keys(2, 3)).toEqual(["c2@2:2", "c2b@2:2", "c3@3:3"]);
+      expect(keys(5, 9)).toEqual([]);
+      expect(store.changeKeys("b".repeat(64), 1, 9)).toEqual([]);
+    });
+
     it("lets a new Replica continue from the stored state without replaying history", () => {
       const store = makeStore();
       const first = new Replica({ workspace: TEST_WORKSPACE, signer: testIdentity(0), logger: recordingLogger(), store, now: () => 5_000 });
