@@ -21,6 +21,8 @@ export class MemoryReplicaStore implements ReplicaStore {
   private pendingBytes = 0;
   private headIds: string[] = [];
   private journal: Undo[] | null = null;
+  /** Every write records its undo: counting them marks writes. */
+  private writes = 0;
 
   transaction<T>(fn: () => T): T {
     if (this.journal !== null) return fn(); // nested: the outer one owns rollback
@@ -37,7 +39,12 @@ export class MemoryReplicaStore implements ReplicaStore {
     }
   }
 
+  writeMark(): string {
+    return String(this.writes);
+  }
+
   private record(undo: Undo): void {
+    this.writes++;
     this.journal?.push(undo);
   }
 

@@ -24,6 +24,24 @@ describe("Replica: delivery", () => {
     expect(b.replica.canonicalState()).toBe(before);
   });
 
+  it("re-checks for duplicates when something was applied between preparing a batch and applying it", () => {
+    const a = testNode(0);
+    const b = testNode(1);
+    const log = capture(a);
+    a.board.create({ name: "one", stage: "1_backlog", agent: null });
+    a.board.create({ name: "two", stage: "1_backlog", agent: null });
+    const prepared = b.replica.prepareBatch(log);
+    if (prepared instanceof Promise) throw new Error("no pool here: prepared in this thread");
+    // Another batch (another peer) delivers the first change meanwhile.
+    expect(b.replica.receive(log[0]!).status).toBe("applied");
+    const before = b.replica.canonicalState();
+    const results = b.replica.applyPrepared(prepared);
+    expect(results.map((r) => r.status)).toEqual(["duplicate", "applied"]);
+    expect(b.replica.stories().map((s) => s.name.value).sort()).toEqual(["one", "two"]);
+    expect(b.replica.canonicalState()).not.toBe(before);
+    expect(b.replica.canonicalState()).toBe(a.replica.canonicalState());
+  });
+
   it("applies a stage update delivered before the story's creation once the creation arrives", () => {
     const a = testNode(0);
     const b = testNode(1);

@@ -340,7 +340,9 @@ export class Replica {
       try {
         const results = this.store.transaction(() => {
           this.causal.refresh();
-          const out = decoded.map((d, i) => this.receiveOne(d, auth.perInput[i], batch, quiet));
+          // Nothing written since the candidates were looked up: an authenticated input is still new here.
+          const fresh = this.store.writeMark() === auth.mark;
+          const out = decoded.map((d, i) => this.receiveOne(d, auth.perInput[i], batch, quiet, fresh));
           const applied = new Set(batch.applied);
           const failed = failedVouches(vouching, authentic, (id) => applied.has(id), (id) => this.store.hasPending(id));
           if (failed.length > 0) throw new Revouch(failed);
@@ -435,10 +437,10 @@ export class Replica {
     return made;
   }
 
-  private receiveOne(decoded: Decoded, authentic: boolean | undefined, batch: Batch, quiet: boolean): ReceiveResult {
+  private receiveOne(decoded: Decoded, authentic: boolean | undefined, batch: Batch, quiet: boolean, fresh: boolean): ReceiveResult {
     const before = batch.applied.length;
     const storiesBefore = batch.storyIds.length;
-    const result = this.receiveInner(decoded, authentic, batch, quiet);
+    const result = this.receiveInner(decoded, authentic, batch, quiet, fresh);
     return {
       ...result,
       applied: batch.applied.slice(before),
@@ -446,11 +448,14 @@ export class Replica {
     };
   }
 
-  private receiveInner(decoded: Decoded, authentic: boolean | undefined, batch: Batch, quiet: boolean): Omit<ReceiveResult, "applied" | "storyIds"> {
+  private receiveInner(decoded: Decoded, authentic: boolean | undefined, batch: Batch, quiet: boolean, fresh: boolean): Omit<ReceiveResult, "applied" | "storyIds"> {
     if (!decoded.ok) return this.reject(undefined, decoded.reason, quiet);
     const signed = decoded.value;
-    if (this.store.hasChange(signed.id)) return { status: "duplicate", id: signed.id, reason: "already applied" };
-    if (this.store.hasPending(signed.id)) return { status: "duplicate", id: signed.id, reason: "already pending" };
+    // `authentic` is set only for candidates, which were neither applied nor queued (`batchCandidates`);
+    // `fresh`: nothing was written since, and this batch applies a candidate at most once.
+    const known = !(fresh && authentic !== undefined);
+    if (known && this.store.hasChange(signed.id)) return { status: "duplicate", id: signed.id, reason: "already applied" };
+    if (known && this.store.hasPending(signed.id)) return { status: "duplicate", id: signed.id, reason: "already pending" };
     if (signed.change.workspace !== this.workspace) return this.reject(signed.id, "wrong workspace", quiet);
     // Authenticated for the whole batch up front (per author head); `undefined` only for a
     // repeat inside the batch, which the checks above now report as a duplicate.

@@ -41,6 +41,13 @@ export interface PendingEntry {
 
 export interface ReplicaStore {
   transaction<T>(fn: () => T, options?: { durable?: boolean }): T;
+  /**
+   * A mark that differs from an earlier one whenever anything may have been
+   * written in between (by this store, or by another connection to the same
+   * file): lets a batch checked outside a transaction skip re-checking what
+   * cannot have changed.
+   */
+  writeMark(): string;
 
   getStory(id: string): StoryRecord | undefined;
   putStory(record: StoryRecord): void;

@@ -37,6 +37,8 @@ export interface BatchAuth {
   inputOf: number[];
   entries: BatchEntry[];
   result: Authentication | null;
+  /** The store's `writeMark` when the candidates were looked up: while it holds, they are still new. */
+  mark: string;
 }
 
 /** Thrown inside a batch's transaction to roll it back and re-run it with these entries on their own signatures. */
@@ -52,7 +54,7 @@ export class Revouch extends Error {
  * no signature check.
  */
 export function batchCandidates(decoded: readonly Decoded[], workspace: string, store: ReplicaStore): BatchAuth {
-  const auth: BatchAuth = { perInput: new Array<boolean | undefined>(decoded.length).fill(undefined), inputOf: [], entries: [], result: null };
+  const auth: BatchAuth = { perInput: new Array<boolean | undefined>(decoded.length).fill(undefined), inputOf: [], entries: [], result: null, mark: store.writeMark() };
   const seen = new Set<string>();
   decoded.forEach((d, i) => {
     if (!d.ok) return;

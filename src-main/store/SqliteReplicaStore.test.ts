@@ -109,6 +109,32 @@ describe("SqliteReplicaStore write-behind", () => {
     }
   });
 
+  it("moves its write mark on every write: its own (held or not, kept or rolled back) and another connection's", () => {
+    const file = tempDb();
+    const store = new SqliteReplicaStore(openDatabase(file, { create: true }));
+    const other = new SqliteReplicaStore(openDatabase(file, { create: false }));
+    const marks = [store.writeMark()];
+    const moved = (): boolean => {
+      const now = store.writeMark();
+      const differs = !marks.includes(now);
+      marks.push(now);
+      return differs;
+    };
+    expect(moved()).toBe(false); // nothing written: the same mark
+    store.transaction(() => store.putStory(story("s1", "held")));
+    expect(moved()).toBe(true);
+    store.transaction(() => {
+      const inside = store.writeMark();
+      store.setHeads(["c9"]); // held, not yet a row
+      expect(store.writeMark()).not.toBe(inside);
+    });
+    expect(moved()).toBe(true);
+    expect(() => store.transaction(() => { store.putChange(meta("c1", 1), new Uint8Array([1])); throw new Error("boom"); })).toThrow("boom");
+    expect(moved()).toBe(true);
+    other.putStory(story("s2", "elsewhere"));
+    expect(moved()).toBe(true);
+  });
+
   it("commits a non-durable transaction without fsync and restores synchronous = FULL after it, even when it throws", () => {
     const db = openDatabase(tempDb(), { create: true });
     const store = new SqliteReplicaStore(db);

@@ -131,6 +131,7 @@ function prepare(db: Database.Database) {
     pendingTotals: db.prepare<[], { count: number; bytes: number }>("SELECT count, bytes FROM pending_totals WHERE only = 1"),
     adjustTotals: db.prepare<[number, number]>("UPDATE pending_totals SET count = count + ?, bytes = bytes + ? WHERE only = 1"),
     dataVersion: db.prepare<[], number>("PRAGMA data_version").pluck(),
+    totalChanges: db.prepare<[], number>("SELECT total_changes()").pluck(),
   };
 }
 
@@ -159,6 +160,10 @@ export class SqliteReplicaStore implements ReplicaStore {
   /** The heads as the table holds them, while `headIds` differs (null: no change pending). */
   private storedHeads: Set<string> | null = null;
   private readonly dirtySeqs = new Set<string>();
+  /** Writes taken by the write-behind, ever (for `writeMark`). */
+  private heldWrites = 0;
+  /** `pending_totals` mirrored (same invalidation as the caches): an empty queue answers `hasPending` without a query. */
+  private pendingTotals: { count: number; bytes: number } | null = null;
 
   constructor(private readonly db: Database.Database) {
     this.q = prepare(db);
@@ -203,6 +208,7 @@ export class SqliteReplicaStore implements ReplicaStore {
     this.storiesComplete = false;
     this.headIds = null;
     this.maxSeqs = null;
+    this.pendingTotals = null;
     this.dropDirty();
     this.authors.forget(); // an author added by a rolled-back write must not keep its idx
   }
@@ -240,8 +246,15 @@ export class SqliteReplicaStore implements ReplicaStore {
       this.storiesComplete = false;
       this.headIds = null;
       this.maxSeqs = null;
+      this.pendingTotals = null;
     }
     this.dataVersion = version;
+  }
+
+  writeMark(): string {
+    // Rows this connection wrote (rolled back or not: it only grows), and what other connections committed.
+    // Writes held by the write-behind are counted apart (they are rows only once flushed).
+    return `${this.q.totalChanges.get()!}:${this.q.dataVersion.get()!}:${this.heldWrites}`;
   }
 
   getStory(id: string): StoryRecord | undefined {
@@ -255,7 +268,10 @@ export class SqliteReplicaStore implements ReplicaStore {
     return record;
   }
   putStory(record: StoryRecord): void {
-    if (this.writeBehind) this.dirtyStories.set(record.id, record);
+    if (this.writeBehind) {
+      this.dirtyStories.set(record.id, record);
+      this.heldWrites++;
+    }
     else this.q.putStory.run(record.id, storyColumn.encode(record, this.idxOf));
     this.cacheStory(record);
   }
@@ -310,7 +326,10 @@ export class SqliteReplicaStore implements ReplicaStore {
     const seqs = this.seqIndex();
     if ((seqs.get(meta.author) ?? 0) >= meta.seq) return;
     seqs.set(meta.author, meta.seq);
-    if (this.writeBehind) this.dirtySeqs.add(meta.author);
+    if (this.writeBehind) {
+      this.dirtySeqs.add(meta.author);
+      this.heldWrites++;
+    }
     else this.q.raiseSeq.run(author, meta.seq);
   }
   changesBySeq(author: string, seq: number): string[] {
@@ -363,6 +382,7 @@ export class SqliteReplicaStore implements ReplicaStore {
       // Remembers the table's heads at the first change; the flush writes the difference.
       this.storedHeads ??= new Set(old);
       this.headIds = [...heads].sort();
+      this.heldWrites++;
       return;
     }
     // A diff, not a rewrite: a change usually replaces one or two heads.
@@ -376,7 +396,7 @@ export class SqliteReplicaStore implements ReplicaStore {
   }
 
   hasPending(id: string): boolean {
-    return this.q.hasPending.get(idColumn.encode(id)) !== undefined;
+    return this.pendingSize().count > 0 && this.q.hasPending.get(idColumn.encode(id)) !== undefined;
   }
   getPending(id: string): PendingEntry | undefined {
     const row = this.q.getPending.get(idColumn.encode(id));
@@ -389,6 +409,7 @@ export class SqliteReplicaStore implements ReplicaStore {
       this.q.insertPending.run(id, toBuffer(entry.bytes), idColumn.encodeList(entry.missing));
       for (const dep of entry.missing) this.q.addWait.run(idColumn.encode(dep), id);
       this.q.adjustTotals.run(1, entry.bytes.length);
+      this.pendingTotals = null;
     });
   }
   deletePending(id: string): void {
@@ -399,6 +420,7 @@ export class SqliteReplicaStore implements ReplicaStore {
       this.q.deletePending.run(key);
       for (const dep of entry.missing) this.q.dropWait.run(idColumn.encode(dep), key);
       this.q.adjustTotals.run(-1, -entry.bytes.length);
+      this.pendingTotals = null;
     });
   }
   /** Several statements as one: inside a transaction they are already atomic (no savepoint). */
@@ -407,6 +429,7 @@ export class SqliteReplicaStore implements ReplicaStore {
     else this.transaction(fn);
   }
   pendingWaitingOn(dep: string): string[] {
+    if (this.pendingSize().count === 0) return [];
     return sortedIds(this.q.waitingOn.all(idColumn.encode(dep)));
   }
   oldestPending(): PendingEntry | undefined {
@@ -414,8 +437,12 @@ export class SqliteReplicaStore implements ReplicaStore {
     return row ? fromPendingRow(row) : undefined;
   }
   pendingSize(): { count: number; bytes: number } {
-    const row = this.q.pendingTotals.get();
-    return { count: row?.count ?? 0, bytes: row?.bytes ?? 0 };
+    if (!this.db.inTransaction) this.checkDataVersion();
+    if (this.pendingTotals === null) {
+      const row = this.q.pendingTotals.get();
+      this.pendingTotals = { count: row?.count ?? 0, bytes: row?.bytes ?? 0 };
+    }
+    return { ...this.pendingTotals };
   }
 }
 
