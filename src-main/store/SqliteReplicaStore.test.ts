@@ -135,16 +135,29 @@ describe("SqliteReplicaStore write-behind", () => {
     expect(moved()).toBe(true);
   });
 
-  it("commits a non-durable transaction without fsync and restores synchronous = FULL after it, even when it throws", () => {
-    const db = openDatabase(tempDb(), { create: true });
+  it("groups non-durable transactions into one commit: on a timer, before any other transaction, on settle; a failed one rolls back alone", async () => {
+    const file = tempDb();
+    const db = openDatabase(file, { create: true });
     const store = new SqliteReplicaStore(db);
-    const level = (): unknown => db.pragma("synchronous", { simple: true });
-    expect(level()).toBe(2); // FULL
-    expect(store.transaction(() => level(), { durable: false })).toBe(1); // NORMAL inside
-    expect(level()).toBe(2);
-    expect(() => store.transaction(() => { throw new Error("boom"); }, { durable: false })).toThrow("boom");
-    expect(level()).toBe(2);
-    expect(store.transaction(() => level())).toBe(2);
+    const other = (): SqliteReplicaStore => new SqliteReplicaStore(openDatabase(file, { create: false }));
+    store.transaction(() => store.putStory(story("r1", "received")), { durable: false });
+    expect(() => store.transaction(() => { store.putStory(story("r2", "rolled back")); throw new Error("boom"); }, { durable: false })).toThrow("boom");
+    store.transaction(() => store.putStory(story("r3", "received")), { durable: false });
+    // One open group: this connection sees its writes, another one nothing yet.
+    expect(store.allStories().map((r) => r.id).sort()).toEqual(["r1", "r3"]);
+    expect(other().allStories()).toEqual([]);
+    // A local (durable) transaction commits the group first, then itself.
+    store.transaction(() => store.putStory(story("l1", "local")));
+    expect(other().allStories().map((r) => r.id).sort()).toEqual(["l1", "r1", "r3"]);
+    expect(db.pragma("synchronous", { simple: true })).toBe(2); // FULL again
+    // settle() commits at once; the timer within GROUP_MAX_MS without it.
+    store.transaction(() => store.putStory(story("r4", "received")), { durable: false });
+    store.settle();
+    expect(other().getStory("r4")?.name.value).toBe("received");
+    store.transaction(() => store.putStory(story("r5", "received")), { durable: false });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(other().getStory("r5")?.name.value).toBe("received");
+    expect(db.inTransaction).toBe(false);
   });
 });
 

@@ -102,7 +102,13 @@ export function openNodeStore(options: OpenNodeStoreOptions): NodeStore {
       );
     }
     const identity = identityFromSeed(Buffer.from(seed, "hex"));
-    return { file, db, store: new SqliteReplicaStore(db), identity, workspaceId, genesisNonce, ...(options.nativeBinding !== undefined ? { nativeBinding: options.nativeBinding } : {}), close: () => db.close() };
+    const store = new SqliteReplicaStore(db);
+    // Received changes still in an open group transaction are committed, not rolled back by the close.
+    const close = (): void => {
+      store.settle();
+      db.close();
+    };
+    return { file, db, store, identity, workspaceId, genesisNonce, ...(options.nativeBinding !== undefined ? { nativeBinding: options.nativeBinding } : {}), close };
   } catch (err) {
     db.close();
     throw err;

@@ -56,7 +56,7 @@ const MAX_LOGGED_REJECTS = 5;
 /** Distinct rejection reasons counted per link (reasons name ids; the rest count as "other"). */
 const MAX_REJECT_REASONS = 8;
 /** Target time of one turn of applying received changes (the design allows ~50 ms per block). */
-const APPLY_BUDGET_MS = 30;
+const APPLY_BUDGET_MS = 20;
 /** First apply chunk, before any measurement: small, because cold code is slow. */
 const FIRST_APPLY_CHUNK = 32;
 

@@ -13,7 +13,7 @@ export interface SyncLimits {
   highWaterBytes: number;
   /** Received-but-unapplied bytes per peer; above it the socket is paused (TCP backpressure). */
   maxRecvQueueBytes: number;
-  /** Most changes applied per event-loop turn (fewer when they are slow: the chunk adapts to ~30 ms). Large chunks matter: each is one transaction (its B-tree pages written once) and one round of author-head signature checks. */
+  /** Most changes applied per event-loop turn (fewer when they are slow: the chunk adapts to ~20 ms). Each chunk is one round of author-head signature checks. */
   applyChunk: number;
   /** Planning a catch-up or a `need` answer yields to the event loop after this much work (ms). */
   planSliceMs: number;
