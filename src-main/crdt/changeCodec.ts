@@ -114,7 +114,9 @@ export function decodeChange(bytes: Uint8Array, workspace: string): DecodeResult
 
 function decodeV2(bytes: Uint8Array, workspace: string): DecodeResult {
   if (bytes.length < 65 + MIN_V2_BODY) return { ok: false, reason: "change too short" };
-  const copy = Uint8Array.from(bytes);
+  // A plain Uint8Array copy (not a Buffer view of the caller's frame):
+  // the constructor copies natively, `Uint8Array.from` iterates.
+  const copy = new Uint8Array(bytes);
   const body = copy.subarray(65);
   let change: Change;
   try {
