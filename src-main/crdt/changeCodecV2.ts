@@ -21,7 +21,7 @@
 import { hash } from "node:crypto";
 import { ByteReadError, ByteReader } from "./ByteReader";
 import { ByteWriter } from "./ByteWriter";
-import { MAX_DEPS, MAX_OPS_PER_CHANGE, type Change, type Op } from "./Change";
+import { changeSchema, MAX_DEPS, MAX_OPS_PER_CHANGE, type Change, type Op } from "./Change";
 import { ChangeEncodeError, decodeOp, encodeOp } from "./opCodec";
 
 export const FORMAT_V2 = 0x02;
@@ -72,9 +72,9 @@ export function encodeBodyV2(change: Change, capacity = 256): Buffer {
   return w.finish();
 }
 
-/** The bounds of `changeSchema.workspace` (checked here: the zod parse of the whole change is not run). */
-const WORKSPACE_MIN = 1;
-const WORKSPACE_MAX = 128;
+/** `changeSchema`'s own check of the workspace (its length is counted in code points: not re-implemented here). */
+const workspaceSchema = changeSchema.shape.workspace;
+/** The bound of `hlcSchema.logical` (the scalars are checked here: the zod parse of the whole change is not run). */
 const LOGICAL_MAX = 0xffff_ffff;
 
 /**
@@ -87,7 +87,8 @@ const LOGICAL_MAX = 0xffff_ffff;
  * `decodeOp` (canonical bytes, its zod schema).
  */
 export function decodeBodyV2(body: Uint8Array, workspace: string): Change {
-  if (workspace.length < WORKSPACE_MIN || workspace.length > WORKSPACE_MAX) throw new ByteReadError("invalid change: workspace: out of bounds");
+  const ws = workspaceSchema.safeParse(workspace);
+  if (!ws.success) throw new ByteReadError(`invalid change: workspace: ${ws.error.issues[0]?.message ?? "shape"}`);
   const r = new ByteReader(body);
   const author = r.hex32();
   const seq = r.uvarint();
