@@ -161,13 +161,21 @@ const text = fc.oneof(
   fc.stringMatching(/^[0-9a-f]{64}$/),
   fc.constantFrom("", "x".repeat(201), "x".repeat(501), "0".repeat(64), "A".repeat(64)),
 );
-/** Values that are right for some op key (so mutated ops are often still valid). */
-const fieldValue = fc.constantFrom<Val>(
+/** Values at or just past the bounds of some op key (so mutated ops are often still valid, or only just not). */
+const BOUNDARY_VALUES: readonly Val[] = [
   "s_2", "1_backlog", "6_archived", "7_nowhere", "a0", "a", "A00000000000000000000000000", "b10", "admin", "member", "user", "tool",
   `m_${"f".repeat(32)}`, `c_${"e".repeat(32)}`, `${HEX_B}.99999`, `${HEX_B}.100000`, "d".repeat(128), HEX_A,
   0, 1, -1, 7, -1_000_000, 1_000_001, 100_000, 100_001, 20_000, 20_001, MAX_SAFE, -MAX_SAFE, 0xffff_ffff,
   null, true, false, undefined, [], ["s_2"], [`m_${"0".repeat(32)}`], [`${HEX_A}.0`], [HEX_A], [[]], { a: 1 },
-);
+  "x".repeat(128), "x".repeat(129), "é".repeat(200), "🚀".repeat(200), "🚀".repeat(201), "🚀", "\ud800",
+  Array.from({ length: 1000 }, () => "s_2"), Array.from({ length: 1001 }, () => "s_2"),
+  Array.from({ length: 1000 }, () => `m_${"0".repeat(32)}`), Array.from({ length: 1001 }, () => `m_${"0".repeat(32)}`),
+  "x".repeat(200), "x".repeat(256), "x".repeat(257), "x".repeat(500), "x".repeat(4096), "x".repeat(4097), "x".repeat(65_536), "x".repeat(65_537),
+  "é".repeat(32_768), "é".repeat(32_769), "s:1.a-B_0", "s 1", "S/1", "a0V", "a00", "Zz", "-", `${HEX_A}.`, `${HEX_A.toUpperCase()}.0`, "e".repeat(127),
+  -1_000_001, 1_000_000, 2, 99_999, 19_999, 1_700_000_000_000,
+];
+/** The small ones, for random changes (mutating 64 KiB values is slow and adds nothing there). */
+const fieldValue = fc.constantFrom(...BOUNDARY_VALUES.filter((v) => !((typeof v === "string" || Array.isArray(v)) && v.length > 600)));
 const { value: anyValue } = fc.letrec<{ value: Val }>((tie) => ({
   value: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
@@ -338,6 +346,22 @@ describe("decodeChange agrees with the old decoder (zod + re-encode)", () => {
     expect(agree(bytesOf(base))).toBe(true);
     expect(agree(bytesOf({ ...base, ops: Object.values(SAMPLES) as Record<string, Val>[] }))).toBe(true);
     for (const op of Object.values(SAMPLES)) expect(agree(bytesOf({ ...base, ops: [op as Record<string, Val>] }))).toBe(true);
+  });
+
+  it("on every op type with each key set to each boundary value (lengths, bounds, enums, patterns, nullability)", () => {
+    const base: RawChange = { author: HEX_B, seq: 1, deps: [], wall: 0, logical: 0, ops: [], noise: HONEST };
+    let accepted = 0;
+    let refused = 0;
+    for (const [t, sample] of Object.entries(SAMPLES)) {
+      for (const key of LAYOUT_KEYS.get(t)!) {
+        for (const v of BOUNDARY_VALUES) {
+          if (agree(bytesOf({ ...base, ops: [{ ...(sample as Record<string, Val>), [key]: v }] }))) accepted++;
+          else refused++;
+        }
+      }
+    }
+    expect(accepted).toBeGreaterThan(100);
+    expect(refused).toBeGreaterThan(1_000);
   });
 
   it("on every single-bit flip and every truncation of a change with strings, numbers, arrays, hex and membership ops", () => {

@@ -34,21 +34,31 @@ const HEX64 = /^[0-9a-f]{64}$/;
 
 /** The id of a format-2 body in `workspace` (lowercase hex). */
 export function changeIdV2(workspace: string, body: Uint8Array): string {
-  // One buffer, one-shot hash: cheaper than a Hash object and two updates
-  // for a body of ~100 bytes (the copy is small; small buffers come from a pool).
-  const wsLength = Buffer.byteLength(workspace, "utf8");
+  // One buffer, one-shot hash: cheaper than a Hash object and two updates for
+  // a body of ~100 bytes (the copy is small; small buffers come from a pool).
+  // An ASCII workspace (every real one: `m_` + hex) is written here, saving
+  // two calls into the native UTF-8 encoder per change.
+  const n = workspace.length;
+  let ascii = n < 0x80;
+  for (let i = 0; ascii && i < n; i++) ascii = workspace.charCodeAt(i) < 0x80;
+  const wsLength = ascii ? n : Buffer.byteLength(workspace, "utf8");
   const head = 1 + ByteWriter.uvarintLength(wsLength) + wsLength;
   const input = Buffer.allocUnsafe(head + body.length);
   input[0] = FORMAT_V2;
-  let at = 1;
-  for (let n = wsLength; ; n = Math.floor(n / 128)) {
-    if (n < 0x80) {
-      input[at++] = n;
-      break;
+  if (ascii) {
+    input[1] = n;
+    for (let i = 0; i < n; i++) input[2 + i] = workspace.charCodeAt(i);
+  } else {
+    let at = 1;
+    for (let len = wsLength; ; len = Math.floor(len / 128)) {
+      if (len < 0x80) {
+        input[at++] = len;
+        break;
+      }
+      input[at++] = (len % 128) | 0x80;
     }
-    input[at++] = (n % 128) | 0x80;
+    input.write(workspace, at, wsLength, "utf8");
   }
-  input.write(workspace, at, wsLength, "utf8");
   input.set(body, head);
   return hash("sha256", input, "hex");
 }

@@ -27,6 +27,7 @@
 import { ByteReadError, type ByteReader } from "./ByteReader";
 import type { ByteWriter } from "./ByteWriter";
 import { opSchema, type Op } from "./Change";
+import { compileOpCheck } from "./changeCodecOpCheck";
 
 export class ChangeEncodeError extends Error {
   override readonly name = "ChangeEncodeError";
@@ -56,6 +57,16 @@ interface Layout {
   readonly optional: readonly boolean[];
   /** The op type's own schema (what `opSchema` dispatches to for this `t`). */
   readonly schema: (typeof opSchema.options)[number];
+  /** Sufficient checks compiled from `schema`, in its key order, with where each value sits in `keys` (-1: `t`); null: zod only. */
+  readonly fast: { readonly keys: readonly string[]; readonly at: readonly number[]; readonly checks: readonly ((v: unknown) => boolean)[] } | null;
+}
+
+function fastCheckOf(option: unknown, layoutKeys: readonly string[]): Layout["fast"] {
+  const compiled = compileOpCheck(option);
+  if (!compiled) return null;
+  const at = compiled.keys.map((k) => (k === "t" ? -1 : layoutKeys.indexOf(k)));
+  if (at.some((i, j) => i === -1 && compiled.keys[j] !== "t")) return null;
+  return { keys: compiled.keys, at, checks: compiled.checks.map((c) => c ?? (() => true)) };
 }
 
 /** The op layouts by `t`, read once from the schema (immutable after load). */
@@ -66,7 +77,7 @@ const LAYOUTS: ReadonlyMap<string, Layout> = new Map(
     const keys = Object.keys(shape)
       .filter((k) => k !== "t")
       .sort();
-    return [t, { t, keys, optional: keys.map((k) => shape[k]!.safeParse(undefined).success), schema: option }];
+    return [t, { t, keys, optional: keys.map((k) => shape[k]!.safeParse(undefined).success), schema: option, fast: fastCheckOf(option, keys) }];
   }),
 );
 
@@ -96,12 +107,18 @@ export function decodeOp(r: ByteReader, index: number): Op {
   const t = readString(r, true);
   const layout = LAYOUTS.get(t);
   if (!layout) throw new ByteReadError(`unknown op type ${JSON.stringify(t.slice(0, 32))}`);
-  const op: Record<string, unknown> = { t };
   const keys = layout.keys;
-  for (let i = 0; i < keys.length; i++) {
-    const v = readValue(r, 0, true);
-    if (v !== undefined) op[keys[i]!] = v;
+  const values = new Array<unknown>(keys.length);
+  for (let i = 0; i < keys.length; i++) values[i] = readValue(r, 0, true);
+  const fast = layout.fast;
+  if (fast !== null && passes(fast, values)) {
+    // What zod would output: a new object, its keys in the schema's order.
+    const out: Record<string, unknown> = {};
+    for (let j = 0; j < fast.keys.length; j++) out[fast.keys[j]!] = fast.at[j]! < 0 ? t : values[fast.at[j]!];
+    return out as Op;
   }
+  const op: Record<string, unknown> = { t };
+  for (let i = 0; i < keys.length; i++) if (values[i] !== undefined) op[keys[i]!] = values[i];
   const parsed = layout.schema.safeParse(op);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -171,6 +188,14 @@ function encodeMap(w: ByteWriter, v: object, depth: number): void {
     w.string(k);
     encodeValue(w, record[k], depth + 1);
   }
+}
+
+function passes(fast: NonNullable<Layout["fast"]>, values: readonly unknown[]): boolean {
+  for (let j = 0; j < fast.checks.length; j++) {
+    const i = fast.at[j]!;
+    if (i >= 0 && !fast.checks[j]!(values[i])) return false;
+  }
+  return true;
 }
 
 /**
@@ -253,8 +278,7 @@ function readString(r: ByteReader, hexAllowed: boolean): string {
       if (c >= 0x80) return nonAscii(buf, start, end);
       s += String.fromCharCode(c);
     }
-    if (len === 64 && !hexAllowed && HEX64.test(s)) throw new ByteReadError("body is not the canonical encoding");
-    return s;
+    return s; // (too short to be 64 hex chars)
   }
   for (let i = start; i < end; i++) if (buf[i]! >= 0x80) return nonAscii(buf, start, end);
   const s = buf.toString("latin1", start, end);

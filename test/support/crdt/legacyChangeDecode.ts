@@ -134,16 +134,18 @@ class Writer {
   }
 }
 
+/** The old id of a format-2 body in `workspace` (a Hash object, a prefix writer, two updates). */
+export function legacyChangeIdV2(workspace: string, body: Uint8Array): string {
+  const w = new Writer(8 + workspace.length * 3);
+  w.u8(2);
+  w.string(workspace);
+  return createHash("sha256").update(w.finish()).update(body).digest("hex");
+}
+
 /** The old decoder, bound to the op layouts of the current schema (the contract both decoders share). */
 export function legacyChangeDecoder(): (bytes: Uint8Array, workspace: string) => LegacyDecodeResult {
   const LAYOUTS = layouts();
-
-  function changeIdV2(workspace: string, body: Uint8Array): string {
-    const w = new Writer(8 + workspace.length * 3);
-    w.u8(2);
-    w.string(workspace);
-    return createHash("sha256").update(w.finish()).update(body).digest("hex");
-  }
+  const changeIdV2 = legacyChangeIdV2;
 
   function encodeBodyV2(change: Change, capacity: number): Buffer {
     if (change.v !== 2) throw new LegacyEncodeError("format 2 carries v2 changes only");
