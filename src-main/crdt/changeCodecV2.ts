@@ -11,17 +11,20 @@
  * signature): the same bytes in another workspace are another change whose
  * signature fails. `v` is not encoded: format 2 is always `v: 2`.
  *
- * Invariants: `decodeBodyV2` accepts only the canonical encoding — it parses
- * with zod, re-encodes and compares the bytes, so one change has exactly one
- * encoding and one id; every count is bounded (MAX_DEPS, MAX_OPS_PER_CHANGE,
- * the bytes left) before anything is allocated from it; it throws
- * (`ByteReadError`, `ChangeEncodeError`) and `changeCodec` turns that into a
- * refusal.
+ * Invariants: `decodeBodyV2` accepts only the canonical encoding of a change
+ * valid under `changeSchema` — exactly the bytes `encodeBodyV2` writes for
+ * the change it returns, checked while reading (no re-encode) — so one change
+ * has exactly one encoding and one id (`changeCodec.differential.test.ts`
+ * holds it to the old parse-re-encode-compare decoder); every count is
+ * bounded (MAX_DEPS, MAX_OPS_PER_CHANGE, the bytes left) before anything is
+ * allocated from it; it throws `ByteReadError` and `changeCodec` turns that
+ * into a refusal.
  */
 import { hash } from "node:crypto";
 import { ByteReadError, ByteReader } from "./ByteReader";
 import { ByteWriter } from "./ByteWriter";
 import { changeSchema, MAX_DEPS, MAX_OPS_PER_CHANGE, type Change, type Op } from "./Change";
+import { compileFieldCheck } from "./changeCodecOpCheck";
 import { ChangeEncodeError, decodeOp, encodeOp } from "./opCodec";
 
 export const FORMAT_V2 = 0x02;
@@ -82,8 +85,10 @@ export function encodeBodyV2(change: Change, capacity = 256): Buffer {
   return w.finish();
 }
 
-/** `changeSchema`'s own check of the workspace (its length is counted in code points: not re-implemented here). */
+/** `changeSchema`'s own check of the workspace (its length is counted in code points: not re-implemented here)... */
 const workspaceSchema = changeSchema.shape.workspace;
+/** ...run only when the sufficient check compiled from it cannot vouch for the workspace. */
+const workspaceSurelyValid = compileFieldCheck(workspaceSchema) ?? ((): boolean => false);
 /** The bound of `hlcSchema.logical` (the scalars are checked here: the zod parse of the whole change is not run). */
 const LOGICAL_MAX = 0xffff_ffff;
 
@@ -97,8 +102,10 @@ const LOGICAL_MAX = 0xffff_ffff;
  * `decodeOp` (canonical bytes, its zod schema).
  */
 export function decodeBodyV2(body: Uint8Array, workspace: string): Change {
-  const ws = workspaceSchema.safeParse(workspace);
-  if (!ws.success) throw new ByteReadError(`invalid change: workspace: ${ws.error.issues[0]?.message ?? "shape"}`);
+  if (!workspaceSurelyValid(workspace)) {
+    const ws = workspaceSchema.safeParse(workspace);
+    if (!ws.success) throw new ByteReadError(`invalid change: workspace: ${ws.error.issues[0]?.message ?? "shape"}`);
+  }
   const r = new ByteReader(body);
   const author = r.hex32();
   const seq = r.uvarint();
