@@ -101,7 +101,9 @@ export function encodeOp(w: ByteWriter, op: Op): void {
  * Reads op `index` of a change and returns it checked: its bytes must be the
  * canonical encoding (what `encodeOp` would write for the value read — checked
  * while reading, see `readValue`) and the value must pass its op type's zod
- * schema, whose output is returned. Throws `ByteReadError` otherwise.
+ * schema. The result is what that schema outputs: built here when the checks
+ * compiled from it (`changeCodecOpCheck`) vouch for every value, else zod's
+ * own parse, which also words the refusal. Throws `ByteReadError`.
  */
 export function decodeOp(r: ByteReader, index: number): Op {
   const t = readString(r, true);
