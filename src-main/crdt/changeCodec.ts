@@ -114,15 +114,21 @@ export function decodeChange(bytes: Uint8Array, workspace: string): DecodeResult
 
 function decodeV2(bytes: Uint8Array, workspace: string): DecodeResult {
   if (bytes.length < 65 + MIN_V2_BODY) return { ok: false, reason: "change too short" };
-  const copy = Uint8Array.from(bytes);
-  const body = copy.subarray(65);
+  // Read and hashed in place (nothing read keeps a view of `bytes`; a
+  // received frame is a Buffer, so no view is made either); copied only
+  // when accepted, into a plain Uint8Array of its own so that the change
+  // does not pin the frame. The constructor copies natively,
+  // `Uint8Array.from` iterates.
+  const body = bytes.subarray(65);
   let change: Change;
   try {
     change = decodeBodyV2(body, workspace);
   } catch (err) {
     return { ok: false, reason: err instanceof Error ? err.message : "undecodable body" };
   }
-  return { ok: true, value: { id: changeIdV2(workspace, body), sig: copy.subarray(1, 65), change, bytes: copy } };
+  const id = changeIdV2(workspace, body);
+  const copy = new Uint8Array(bytes);
+  return { ok: true, value: { id, sig: copy.subarray(1, 65), change, bytes: copy } };
 }
 
 function decodeV1(bytes: Uint8Array): DecodeResult {
