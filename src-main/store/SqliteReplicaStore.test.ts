@@ -135,6 +135,40 @@ describe("SqliteReplicaStore write-behind", () => {
     expect(moved()).toBe(true);
   });
 
+  it("holds a group's writes across its savepoints, and a failed savepoint puts back what the ones before it held", () => {
+    const file = tempDb();
+    const store = new SqliteReplicaStore(openDatabase(file, { create: true }));
+    const a = "a".repeat(64);
+    store.transaction(() => {
+      store.putStory(story("r1", "v1"));
+      store.putChange(meta("c1", 1), new Uint8Array([1]));
+      store.setHeads(["c1"]);
+    }, { durable: false });
+    expect(() =>
+      store.transaction(() => {
+        store.putStory(story("r1", "v2"));
+        store.putStory(story("r2", "never"));
+        store.putChange(meta("c2", 2), new Uint8Array([2]));
+        store.setHeads(["c2"]);
+        expect(store.allStories().map((r) => r.name.value).sort()).toEqual(["never", "v2"]); // a read that writes the held rows first
+        throw new Error("boom");
+      }, { durable: false }),
+    ).toThrow("boom");
+    const check = (s: SqliteReplicaStore): void => {
+      expect(s.getStory("r1")?.name.value).toBe("v1");
+      expect(s.getStory("r2")).toBeUndefined();
+      expect(s.heads()).toEqual(["c1"]);
+      expect(s.authorSeqs()).toEqual(new Map([[a, 1]]));
+      expect(s.hasChange("c2")).toBe(false);
+    };
+    check(store);
+    store.transaction(() => store.putStory(story("r3", "v1")), { durable: false });
+    store.settle();
+    const cold = new SqliteReplicaStore(openDatabase(file, { create: false }));
+    check(cold);
+    expect(cold.allStories().map((r) => r.id).sort()).toEqual(["r1", "r3"]);
+  });
+
   it("groups non-durable transactions into one commit: on a timer, before any other transaction, on settle; a failed one rolls back alone", async () => {
     const file = tempDb();
     const db = openDatabase(file, { create: true });

@@ -78,6 +78,14 @@ interface ChangeRow {
   bytes: Buffer | null;
 }
 
+interface HeldState {
+  stories: Map<string, StoryRecord>;
+  storedHeads: Set<string> | null;
+  headIds: string[] | null;
+  seqs: Map<string, number> | null;
+  dirtySeqs: string[];
+}
+
 interface PendingRow {
   id: IdValue;
   bytes: Buffer;
@@ -234,15 +242,15 @@ export class SqliteReplicaStore implements ReplicaStore {
       this.group = { opened: performance.now(), timer: null };
     }
     const group = this.group;
+    // Held writes stay held for the whole group (each story row is written once per group);
+    // the savepoint's rollback puts them back as they were when it began.
+    const held = this.heldState();
     this.depth++;
     try {
-      return this.tx(() => {
-        const result = fn();
-        this.flush(); // inside the savepoint: the next one's rollback must not drop these writes
-        return result;
-      }) as T;
+      return this.tx(fn) as T;
     } catch (err) {
-      this.forgetCachedState(); // the savepoint rolled back; what the group wrote before it is in the tables
+      this.forgetCachedState();
+      this.restoreHeld(held);
       throw err;
     } finally {
       this.depth--;
@@ -265,6 +273,7 @@ export class SqliteReplicaStore implements ReplicaStore {
     if (group.timer !== null) clearTimeout(group.timer);
     if (!this.db.open) return; // closed without settling: SQLite rolled the group back
     try {
+      this.flush();
       this.q.commit.run();
     } catch (err) {
       this.groupFailure = err;
@@ -320,6 +329,26 @@ export class SqliteReplicaStore implements ReplicaStore {
       for (const author of this.dirtySeqs) this.q.raiseSeq.run(this.authors.idxOf(author), this.maxSeqs.get(author)!);
     }
     this.dirtySeqs.clear();
+  }
+
+  /** The write-behind's state (copies: the sets and the seq map change in place), for `restoreHeld`. */
+  private heldState(): HeldState {
+    return {
+      stories: new Map(this.dirtyStories),
+      storedHeads: this.storedHeads,
+      headIds: this.storedHeads === null ? null : this.headIds,
+      seqs: this.dirtySeqs.size === 0 || this.maxSeqs === null ? null : new Map(this.maxSeqs),
+      dirtySeqs: [...this.dirtySeqs],
+    };
+  }
+
+  /** After `forgetCachedState`: the held writes as they were (their rows were never written). */
+  private restoreHeld(held: HeldState): void {
+    for (const [id, record] of held.stories) this.dirtyStories.set(id, record);
+    this.storedHeads = held.storedHeads;
+    if (held.storedHeads !== null) this.headIds = held.headIds;
+    if (held.seqs !== null) this.maxSeqs = held.seqs;
+    for (const author of held.dirtySeqs) this.dirtySeqs.add(author);
   }
 
   private dropDirty(): void {
