@@ -105,7 +105,8 @@ interface Batch {
 }
 
 const newBatch = (): Batch => ({ applied: [], changes: [], storyIds: [], dropped: 0, releasedRejected: 0 });
-const uniqueSorted = (ids: readonly string[]): string[] => [...new Set(ids)].sort();
+/** Sorted without repeats; one received change touches one story, usually (no Set for that). */
+const uniqueSorted = (ids: readonly string[]): string[] => (ids.length <= 1 ? [...ids] : [...new Set(ids)].sort());
 
 const DROP_REPORT_MS = 10_000;
 export const DEFAULT_PENDING_LIMITS: PendingLimits = { maxCount: 10_000, maxBytes: 64 * 1024 * 1024 };

@@ -106,7 +106,7 @@ export async function createNode(options: NodeOptions): Promise<MusherNode> {
   const persisted =
     options.dataDir === null
       ? null
-      : openNodeStore({ dataDir: options.dataDir, ...binding, ...(options.workspaceId !== undefined ? { workspaceId: options.workspaceId } : {}) });
+      : openNodeStore({ dataDir: options.dataDir, ...binding, ...(options.workspaceId !== undefined ? { workspaceId: options.workspaceId } : {}), checkpointer: { log: log.child({ svc: "store" }) } });
   if (persisted) {
     try {
       rederiveAfterUpgrade(persisted, log);

@@ -26,6 +26,8 @@ import { workspaceIdOf } from "../crdt/membershipOps";
 import { loadSqliteBinding } from "./loadSqliteBinding";
 import { openDatabase } from "./openDatabase";
 import { SqliteReplicaStore } from "./SqliteReplicaStore";
+import { WalCheckpointer } from "./WalCheckpointer";
+import type { Logger } from "../base/Logger";
 import { StoreError } from "./StoreError";
 
 export const DATABASE_FILE = "musher.db";
@@ -58,6 +60,8 @@ export interface OpenNodeStoreOptions {
   create?: boolean;
   /** Absolute path of a better_sqlite3.node built for the running runtime; absent = better-sqlite3's own build. */
   nativeBinding?: string;
+  /** A long-lived node: WAL checkpoints run in a worker thread (`WalCheckpointer`), logged here if that fails. */
+  checkpointer?: { log: Logger };
 }
 
 export function newWorkspaceId(): string {
@@ -103,9 +107,14 @@ export function openNodeStore(options: OpenNodeStoreOptions): NodeStore {
     }
     const identity = identityFromSeed(Buffer.from(seed, "hex"));
     const store = new SqliteReplicaStore(db);
+    const checkpointer = options.checkpointer
+      ? new WalCheckpointer(db, file, { log: options.checkpointer.log, ...(options.nativeBinding !== undefined ? { nativeBinding: options.nativeBinding } : {}) })
+      : null;
+    checkpointer?.start();
     // Received changes still in an open group transaction are committed, not rolled back by the close.
     const close = (): void => {
       store.settle();
+      checkpointer?.stop();
       db.close();
     };
     return { file, db, store, identity, workspaceId, genesisNonce, ...(options.nativeBinding !== undefined ? { nativeBinding: options.nativeBinding } : {}), close };
