@@ -112,14 +112,36 @@ export class StoryRowDecoder {
     return rec;
   }
 
-  /** `ByteReader.uvarint`, with a one-byte value (nearly every index, logical and count) read in place. */
+  /**
+   * `ByteReader.uvarint`, with values of up to 3 bytes (every index, count
+   * and logical, nearly every wall delta) read in place; anything else, an
+   * overlong form or a truncated one included, goes to the reader.
+   */
   private uvarint(): number {
     const r = this.r;
-    if (r.pos < r.end) {
-      const b = r.buf[r.pos]!;
-      if (b < 0x80) {
-        r.pos++;
-        return b;
+    const buf = r.buf;
+    const pos = r.pos;
+    const left = r.end - pos;
+    if (left > 0) {
+      const b0 = buf[pos]!;
+      if (b0 < 0x80) {
+        r.pos = pos + 1;
+        return b0;
+      }
+      if (left > 1) {
+        const b1 = buf[pos + 1]!;
+        if (b1 < 0x80) {
+          if (b1 !== 0) {
+            r.pos = pos + 2;
+            return (b0 & 0x7f) | (b1 << 7);
+          }
+        } else if (left > 2) {
+          const b2 = buf[pos + 2]!;
+          if (b2 < 0x80 && b2 !== 0) {
+            r.pos = pos + 3;
+            return (b0 & 0x7f) | ((b1 & 0x7f) << 7) | (b2 << 14);
+          }
+        }
       }
     }
     return r.uvarint();

@@ -174,6 +174,23 @@ describe("storyColumn bytes", () => {
     expect(json).toBeGreaterThan(500);
   });
 
+  it("refuses a row whose varints are not in their shortest form, whatever their length", () => {
+    const { idxOf, keyOf } = authors(0, []);
+    const stamp = { wall: 10, logical: 0, author: AUTHORS[0]!, id: IDS[0]! };
+    const rec: StoryRecord = {
+      id: "s1", creators: [], name: { value: "n", stamp }, agent: { value: null, stamp }, blocked: { value: true, stamp },
+      place: { value: { stage: STAGES[1]!.id, rank: "a" }, stamp }, retries: {}, deps: {}, claims: [], hide: null, unhide: null, deleted: null,
+    };
+    const row = storyColumn.encode(rec, idxOf) as Buffer;
+    // version, 1 stamp, wall 10 (zigzag 20), logical 0 at byte 3: the same values, padded.
+    expect([...row.subarray(0, 4)]).toStrictEqual([1, 1, 20, 0]);
+    for (const logical of [[0x80, 0x00], [0x80, 0x80, 0x00], [0x80, 0x80, 0x80, 0x00]]) {
+      const padded = Buffer.concat([row.subarray(0, 3), Buffer.from(logical), row.subarray(4)]);
+      expect(() => storyColumn.decode("s1", padded, keyOf)).toThrow(/story s1: .*overlong/);
+    }
+    expect(storyColumn.decode("s1", row, keyOf)).toStrictEqual(rec);
+  });
+
   it("writes the previous encoder's exact bytes for the records of random real histories", () => {
     const KINDS = ["create", "name", "desc", "agent", "blocked", "deps", "move", "retry", "claim", "release", "hide", "unhide", "delete", "restore"] as const;
     let compared = 0;
