@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { recordingLogger, testIdentity, testNode, TEST_WORKSPACE } from "../../test/support/crdt/testKit";
 import { ROOT } from "../../test/support/startServe";
+import { opSamples, type OpSamples } from "../../test/support/crdt/opSamples";
 import { ByteWriter } from "./ByteWriter";
 import { MAX_DEPS, opSchema, type Change, type Op } from "./Change";
 import { assemble, changeIdOfBytes, decodeChange, FORMAT_V1, FORMAT_V2, signChange } from "./changeCodec";
@@ -17,35 +18,7 @@ const HEX_A = "a".repeat(64);
 const HEX_B = "b".repeat(64);
 
 /** One op of every type: typed so that a new op type in the schema fails to compile until it has a sample. */
-const SAMPLES: { [T in Op["t"]]: Extract<Op, { t: T }> } = {
-  create: { t: "create", story: "s_1", name: "Write the spec", stage: "1_backlog", rank: "a0", agent: null },
-  name: { t: "name", story: "s_1", value: "Ünïcode ✓ 🚀" },
-  agent: { t: "agent", story: "s_1", value: "coder-1" },
-  blocked: { t: "blocked", story: "s_1", value: true },
-  place: { t: "place", story: "s_1", stage: "2_current", rank: "a1" },
-  count: { t: "count", story: "s_1", delta: -3 },
-  deps: { t: "deps", story: "s_1", add: ["s_2", "s_3"], remove: [`${HEX_A}.0`, `${HEX_B}.12`] },
-  claim: { t: "claim", story: "s_1", by: "agent-7" },
-  release: { t: "release", story: "s_1" },
-  hide: { t: "hide", story: "s_1" },
-  unhide: { t: "unhide", story: "s_1" },
-  delete: { t: "delete", story: "s_1" },
-  desc: { t: "desc", story: "s_1", value: "line one\nline two\u0000" },
-  undelete: { t: "undelete", story: "s_1" },
-  limit: { t: "limit", stage: "3_qa", limit: 5 },
-  session: { t: "session", session: "sess-1", title: "t", storyId: null, createdAt: 1_700_000_000_000 },
-  msg: { t: "msg", session: "sess-1", id: `m_${"0".repeat(32)}`, sender: "me", role: "user", ts: 1_700_000_000_001, content: "hello", occ: 0 },
-  cell: { t: "cell", session: "sess-1", messages: [`m_${"0".repeat(32)}`], title: "c", content: "body", summary: null },
-  segmenter: { t: "segmenter", session: "sess-1" },
-  cellHide: { t: "cellHide", cell: `c_${"1".repeat(32)}` },
-  cellUnhide: { t: "cellUnhide", cell: `c_${"1".repeat(32)}` },
-  genesis: { t: "genesis", nonce: HEX_A, name: "founder" },
-  member: { t: "member", key: HEX_B, name: "laptop", role: "member" },
-  role: { t: "role", key: HEX_B, role: "admin" },
-  remove: { t: "remove", key: HEX_B },
-  invite: { t: "invite", key: HEX_A, name: "phone", role: "member", expires: 9_007_199_254_740_991 },
-  join: { t: "join", invite: HEX_A, proof: "c".repeat(128) },
-};
+const SAMPLES: OpSamples = opSamples(HEX_A, HEX_B);
 
 function change(ops: Op[], extra: Partial<Change> = {}): Change {
   return { v: 2, workspace: TEST_WORKSPACE, author: key.publicKey, seq: 1, deps: [], clock: { wall: 1_764_000_000_000, logical: 0 }, ops, ...extra };
