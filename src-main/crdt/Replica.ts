@@ -29,7 +29,8 @@ import { canonicalJson } from "./canonicalJson";
 import { ApiFailure } from "../../src-shared/ApiError";
 import { CausalPast } from "./CausalPast";
 import { CHANGE_VERSION, changeSchema, MAX_DEPS, type Change, type Op, type SignedChange } from "./Change";
-import { assemble, ChangeEncodeError, decodeChange, encodeBody, FORMAT_V1, FORMAT_V2, MAX_CHANGE_BYTES, signChange } from "./changeCodec";
+import { ChangeEncodeError, decodeChange, MAX_CHANGE_BYTES, signChange } from "./changeCodec";
+import { decodeInput } from "./decodeInput";
 import type { ChangeReducer } from "./ChangeReducer";
 import { applyChange } from "./applyChange";
 import { authorTips } from "./authorTips";
@@ -581,25 +582,4 @@ export class Replica {
       }
     }
   }
-}
-
-const decodeInput = (input: Uint8Array | SignedChange, workspace: string): Decoded =>
-  input instanceof Uint8Array ? decodeChange(input, workspace) : fromObject(input, workspace);
-
-/**
- * A `SignedChange` handed over as an object: recompute its id and bytes in
- * the format its bytes say (format 1 history stays format 1); never trust them.
- */
-function fromObject(input: SignedChange, workspace: string): { ok: true; value: SignedChange } | { ok: false; reason: string } {
-  let format: typeof FORMAT_V1 | typeof FORMAT_V2;
-  let encoded: { body: Uint8Array; id: string };
-  try {
-    format = input.bytes[0] === FORMAT_V1 ? FORMAT_V1 : FORMAT_V2;
-    encoded = encodeBody(input.change, format);
-  } catch {
-    return { ok: false, reason: "change is not encodable" };
-  }
-  if (encoded.id !== input.id) return { ok: false, reason: "hash mismatch" };
-  if (input.sig.length !== 64) return { ok: false, reason: "bad signature length" };
-  return decodeChange(assemble(format, input.sig, encoded.body), workspace); // re-validates the shape with zod
 }
