@@ -186,7 +186,8 @@ export class SqliteReplicaStore implements ReplicaStore {
 
   transaction<T>(fn: () => T, options: { durable?: boolean } = {}): T {
     this.throwGroupFailure();
-    if (this.depth === 0 && options.durable === false) return this.inGroup(fn);
+    // (Inside a transaction that is not the store's, a group cannot begin: a plain savepoint follows.)
+    if (this.depth === 0 && options.durable === false && (this.group !== null || !this.db.inTransaction)) return this.inGroup(fn);
     // Any other writer commits an open group first: its own commit is then durable on its own.
     if (this.depth === 0) this.settle();
     // Inside a transaction the plain call opens a savepoint; outside, IMMEDIATE.
