@@ -169,6 +169,27 @@ describe("SqliteReplicaStore write-behind", () => {
     expect(cold.allStories().map((r) => r.id).sort()).toEqual(["r1", "r3"]);
   });
 
+  it("rolls a group back when its commit fails, tells the next received batch, and never fails a local edit for it", () => {
+    const file = tempDb();
+    const db = openDatabase(file, { create: true });
+    const store = new SqliteReplicaStore(db);
+    // A deferred foreign key fails at COMMIT: the way to make a group's commit fail here.
+    db.exec("CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (p INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)");
+    store.transaction(() => {
+      store.putStory(story("r1", "received"));
+      db.exec("INSERT INTO child (p) VALUES (42)");
+    }, { durable: false });
+    store.settle(); // never throws
+    expect(store.getStory("r1")).toBeUndefined(); // rolled back, caches dropped
+    expect(db.inTransaction).toBe(false);
+    // A local edit goes through; the next received batch is told what happened.
+    store.transaction(() => store.putStory(story("l1", "local")));
+    expect(() => store.transaction(() => store.putStory(story("r2", "received")), { durable: false })).toThrow("committing received changes failed");
+    store.transaction(() => store.putStory(story("r2", "received")), { durable: false });
+    store.settle();
+    expect(new SqliteReplicaStore(openDatabase(file, { create: false })).allStories().map((r) => r.id).sort()).toEqual(["l1", "r2"]);
+  });
+
   it("groups non-durable transactions into one commit: on a timer, before any other transaction, on settle; a failed one rolls back alone", async () => {
     const file = tempDb();
     const db = openDatabase(file, { create: true });

@@ -185,7 +185,9 @@ export class SqliteReplicaStore implements ReplicaStore {
   }
 
   transaction<T>(fn: () => T, options: { durable?: boolean } = {}): T {
-    this.throwGroupFailure();
+    // A failed group commit is reported to the next received batch (sync logs it and the peer
+    // sends again), never to a local edit, which has nothing to do with it.
+    if (options.durable === false) this.throwGroupFailure();
     // (Inside a transaction that is not the store's, a group cannot begin: a plain savepoint follows.)
     if (this.depth === 0 && options.durable === false && (this.group !== null || !this.db.inTransaction)) return this.inGroup(fn);
     // Any other writer commits an open group first: its own commit is then durable on its own.
@@ -260,7 +262,7 @@ export class SqliteReplicaStore implements ReplicaStore {
    * Commits an open group now (see `inGroup`). Called before closing the
    * database and by anyone about to use it directly; never throws: a failed
    * commit rolls the group back (its changes are fetched again from peers)
-   * and the next transaction reports the error.
+   * and the next non-durable transaction (received changes) reports the error.
    */
   settle(): void {
     const group = this.group;
