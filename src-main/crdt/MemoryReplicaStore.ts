@@ -14,6 +14,8 @@ export class MemoryReplicaStore implements ReplicaStore {
   private readonly metas = new Map<string, ChangeMeta>();
   private readonly bytes = new Map<string, Uint8Array>();
   private readonly bySeq = new Map<string, string[]>();
+  /** Applied change ids in application order (`changesInArrival`: position = index + 1). */
+  private readonly arrivals: string[] = [];
   private readonly maxSeq = new Map<string, number>();
   private readonly equivocating = new Set<string>();
   private readonly pending = new Map<string, PendingEntry>();
@@ -77,6 +79,8 @@ export class MemoryReplicaStore implements ReplicaStore {
   putChange(meta: ChangeMeta, bytes: Uint8Array): void {
     this.setIn(this.metas, meta.id, meta);
     this.setIn(this.bytes, meta.id, bytes);
+    this.arrivals.push(meta.id);
+    this.record(() => this.arrivals.pop());
     const key = `${meta.author}:${meta.seq}`;
     this.setIn(this.bySeq, key, [...(this.bySeq.get(key) ?? []), meta.id]);
     if ((this.maxSeq.get(meta.author) ?? 0) < meta.seq) this.setIn(this.maxSeq, meta.author, meta.seq);
@@ -93,6 +97,15 @@ export class MemoryReplicaStore implements ReplicaStore {
       for (const id of this.changesBySeq(author, seq)) out.push({ id, seq, clock: this.metas.get(id)!.clock });
     }
     return out;
+  }
+  changesInArrival(after: number, limit: number): { arrival: number; id: string; author: string; seq: number }[] {
+    return this.arrivals.slice(Math.max(0, after), Math.max(0, after) + Math.max(0, limit)).map((id, i) => {
+      const meta = this.metas.get(id)!;
+      return { arrival: after + i + 1, id, author: meta.author, seq: meta.seq };
+    });
+  }
+  lastArrival(): number {
+    return this.arrivals.length;
   }
   forkedSeqs(author: string): number[] {
     const out: number[] = [];

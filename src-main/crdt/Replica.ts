@@ -206,6 +206,14 @@ export class Replica {
     return this.store.changeKeys(author, from, to);
   }
 
+  /** See `ReplicaStore.changesInArrival`: applied changes in application order (a topological order). */
+  changesInArrival(after: number, limit: number): { arrival: number; id: string; author: string; seq: number }[] {
+    return this.store.changesInArrival(after, limit);
+  }
+  lastArrival(): number {
+    return this.store.lastArrival();
+  }
+
   equivocators(): string[] {
     return this.store.equivocators();
   }

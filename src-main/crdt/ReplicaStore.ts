@@ -67,6 +67,15 @@ export interface ReplicaStore {
    */
   changeKeys(author: string, from: number, to: number): { id: string; seq: number; clock: Hlc }[];
   /**
+   * Applied changes in the order this store applied them, from position
+   * `after + 1` (positions start at 1 and only grow), at most `limit`: a
+   * topological order (a change is applied only after its deps), which
+   * planning a large catch-up reads in one pass instead of sorting.
+   */
+  changesInArrival(after: number, limit: number): { arrival: number; id: string; author: string; seq: number }[];
+  /** The position of the last applied change (0: none). */
+  lastArrival(): number;
+  /**
    * The highest applied seq of every author (what sync summarizes a replica
    * by). Kept as an index, not computed from the log: O(authors).
    */

@@ -120,6 +120,10 @@ function prepare(db: Database.Database) {
     keys: db.prepare<[number, number, number], { id: IdValue; seq: number; clock_wall: number; clock_logical: number }>(
       "SELECT id, seq, clock_wall, clock_logical FROM changes WHERE author = ? AND seq BETWEEN ? AND ? ORDER BY seq, arrival",
     ),
+    arrivals: db.prepare<[number, number], { arrival: number; id: IdValue; author: number; seq: number }>(
+      "SELECT arrival, id, author, seq FROM changes WHERE arrival > ? ORDER BY arrival LIMIT ?",
+    ),
+    lastArrival: db.prepare<[], { last: number | null }>("SELECT max(arrival) AS last FROM changes"),
     authorSeqs: db.prepare<[], { key: IdValue; max_seq: number }>("SELECT a.key, s.max_seq FROM author_seqs s JOIN authors a ON a.idx = s.author"),
     forked: db.prepare<[number], number>("SELECT seq FROM changes WHERE author = ? GROUP BY seq HAVING count(*) > 1 ORDER BY seq").pluck(),
     flag: db.prepare<[number]>("INSERT OR IGNORE INTO equivocators (author) VALUES (?)"),
@@ -438,6 +442,12 @@ export class SqliteReplicaStore implements ReplicaStore {
     const idx = this.authors.knownIdx(author);
     if (idx === undefined) return [];
     return this.q.keys.all(idx, from, to).map((r) => ({ id: idColumn.decode(r.id), seq: r.seq, clock: { wall: r.clock_wall, logical: r.clock_logical } }));
+  }
+  changesInArrival(after: number, limit: number): { arrival: number; id: string; author: string; seq: number }[] {
+    return this.q.arrivals.all(after, limit).map((r) => ({ arrival: r.arrival, id: idColumn.decode(r.id), author: this.keyOf(r.author), seq: r.seq }));
+  }
+  lastArrival(): number {
+    return this.q.lastArrival.get()?.last ?? 0;
   }
   authorSeqs(): Map<string, number> {
     return new Map(this.seqIndex());

@@ -66,16 +66,20 @@ export interface PlanOptions {
   peerForks?: ReadonlyMap<string, readonly string[]>;
 }
 
-/** Most seqs read per range read while planning; the range halves when a read fills a slice, and doubles when it does not. */
+/** Most seqs (or rows) read per range read while planning; the range halves when a read fills a slice, and doubles when it does not. */
 const MAX_SEQS_PER_READ = 4_096;
+/** A peer lacking at least 1/this of our changes is planned by one pass over them in arrival order (see `planCatchUp`). */
+const ARRIVAL_PASS_SHARE = 4;
 
 /** The ids a peer with vector `peerVec` lacks, in delivery order. */
 export async function planCatchUp(replica: Replica, peerVec: ReadonlyMap<string, number>, options: PlanOptions = {}): Promise<string[]> {
   const slicer = options.slicer ?? new TimeSlicer();
-  const keys = new Map<string, Key>();
   const forkBranches = new Set<string>();
   const equivocators = new Set(replica.equivocators());
-  let span = 64;
+  /** Per author: the seqs the peer lacks, `from..max` (below `from`, only `forkBranches`). */
+  const ranges = new Map<string, { from: number; max: number }>();
+  let lacking = 0;
+  let total = 0;
   for (const [author, max] of options.upTo ?? replica.authorSeqs()) {
     let from = (peerVec.get(author) ?? 0) + 1;
     if (equivocators.has(author)) {
@@ -92,6 +96,16 @@ export async function planCatchUp(replica: Replica, peerVec: ReadonlyMap<string,
         from = Math.min(from, forked[0] ?? from);
       }
     }
+    ranges.set(author, { from, max });
+    lacking += Math.max(0, max - from + 1);
+    total += max;
+  }
+  // A large catch-up (a fresh device: all of it) needs no sort: the order we applied our changes in
+  // is already topological, and one pass reads the rows in file order instead of by author.
+  if (lacking > 0 && lacking * ARRIVAL_PASS_SHARE >= total) return inArrivalOrder(replica, ranges, forkBranches, slicer);
+  const keys = new Map<string, Key>();
+  let span = 64;
+  for (const [author, { from, max }] of ranges) {
     // A range read gives the ids and their clocks (no read per seq, none per id).
     for (let s = from; s <= max; ) {
       const to = Math.min(max, s + span - 1);
@@ -108,6 +122,36 @@ export async function planCatchUp(replica: Replica, peerVec: ReadonlyMap<string,
     if (clock) keys.set(id, { wall: clock.wall, logical: clock.logical, id });
   }
   return (await sortInSlices([...keys.values()], byClockThenId, slicer)).map((k) => k.id);
+}
+
+/**
+ * `planCatchUp`'s plan read in one pass over our changes in arrival order:
+ * the same set (an author's seqs in its range, and the fork branches), in
+ * an order just as topological. The pass ends at the last change applied
+ * when it began (changes keep arriving meanwhile: it must not chase them);
+ * those applied between the link's `upTo` and that point are outside
+ * `ranges`, except an equivocator's new branch at an old seq, which the
+ * link then also sends as live (the receiver drops the duplicate).
+ */
+async function inArrivalOrder(replica: Replica, ranges: ReadonlyMap<string, { from: number; max: number }>, forkBranches: ReadonlySet<string>, slicer: TimeSlicer): Promise<string[]> {
+  const out: string[] = [];
+  const end = replica.lastArrival();
+  let span = 64;
+  for (let after = 0; after < end; ) {
+    const rows = replica.changesInArrival(after, Math.min(span, end - after));
+    if (rows.length === 0) break;
+    for (const r of rows) {
+      if (r.arrival > end) return out; // positions may have gaps (a migrated log)
+      const range = ranges.get(r.author);
+      if ((range !== undefined && r.seq >= range.from && r.seq <= range.max) || forkBranches.has(r.id)) out.push(r.id);
+    }
+    after = rows[rows.length - 1]!.arrival;
+    if (slicer.due()) {
+      span = Math.max(1, span >> 1);
+      await slicer.pause();
+    } else span = Math.min(MAX_SEQS_PER_READ, span * 2);
+  }
+  return out;
 }
 
 /**

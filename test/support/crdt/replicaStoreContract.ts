@@ -74,6 +74,29 @@ export function runReplicaStoreContract(name: string, makeStore: () => ReplicaSt
       expect(store.changeKeys("b".repeat(64), 1, 9)).toEqual([]);
     });
 
+    it("reads applied changes in the order it applied them, by position, and a rollback takes its positions back", () => {
+      const store = makeStore();
+      const a = "a".repeat(64);
+      store.transaction(() => {
+        for (const [id, seq] of [["c3", 3], ["c1", 1], ["c2", 2]] as const) store.putChange(meta(id, seq), new Uint8Array([seq]));
+      });
+      const read = (after: number, limit: number): string[] => store.changesInArrival(after, limit).map((r) => `${r.arrival}:${r.id}@${r.seq}`);
+      expect(read(0, 10)).toEqual(["1:c3@3", "2:c1@1", "3:c2@2"]);
+      expect(read(1, 1)).toEqual(["2:c1@1"]);
+      expect(read(3, 10)).toEqual([]);
+      expect(store.lastArrival()).toBe(3);
+      expect(store.changesInArrival(0, 1)[0]!.author).toBe(a);
+      expect(() =>
+        store.transaction(() => {
+          store.putChange(meta("c4", 4), new Uint8Array([4]));
+          throw new Error("rolled back");
+        }),
+      ).toThrow("rolled back");
+      store.transaction(() => store.putChange(meta("c5", 5), new Uint8Array([5])));
+      expect(read(3, 10)).toEqual(["4:c5@5"]);
+      expect(store.lastArrival()).toBe(4);
+    });
+
     it("lets a new Replica continue from the stored state without replaying history", () => {
       const store = makeStore();
       const first = new Replica({ workspace: TEST_WORKSPACE, signer: testIdentity(0), logger: recordingLogger(), store, now: () => 5_000 });
