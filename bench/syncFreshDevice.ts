@@ -4,8 +4,9 @@
  * 127.0.0.1; the device (this process) starts on an empty data dir (real
  * SQLite) and joins with an invite naming the server (`benchInvite`: one
  * more change by the workspace's admin, over the history), and the clock
- * runs until its database file holds every head of the server (committed:
- * another connection sees them). Compared, in the same run, with:
+ * runs until its database file holds every head of the server and every
+ * story row is written (another connection sees the heads, and no
+ * `STORIES_LAG_KEY` mark). Compared, in the same run, with:
  * (a) node:crypto verifying every one of the 50,000 signatures, one by one
  *     (goal: converge in ≤ 0.5× that);
  * (b) Automerge (`@automerge/automerge`) loading a saved document holding
@@ -33,6 +34,7 @@ import * as Automerge from "@automerge/automerge";
 import Database from "better-sqlite3";
 import { createNode } from "../src-main/node/createNode";
 import { silentLogger } from "../src-main/base/Logger";
+import { STORIES_LAG_KEY } from "../src-main/store/migrations";
 import { automergeBaseline } from "./support/automergeBaseline";
 import { benchInvite } from "./support/benchInvite";
 import { blockProbe } from "./support/blockProbe";
@@ -159,11 +161,14 @@ async function main(): Promise<void> {
     if (performance.now() - start > 600_000) throw new Error("bench: the fresh device did not converge in 10 min");
     await new Promise((r) => setTimeout(r, 20));
   }
-  // Received changes commit in groups (SqliteReplicaStore): converged means committed, so the
-  // clock stops when another connection to the device's file sees every head.
+  // Received changes commit in groups, and their story rows are written after them
+  // (SqliteReplicaStore): converged means committed and written, so the clock stops when
+  // another connection to the device's file sees every head and no story row left to write.
   const reader = new Database(join(dir, "musher.db"), { readonly: true });
   const has = reader.prepare<[Buffer], { one: number }>("SELECT 1 AS one FROM changes WHERE id = ?");
-  while (!src.heads.every((h) => has.get(Buffer.from(h, "hex")) !== undefined)) await new Promise((r) => setTimeout(r, 2));
+  const lagging = reader.prepare<[string], { one: number }>("SELECT 1 AS one FROM meta WHERE key = ?");
+  const written = (): boolean => src.heads.every((h) => has.get(Buffer.from(h, "hex")) !== undefined) && lagging.get(STORIES_LAG_KEY) === undefined;
+  while (!written()) await new Promise((r) => setTimeout(r, 2));
   reader.close();
   const convergeMs = performance.now() - start;
   const maxBlockMs = stopProbe();

@@ -47,6 +47,18 @@
  *   transaction (`inGroup`, `settle`); everything else commits alone with
  *   `FULL`, whose fsync also makes every earlier commit durable. Whoever
  *   closes the database or uses it directly calls `settle()` first.
+ * - Story rows lag behind received changes (`StoryLag`): inside a group the
+ *   story rows a savepoint wrote are held, not written, across savepoints
+ *   and group commits, and written once the node has had no group for
+ *   `DRAIN_IDLE_MS`, in slices of `DRAIN_SLICE_MS`, oldest first (or at
+ *   once by `settle`, which closing calls). A catch-up touches a story in
+ *   many groups; each rewrite re-encoded a row that grows with the story's
+ *   log. While any is held, `meta` holds `STORIES_LAG_KEY`, written in the
+ *   same transaction as the first held row and deleted with the last row
+ *   written: a crash in between leaves the mark, and the next open rebuilds
+ *   the derived tables from the log (`rederiveAfterUpgrade`). Reads see
+ *   held rows first; any other write of a story supersedes its held row.
+ *   The held set is bounded (`LAG_MAX`: the oldest are written beyond it).
  * - Writes made with raw SQL behind the store's back must be followed by
  *   `forgetCachedState()` (rebuild does).
  * - Schema v5 (compact log, see migrations.ts): the interface speaks hex
@@ -65,24 +77,10 @@ import { AuthorIndex } from "./AuthorIndex";
 import { idColumn, type IdValue } from "./idColumn";
 import { vecColumn } from "./vecColumn";
 import { bytesColumn } from "./bytesColumn";
-import { storyColumn, type StoryValue } from "./storyColumn";
-
-interface ChangeRow {
-  author: number;
-  seq: number;
-  clock_wall: number;
-  clock_logical: number;
-  /** NULL when the deps are read from the cut format-2 `bytes` (bytesColumn). */
-  deps: IdValue | null;
-  vec: Buffer;
-  bytes: Buffer | null;
-}
-
-interface PendingRow {
-  id: IdValue;
-  bytes: Buffer;
-  missing: IdValue;
-}
+import { storyColumn } from "./storyColumn";
+import { StoryLag } from "./StoryLag";
+import { SqlitePendingQueue } from "./SqlitePendingQueue";
+import { replicaStatements, type ReplicaStatements } from "./replicaStatements";
 
 // Big enough that a long chain on an equivocation fork (validated back to the fork) stays in memory.
 const META_CACHE_SIZE = 65_536;
@@ -92,6 +90,12 @@ const GROUP_MAX_MS = 100;
 const GROUP_IDLE_MS = 15;
 /** Above this many stories the table is no longer held in memory (about 1 KB each). */
 const STORY_CACHE_SIZE = 50_000;
+/** Story rows held unwritten (see the header) beyond which the oldest quarter is written. */
+const LAG_MAX = 16_384;
+/** Held story rows are written once no group has been open for this long (ms)... */
+const DRAIN_IDLE_MS = 50;
+/** ...in transactions of at most about this long (ms), one event-loop turn apart. */
+const DRAIN_SLICE_MS = 8;
 
 /** A Map used as a bounded cache: insertion order, oldest evicted first. Returns whether it evicted. */
 function remember<V>(cache: Map<string, V>, cap: number, key: string, value: V): boolean {
@@ -101,61 +105,12 @@ function remember<V>(cache: Map<string, V>, cap: number, key: string, value: V):
   return evict;
 }
 
-function prepare(db: Database.Database) {
-  return {
-    getStory: db.prepare<[string], { record: StoryValue }>("SELECT record FROM stories WHERE id = ?"),
-    putStory: db.prepare<[string, StoryValue]>("INSERT INTO stories (id, record) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET record = excluded.record"),
-    allStories: db.prepare<[], { id: string; record: StoryValue }>("SELECT id, record FROM stories ORDER BY id"),
-    hasChange: db.prepare<[IdValue], { one: number }>("SELECT 1 AS one FROM changes WHERE id = ?"),
-    // The bytes only when the deps live in them (no deps column): the usual format-2 row.
-    getMeta: db.prepare<[IdValue], ChangeRow>("SELECT author, seq, clock_wall, clock_logical, deps, vec, CASE WHEN deps IS NULL THEN bytes END AS bytes FROM changes WHERE id = ?"),
-    getBytes: db.prepare<[IdValue], { bytes: Buffer; author: number }>("SELECT bytes, author FROM changes WHERE id = ?"),
-    putChange: db.prepare<[IdValue, number, number, number, number, IdValue | null, Buffer, Buffer]>(
-      "INSERT INTO changes (id, author, seq, clock_wall, clock_logical, deps, vec, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    ),
-    raiseSeq: db.prepare<[number, number]>(
-      "INSERT INTO author_seqs (author, max_seq) VALUES (?, ?) ON CONFLICT (author) DO UPDATE SET max_seq = max(max_seq, excluded.max_seq)",
-    ),
-    bySeq: db.prepare<[number, number], IdValue>("SELECT id FROM changes WHERE author = ? AND seq = ? ORDER BY arrival").pluck(),
-    keys: db.prepare<[number, number, number], { id: IdValue; seq: number; clock_wall: number; clock_logical: number }>(
-      "SELECT id, seq, clock_wall, clock_logical FROM changes WHERE author = ? AND seq BETWEEN ? AND ? ORDER BY seq, arrival",
-    ),
-    arrivals: db.prepare<[number, number], { arrival: number; id: IdValue; author: number; seq: number }>(
-      "SELECT arrival, id, author, seq FROM changes WHERE arrival > ? ORDER BY arrival LIMIT ?",
-    ),
-    lastArrival: db.prepare<[], { last: number | null }>("SELECT max(arrival) AS last FROM changes"),
-    authorSeqs: db.prepare<[], { key: IdValue; max_seq: number }>("SELECT a.key, s.max_seq FROM author_seqs s JOIN authors a ON a.idx = s.author"),
-    forked: db.prepare<[number], number>("SELECT seq FROM changes WHERE author = ? GROUP BY seq HAVING count(*) > 1 ORDER BY seq").pluck(),
-    flag: db.prepare<[number]>("INSERT OR IGNORE INTO equivocators (author) VALUES (?)"),
-    equivocators: db.prepare<[], IdValue>("SELECT a.key FROM equivocators e JOIN authors a ON a.idx = e.author").pluck(),
-    heads: db.prepare<[], IdValue>("SELECT id FROM heads").pluck(),
-    addHead: db.prepare<[IdValue]>("INSERT OR IGNORE INTO heads (id) VALUES (?)"),
-    dropHead: db.prepare<[IdValue]>("DELETE FROM heads WHERE id = ?"),
-    hasPending: db.prepare<[IdValue], { one: number }>("SELECT 1 AS one FROM pending WHERE id = ?"),
-    getPending: db.prepare<[IdValue], PendingRow>("SELECT id, bytes, missing FROM pending WHERE id = ?"),
-    insertPending: db.prepare<[IdValue, Buffer, IdValue]>("INSERT INTO pending (id, bytes, missing) VALUES (?, ?, ?)"),
-    deletePending: db.prepare<[IdValue]>("DELETE FROM pending WHERE id = ?"),
-    addWait: db.prepare<[IdValue, IdValue]>("INSERT OR IGNORE INTO pending_waits (dep, id) VALUES (?, ?)"),
-    dropWait: db.prepare<[IdValue, IdValue]>("DELETE FROM pending_waits WHERE dep = ? AND id = ?"),
-    waitingOn: db.prepare<[IdValue], IdValue>("SELECT id FROM pending_waits WHERE dep = ?").pluck(),
-    oldestPending: db.prepare<[], PendingRow>("SELECT id, bytes, missing FROM pending ORDER BY arrival LIMIT 1"),
-    pendingTotals: db.prepare<[], { count: number; bytes: number }>("SELECT count, bytes FROM pending_totals WHERE only = 1"),
-    adjustTotals: db.prepare<[number, number]>("UPDATE pending_totals SET count = count + ?, bytes = bytes + ? WHERE only = 1"),
-    dataVersion: db.prepare<[], number>("PRAGMA data_version").pluck(),
-    begin: db.prepare("BEGIN IMMEDIATE"),
-    commit: db.prepare("COMMIT"),
-    rollback: db.prepare("ROLLBACK"),
-    totalChanges: db.prepare<[], number>("SELECT total_changes()").pluck(),
-  };
-}
-
-const toBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 const toBytes = (buf: Buffer): Uint8Array => new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 /** Ids and keys in the order of their hex strings (what ORDER BY gave on the v4 TEXT columns). */
 const sortedIds = (values: IdValue[]): string[] => values.map(idColumn.decode).sort();
 
 export class SqliteReplicaStore implements ReplicaStore {
-  private readonly q: ReturnType<typeof prepare>;
+  private readonly q: ReplicaStatements;
   private readonly tx: Database.Transaction<(fn: () => unknown) => unknown>;
   private readonly metas = new Map<string, ChangeMeta>();
   private readonly authors: AuthorIndex;
@@ -179,13 +134,25 @@ export class SqliteReplicaStore implements ReplicaStore {
   /** The open group transaction of received changes (see `inGroup`), and a failed group commit to report. */
   private group: { opened: number; timer: ReturnType<typeof setTimeout> | null } | null = null;
   private groupFailure: unknown = null;
-  /** `pending_totals` mirrored (same invalidation as the caches): an empty queue answers `hasPending` without a query. */
-  private pendingTotals: { count: number; bytes: number } | null = null;
+  /** The pending queue, with its own mirror of the totals (dropped with the caches). */
+  private readonly pending: SqlitePendingQueue;
+  /** Story rows held unwritten (see the header), whether `meta` has the mark (null: not known), the drain's timer. */
+  private readonly lag = new StoryLag();
+  private lagMarked: boolean | null = null;
+  private drainTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastGroupWrite = 0;
 
   constructor(private readonly db: Database.Database) {
-    this.q = prepare(db);
+    this.q = replicaStatements(db);
     this.authors = new AuthorIndex(db);
     this.tx = db.transaction((fn: () => unknown) => fn());
+    this.pending = new SqlitePendingQueue(
+      db,
+      (fn) => (this.db.inTransaction ? fn() : this.transaction(fn)), // inside a transaction already atomic (no savepoint)
+      () => {
+        if (!this.db.inTransaction) this.checkDataVersion();
+      },
+    );
   }
 
   transaction<T>(fn: () => T, options: { durable?: boolean } = {}): T {
@@ -195,22 +162,25 @@ export class SqliteReplicaStore implements ReplicaStore {
     // (Inside a transaction that is not the store's, a group cannot begin: a plain savepoint follows.)
     if (this.depth === 0 && options.durable === false && (this.group !== null || !this.db.inTransaction)) return this.inGroup(fn);
     // Any other writer commits an open group first: its own commit is then durable on its own.
-    if (this.depth === 0) this.settle();
+    if (this.depth === 0) this.commitGroup();
     // Inside a transaction the plain call opens a savepoint; outside, IMMEDIATE.
     const outer = !this.db.inTransaction;
+    if (!outer) this.flush(); // the savepoint's rollback must not take earlier writes with it
     this.depth++;
+    this.lag.begin();
     try {
-      if (!outer) {
-        this.flush(); // the savepoint's rollback must not take earlier writes with it
-        return this.tx(fn) as T;
-      }
-      return this.tx.immediate(() => {
-        this.checkDataVersion(); // under the write lock: nobody else commits until we do
-        const result = fn();
-        this.flush();
-        return result;
-      }) as T;
+      const result = outer
+        ? (this.tx.immediate(() => {
+            this.checkDataVersion(); // under the write lock: nobody else commits until we do
+            const result = fn();
+            this.flush();
+            return result;
+          }) as T)
+        : (this.tx(fn) as T);
+      this.lag.commit();
+      return result;
     } catch (err) {
+      this.lag.rollback();
       this.forgetCachedState();
       throw err;
     } finally {
@@ -239,36 +209,55 @@ export class SqliteReplicaStore implements ReplicaStore {
       }
       this.checkDataVersion(); // under the write lock, as in `transaction`
       this.group = { opened: performance.now(), timer: null };
+      this.lag.begin(); // the group's frame: a failed group commit puts back what it held
     }
     const group = this.group;
     this.depth++;
+    this.lag.begin();
     try {
-      return this.tx(() => {
+      const result = this.tx(() => {
         const result = fn();
-        // Written inside the savepoint. Held for the whole group instead, the story rows made
-        // the group's commit one long block (~30 us each, 2,000 per group) and saved little:
-        // a catch-up rarely touches one story twice in a group.
-        this.flush();
+        this.flush(); // heads and seqs written in the savepoint; story rows held (see the header)
         return result;
       }) as T;
+      this.lag.commit();
+      return result;
     } catch (err) {
+      this.lag.rollback();
       this.forgetCachedState(); // the savepoint rolled back; what the group wrote before it is in the tables
       throw err;
     } finally {
       this.depth--;
       if (group.timer !== null) clearTimeout(group.timer);
       const wait = performance.now() - group.opened >= GROUP_MAX_MS ? 0 : GROUP_IDLE_MS;
-      group.timer = setTimeout(() => this.settle(), wait);
+      group.timer = setTimeout(() => this.commitGroup(), wait);
+      this.lastGroupWrite = performance.now();
     }
   }
 
   /**
-   * Commits an open group now (see `inGroup`). Called before closing the
-   * database and by anyone about to use it directly; never throws: a failed
-   * commit rolls the group back (its changes are fetched again from peers)
-   * and the next non-durable transaction (received changes) reports the error.
+   * Commits an open group and writes every held story row now (see the
+   * header). Called before closing the database and by anyone about to use
+   * it directly; never throws (see `commitGroup`; rows that cannot be
+   * written stay marked, and the next open rebuilds them from the log).
    */
   settle(): void {
+    this.commitGroup();
+    if (this.drainTimer !== null) clearTimeout(this.drainTimer);
+    this.drainTimer = null;
+    try {
+      this.drain(Infinity);
+    } catch {
+      // The mark stays committed: the next open rebuilds the rows from the log.
+    }
+  }
+
+  /**
+   * Commits an open group now (see `inGroup`); never throws: a failed commit
+   * rolls the group back (its changes are fetched again from peers) and the
+   * next non-durable transaction (received changes) reports the error.
+   */
+  private commitGroup(): void {
     const group = this.group;
     if (group === null) return;
     this.group = null;
@@ -277,8 +266,11 @@ export class SqliteReplicaStore implements ReplicaStore {
     try {
       this.flush(); // nothing held after a savepoint; a write made outside one may be
       this.q.commit.run();
+      this.lag.commit();
+      this.scheduleDrain();
     } catch (err) {
       this.groupFailure = err;
+      this.lag.rollback();
       try {
         if (this.db.inTransaction) this.q.rollback.run();
       } catch {
@@ -288,6 +280,54 @@ export class SqliteReplicaStore implements ReplicaStore {
     } finally {
       if (this.db.open) this.setSynchronous("FULL");
     }
+  }
+
+  /** Writes held story rows once no received batch came for `DRAIN_IDLE_MS`, a slice per turn. */
+  private scheduleDrain(wait = DRAIN_IDLE_MS): void {
+    if (this.drainTimer !== null || this.lag.size === 0) return;
+    this.drainTimer = setTimeout(() => {
+      this.drainTimer = null;
+      if (!this.db.open) return;
+      // A catch-up still running would touch the same stories again.
+      const quiet = performance.now() - this.lastGroupWrite;
+      if (this.group !== null || this.db.inTransaction || quiet < DRAIN_IDLE_MS) return this.scheduleDrain(Math.max(1, DRAIN_IDLE_MS - quiet));
+      try {
+        this.drain(DRAIN_SLICE_MS);
+      } catch {
+        return this.scheduleDrain(1_000); // the rows stay held (and marked); tried again later
+      }
+      this.scheduleDrain(0);
+    }, wait);
+  }
+
+  /** One transaction writing held story rows, oldest first, for up to `budgetMs`; the mark goes with the last. */
+  private drain(budgetMs: number): void {
+    if (!this.db.open || this.group !== null || (this.lag.size === 0 && this.lagMarked !== true)) return;
+    const start = performance.now();
+    this.setSynchronous("NORMAL"); // rows derived from committed changes: a power cut leaves the mark
+    try {
+      this.transaction(() => {
+        while (this.lag.size > 0 && performance.now() - start < budgetMs) {
+          for (const record of this.lag.oldest(64)) this.writeStory(record);
+        }
+        if (this.lag.size === 0 && this.isLagMarked()) {
+          this.q.unmarkLag.run();
+          this.lagMarked = false;
+        }
+      });
+    } finally {
+      this.setSynchronous("FULL");
+    }
+  }
+
+  private isLagMarked(): boolean {
+    this.lagMarked ??= this.q.lagMarked.get() !== undefined;
+    return this.lagMarked;
+  }
+
+  private writeStory(record: StoryRecord): void {
+    this.q.putStory.run(record.id, storyColumn.encode(record, this.idxOf));
+    this.lag.release(record.id);
   }
 
   private throwGroupFailure(): void {
@@ -308,7 +348,8 @@ export class SqliteReplicaStore implements ReplicaStore {
     this.storiesComplete = false;
     this.headIds = null;
     this.maxSeqs = null;
-    this.pendingTotals = null;
+    this.pending.forget();
+    this.lagMarked = null;
     this.dropDirty();
     this.authors.forget(); // an author added by a rolled-back write must not keep its idx
   }
@@ -319,7 +360,17 @@ export class SqliteReplicaStore implements ReplicaStore {
 
   /** Writes what the write-behind holds (see the header). */
   private flush(): void {
-    for (const record of this.dirtyStories.values()) this.q.putStory.run(record.id, storyColumn.encode(record, this.idxOf));
+    if (this.dirtyStories.size > 0 && this.group !== null) {
+      // Received changes: the rows lag (see the header), marked in the same transaction.
+      for (const record of this.dirtyStories.values()) this.lag.hold(record);
+      if (!this.isLagMarked()) {
+        this.q.markLag.run();
+        this.lagMarked = true;
+      }
+      if (this.lag.size > LAG_MAX) for (const record of this.lag.oldest(LAG_MAX >> 2)) this.writeStory(record);
+    } else {
+      for (const record of this.dirtyStories.values()) this.writeStory(record);
+    }
     this.dirtyStories.clear();
     if (this.storedHeads !== null && this.headIds !== null) {
       const next = new Set(this.headIds);
@@ -346,7 +397,7 @@ export class SqliteReplicaStore implements ReplicaStore {
       this.storiesComplete = false;
       this.headIds = null;
       this.maxSeqs = null;
-      this.pendingTotals = null;
+      this.pending.forget();
     }
     this.dataVersion = version;
   }
@@ -359,7 +410,7 @@ export class SqliteReplicaStore implements ReplicaStore {
 
   getStory(id: string): StoryRecord | undefined {
     if (!this.db.inTransaction) this.checkDataVersion();
-    const cached = this.dirtyStories.get(id) ?? this.stories.get(id);
+    const cached = this.dirtyStories.get(id) ?? this.lag.get(id) ?? this.stories.get(id);
     if (cached) return cached;
     const row = this.q.getStory.get(id);
     if (!row) return undefined;
@@ -372,14 +423,20 @@ export class SqliteReplicaStore implements ReplicaStore {
       this.dirtyStories.set(record.id, record);
       this.heldWrites++;
     }
-    else this.q.putStory.run(record.id, storyColumn.encode(record, this.idxOf));
+    else this.writeStory(record);
     this.cacheStory(record);
   }
   allStories(): StoryRecord[] {
     if (!this.db.inTransaction) this.checkDataVersion();
     if (this.storiesComplete) return [...this.stories.values()];
     this.flush(); // the query below reads the table
-    const all = this.q.allStories.all().map((r) => storyColumn.decode(r.id, r.record, this.keyOf));
+    let all = this.q.allStories.all().map((r) => storyColumn.decode(r.id, r.record, this.keyOf));
+    if (this.lag.size > 0) {
+      // Held rows are newer than the table's (and some are not in it yet).
+      const byId = new Map(all.map((r) => [r.id, r]));
+      for (const record of this.lag.values()) byId.set(record.id, record);
+      all = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    }
     if (all.length <= STORY_CACHE_SIZE) {
       this.stories.clear();
       for (const record of all) this.stories.set(record.id, record);
@@ -502,56 +559,24 @@ export class SqliteReplicaStore implements ReplicaStore {
   }
 
   hasPending(id: string): boolean {
-    return this.pendingSize().count > 0 && this.q.hasPending.get(idColumn.encode(id)) !== undefined;
+    return this.pending.has(id);
   }
   getPending(id: string): PendingEntry | undefined {
-    const row = this.q.getPending.get(idColumn.encode(id));
-    return row ? fromPendingRow(row) : undefined;
+    return this.pending.get(id);
   }
   putPending(entry: PendingEntry): void {
-    this.atomically(() => {
-      this.deletePending(entry.id); // re-queueing moves it to the back, like the memory store
-      const id = idColumn.encode(entry.id);
-      this.q.insertPending.run(id, toBuffer(entry.bytes), idColumn.encodeList(entry.missing));
-      for (const dep of entry.missing) this.q.addWait.run(idColumn.encode(dep), id);
-      this.q.adjustTotals.run(1, entry.bytes.length);
-      this.pendingTotals = null;
-    });
+    this.pending.put(entry);
   }
   deletePending(id: string): void {
-    const entry = this.getPending(id);
-    if (!entry) return;
-    this.atomically(() => {
-      const key = idColumn.encode(id);
-      this.q.deletePending.run(key);
-      for (const dep of entry.missing) this.q.dropWait.run(idColumn.encode(dep), key);
-      this.q.adjustTotals.run(-1, -entry.bytes.length);
-      this.pendingTotals = null;
-    });
-  }
-  /** Several statements as one: inside a transaction they are already atomic (no savepoint). */
-  private atomically(fn: () => void): void {
-    if (this.db.inTransaction) fn();
-    else this.transaction(fn);
+    this.pending.delete(id);
   }
   pendingWaitingOn(dep: string): string[] {
-    if (this.pendingSize().count === 0) return [];
-    return sortedIds(this.q.waitingOn.all(idColumn.encode(dep)));
+    return this.pending.waitingOn(dep);
   }
   oldestPending(): PendingEntry | undefined {
-    const row = this.q.oldestPending.get();
-    return row ? fromPendingRow(row) : undefined;
+    return this.pending.oldest();
   }
   pendingSize(): { count: number; bytes: number } {
-    if (!this.db.inTransaction) this.checkDataVersion();
-    if (this.pendingTotals === null) {
-      const row = this.q.pendingTotals.get();
-      this.pendingTotals = { count: row?.count ?? 0, bytes: row?.bytes ?? 0 };
-    }
-    return { ...this.pendingTotals };
+    return this.pending.size();
   }
-}
-
-function fromPendingRow(row: PendingRow): PendingEntry {
-  return { id: idColumn.decode(row.id), bytes: toBytes(row.bytes), missing: idColumn.decodeList(row.missing) };
 }

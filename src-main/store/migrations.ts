@@ -192,6 +192,8 @@ export const MIGRATIONS: readonly Migration[] = [
 
 /** `meta` key set when the derived tables must be rebuilt from the log on the next open. */
 export const REDERIVE_KEY = "rederive";
+/** `meta` key present while story rows of committed changes are not all written (SqliteReplicaStore "Story rows lag"): the same rebuild on open. */
+export const STORIES_LAG_KEY = "stories_lag";
 
 /** Memory search v2 (see the header): full message text, stemming, session activity. */
 export function migrateMemorySearch(db: Database.Database): void {

@@ -1,0 +1,63 @@
+/**
+ * The prepared statements of `SqliteReplicaStore` (its log, indexes, story
+ * rows and the lag mark), one set per store instance: no module-level
+ * state. The pending queue's are in `SqlitePendingQueue`.
+ */
+import type Database from "better-sqlite3";
+import type { IdValue } from "./idColumn";
+import { STORIES_LAG_KEY } from "./migrations";
+import type { StoryValue } from "./storyColumn";
+
+export interface ChangeRow {
+  author: number;
+  seq: number;
+  clock_wall: number;
+  clock_logical: number;
+  /** NULL when the deps are read from the cut format-2 `bytes` (bytesColumn). */
+  deps: IdValue | null;
+  vec: Buffer;
+  bytes: Buffer | null;
+}
+
+export function replicaStatements(db: Database.Database) {
+  return {
+    getStory: db.prepare<[string], { record: StoryValue }>("SELECT record FROM stories WHERE id = ?"),
+    putStory: db.prepare<[string, StoryValue]>("INSERT INTO stories (id, record) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET record = excluded.record"),
+    allStories: db.prepare<[], { id: string; record: StoryValue }>("SELECT id, record FROM stories ORDER BY id"),
+    hasChange: db.prepare<[IdValue], { one: number }>("SELECT 1 AS one FROM changes WHERE id = ?"),
+    // The bytes only when the deps live in them (no deps column): the usual format-2 row.
+    getMeta: db.prepare<[IdValue], ChangeRow>("SELECT author, seq, clock_wall, clock_logical, deps, vec, CASE WHEN deps IS NULL THEN bytes END AS bytes FROM changes WHERE id = ?"),
+    getBytes: db.prepare<[IdValue], { bytes: Buffer; author: number }>("SELECT bytes, author FROM changes WHERE id = ?"),
+    putChange: db.prepare<[IdValue, number, number, number, number, IdValue | null, Buffer, Buffer]>(
+      "INSERT INTO changes (id, author, seq, clock_wall, clock_logical, deps, vec, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    ),
+    raiseSeq: db.prepare<[number, number]>(
+      "INSERT INTO author_seqs (author, max_seq) VALUES (?, ?) ON CONFLICT (author) DO UPDATE SET max_seq = max(max_seq, excluded.max_seq)",
+    ),
+    bySeq: db.prepare<[number, number], IdValue>("SELECT id FROM changes WHERE author = ? AND seq = ? ORDER BY arrival").pluck(),
+    keys: db.prepare<[number, number, number], { id: IdValue; seq: number; clock_wall: number; clock_logical: number }>(
+      "SELECT id, seq, clock_wall, clock_logical FROM changes WHERE author = ? AND seq BETWEEN ? AND ? ORDER BY seq, arrival",
+    ),
+    arrivals: db.prepare<[number, number], { arrival: number; id: IdValue; author: number; seq: number }>(
+      "SELECT arrival, id, author, seq FROM changes WHERE arrival > ? ORDER BY arrival LIMIT ?",
+    ),
+    lastArrival: db.prepare<[], { last: number | null }>("SELECT max(arrival) AS last FROM changes"),
+    authorSeqs: db.prepare<[], { key: IdValue; max_seq: number }>("SELECT a.key, s.max_seq FROM author_seqs s JOIN authors a ON a.idx = s.author"),
+    forked: db.prepare<[number], number>("SELECT seq FROM changes WHERE author = ? GROUP BY seq HAVING count(*) > 1 ORDER BY seq").pluck(),
+    flag: db.prepare<[number]>("INSERT OR IGNORE INTO equivocators (author) VALUES (?)"),
+    equivocators: db.prepare<[], IdValue>("SELECT a.key FROM equivocators e JOIN authors a ON a.idx = e.author").pluck(),
+    heads: db.prepare<[], IdValue>("SELECT id FROM heads").pluck(),
+    addHead: db.prepare<[IdValue]>("INSERT OR IGNORE INTO heads (id) VALUES (?)"),
+    dropHead: db.prepare<[IdValue]>("DELETE FROM heads WHERE id = ?"),
+    markLag: db.prepare(`INSERT INTO meta (key, value) VALUES ('${STORIES_LAG_KEY}', '1') ON CONFLICT (key) DO NOTHING`),
+    unmarkLag: db.prepare(`DELETE FROM meta WHERE key = '${STORIES_LAG_KEY}'`),
+    lagMarked: db.prepare<[], { one: number }>(`SELECT 1 AS one FROM meta WHERE key = '${STORIES_LAG_KEY}'`),
+    dataVersion: db.prepare<[], number>("PRAGMA data_version").pluck(),
+    begin: db.prepare("BEGIN IMMEDIATE"),
+    commit: db.prepare("COMMIT"),
+    rollback: db.prepare("ROLLBACK"),
+    totalChanges: db.prepare<[], number>("SELECT total_changes()").pluck(),
+  };
+}
+
+export type ReplicaStatements = ReturnType<typeof replicaStatements>;

@@ -1,0 +1,80 @@
+/**
+ * Story rows of received changes lag (SqliteReplicaStore "Story rows lag"):
+ * held across group commits and written later, while this connection reads
+ * the held rows; a rolled-back savepoint or group commit puts back what it
+ * held; a mark in `meta` covers the gap (a crash in it: host/storyLagCrash).
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { ChangeMeta } from "../crdt/ReplicaStore";
+import { newStoryRecord } from "../crdt/StoryRecord";
+import { waitFor } from "../../test/support/waitFor";
+import { STORIES_LAG_KEY } from "./migrations";
+import { openDatabase } from "./openDatabase";
+import { SqliteReplicaStore } from "./SqliteReplicaStore";
+
+const tempDir = (): string => mkdtempSync(join(tmpdir(), "musher-lag-"));
+const stamp = { wall: 1, logical: 0, author: "a".repeat(64), id: "c0" };
+const story = (id: string, name: string) => newStoryRecord(id, "c0", stamp, { name, agent: null, stage: "1_backlog", rank: "V" });
+const meta = (id: string, seq: number): ChangeMeta => ({ id, author: "a".repeat(64), seq, clock: { wall: seq, logical: 0 }, deps: [], vec: { ["a".repeat(64)]: seq } });
+
+describe("story rows of received changes", () => {
+  it("are held across group commits and marked, read here from memory, written by the drain once quiet, then unmarked", async () => {
+    const file = join(tempDir(), "musher.db");
+    const db = openDatabase(file, { create: true });
+    const store = new SqliteReplicaStore(db);
+    const other = (): SqliteReplicaStore => new SqliteReplicaStore(openDatabase(file, { create: false }));
+    const marked = (): boolean => openDatabase(file, { create: false }).prepare("SELECT 1 FROM meta WHERE key = ?").get(STORIES_LAG_KEY) !== undefined;
+    store.transaction(() => {
+      store.putChange(meta("c1", 1), new Uint8Array([1]));
+      store.putStory(story("r1", "v1"));
+    }, { durable: false });
+    store.transaction(() => store.putStory(story("l1", "local"))); // commits the group first
+    // Committed: the change and the mark; the row is held.
+    const cold = other();
+    expect(cold.hasChange("c1")).toBe(true);
+    expect(cold.getStory("r1")).toBeUndefined();
+    expect(cold.getStory("l1")?.name.value).toBe("local");
+    expect(marked()).toBe(true);
+    // This connection reads the held row, alone and in the whole board.
+    expect(store.getStory("r1")?.name.value).toBe("v1");
+    expect(store.allStories().map((r) => `${r.id}:${r.name.value}`)).toEqual(["l1:local", "r1:v1"]);
+    // A savepoint that rolls back puts back the row it held.
+    store.transaction(() => store.putStory(story("r1", "v2")), { durable: false });
+    expect(() => store.transaction(() => { store.putStory(story("r1", "never")); throw new Error("boom"); }, { durable: false })).toThrow("boom");
+    expect(store.getStory("r1")?.name.value).toBe("v2");
+    // Quiet for a while: the drain writes the rows and removes the mark.
+    await waitFor(() => other().getStory("r1")?.name.value === "v2" && !marked(), "rows written", 3_000);
+    expect(store.allStories().map((r) => `${r.id}:${r.name.value}`)).toEqual(["l1:local", "r1:v2"]);
+    // settle() writes them at once.
+    store.transaction(() => store.putStory(story("r2", "v1")), { durable: false });
+    store.settle();
+    expect(other().getStory("r2")?.name.value).toBe("v1");
+    expect(marked()).toBe(false);
+    db.close();
+  });
+
+  it("a group whose commit fails puts back the rows it held, and a local write supersedes a held row", () => {
+    const file = join(tempDir(), "musher.db");
+    const db = openDatabase(file, { create: true });
+    const store = new SqliteReplicaStore(db);
+    // A deferred foreign key fails at COMMIT: the way to make a group's commit fail here.
+    db.exec("CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (p INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)");
+    store.transaction(() => store.putStory(story("r1", "v1")), { durable: false });
+    store.transaction(() => {}); // commits the group: r1 v1 held
+    store.transaction(() => {
+      store.putStory(story("r1", "v2"));
+      db.exec("INSERT INTO child (p) VALUES (42)");
+    }, { durable: false });
+    store.transaction(() => store.putStory(story("l1", "local"))); // the group's commit fails first; this one goes through
+    expect(store.getStory("r1")?.name.value).toBe("v1");
+    // A local edit of a held story writes the row and drops the held one.
+    store.transaction(() => store.putStory(story("r1", "local edit")));
+    expect(new SqliteReplicaStore(openDatabase(file, { create: false })).getStory("r1")?.name.value).toBe("local edit");
+    store.settle();
+    expect(new SqliteReplicaStore(openDatabase(file, { create: false })).allStories().map((r) => `${r.id}:${r.name.value}`)).toEqual(["l1:local", "r1:local edit"]);
+    db.close();
+  });
+});
