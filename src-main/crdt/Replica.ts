@@ -506,12 +506,7 @@ export class Replica {
     const { id, change } = signed;
     const valid = validateChange(this.store, this.causal, change);
     if (!valid.ok) return local ? { status: "rejected", id, reason: valid.reason } : this.reject(id, valid.reason, quiet);
-    // valid.vec already counts this change; its own author's chain below it is the past.
-    const past = (x: string): boolean => {
-      const meta = this.store.getChangeMeta(x);
-      if (meta === undefined || (meta.author === change.author && meta.seq >= change.seq)) return false;
-      return this.causal.contains(change.deps, valid.vec, x);
-    };
+    const past = this.pastOf(change, valid.vec);
     for (const reducer of this.reducers) {
       const reason = reducer.validate(id, change, past, valid.clock);
       if (reason !== null) return local ? { status: "rejected", id, reason } : this.reject(id, reason, quiet);
@@ -534,6 +529,15 @@ export class Replica {
     batch.changes.push(signed.bytes);
     batch.storyIds.push(...result.storyIds);
     return { status: "applied", id };
+  }
+
+  /** "Is x in this change's causal past?" (valid.vec already counts the change; its own author's chain below it is the past). */
+  private pastOf(change: Change, vec: Record<string, number>): (x: string) => boolean {
+    return (x) => {
+      const meta = this.store.getChangeMeta(x);
+      if (meta === undefined || (meta.author === change.author && meta.seq >= change.seq)) return false;
+      return this.causal.contains(change.deps, vec, x);
+    };
   }
 
   private verifySignature(signed: SignedChange): boolean {

@@ -20,6 +20,18 @@ export interface ApplyResult {
   storyIds: string[];
 }
 
+/** The change's own copy of a story (copied on first touch), or undefined when it does not exist. */
+function working(work: Map<string, StoryRecord>, load: (story: string) => StoryRecord | undefined, story: string): StoryRecord | undefined {
+  let rec = work.get(story);
+  if (!rec) {
+    const stored = load(story);
+    if (!stored) return undefined;
+    rec = copyStoryRecord(stored);
+    work.set(story, rec);
+  }
+  return rec;
+}
+
 /** `clock` is the change's effective clock (validateChange), never its claimed one. */
 export function applyChange(
   id: string,
@@ -31,21 +43,11 @@ export function applyChange(
   const stamp: Stamp = { wall: clock.wall, logical: clock.logical, author: change.author, id };
   const work = new Map<string, StoryRecord>();
   const changed = new Set<string>();
-  const get = (story: string): StoryRecord | undefined => {
-    let rec = work.get(story);
-    if (!rec) {
-      const stored = load(story);
-      if (!stored) return undefined;
-      rec = copyStoryRecord(stored);
-      work.set(story, rec);
-    }
-    return rec;
-  };
 
   change.ops.forEach((op, index) => {
     if (!isStoryOp(op)) return; // memory ops: see ChangeReducer
     if (op.t === "create") {
-      const existing = get(op.story);
+      const existing = working(work, load, op.story);
       if (!existing) {
         const rec = newStoryRecord(op.story, id, stamp, op);
         logTouch(rec, stamp);
@@ -65,7 +67,7 @@ export function applyChange(
       if (hit) changed.add(op.story);
       return;
     }
-    const rec = get(op.story);
+    const rec = working(work, load, op.story);
     if (!rec) return; // unreachable for a validated change
     logTouch(rec, stamp);
     let hit = true;

@@ -36,29 +36,34 @@ export function validateChange(store: ReplicaStore, causal: CausalPast, change: 
   const expected = (vec[change.author] ?? 0) + 1;
   if (change.seq !== expected) return { ok: false, reason: `seq ${change.seq} but causal past implies ${expected}` };
 
-  const past = (x: string): boolean => causal.contains(change.deps, vec, x);
-  const createdHere = new Set<string>();
-  const created = (story: string): boolean => {
-    if (createdHere.has(story)) return true;
-    const rec = store.getStory(story);
-    return rec !== undefined && rec.creators.some(past);
-  };
+  // (No closures here: this runs for every change, and each one costs an allocation.)
+  let createdHere: Set<string> | null = null;
   for (let i = 0; i < change.ops.length; i++) {
     const op = change.ops[i]!;
     if (!isStoryOp(op)) continue; // memory ops: see ChangeReducer
     if (op.t === "create") {
-      if (created(op.story)) return { ok: false, reason: `op ${i}: story ${op.story} already exists` };
-      createdHere.add(op.story);
+      if (createdHere?.has(op.story) || createdInPast(store, causal, change.deps, vec, op.story)) return { ok: false, reason: `op ${i}: story ${op.story} already exists` };
+      (createdHere ??= new Set()).add(op.story);
       continue;
     }
-    if (!created(op.story)) return { ok: false, reason: `op ${i}: story ${op.story} not in causal past` };
+    if (!(createdHere?.has(op.story) || createdInPast(store, causal, change.deps, vec, op.story))) return { ok: false, reason: `op ${i}: story ${op.story} not in causal past` };
     if (op.t === "deps") {
-      for (const s of op.add) if (!created(s)) return { ok: false, reason: `op ${i}: dependsOn ${s} not in causal past` };
+      for (const s of op.add) {
+        if (!(createdHere?.has(s) || createdInPast(store, causal, change.deps, vec, s))) return { ok: false, reason: `op ${i}: dependsOn ${s} not in causal past` };
+      }
       for (const tag of op.remove) {
-        if (!past(tag.slice(0, 64))) return { ok: false, reason: `op ${i}: tag ${tag} not in causal past` };
+        if (!causal.contains(change.deps, vec, tag.slice(0, 64))) return { ok: false, reason: `op ${i}: tag ${tag} not in causal past` };
       }
     }
   }
   vec[change.author] = change.seq;
   return { ok: true, vec, clock: effectiveClock(change.clock, depClocks) };
+}
+
+/** Whether a change with these deps (and causal vector) has a create of `story` in its past. */
+function createdInPast(store: ReplicaStore, causal: CausalPast, deps: readonly string[], vec: Record<string, number>, story: string): boolean {
+  const rec = store.getStory(story);
+  if (rec === undefined) return false;
+  for (const creator of rec.creators) if (causal.contains(deps, vec, creator)) return true;
+  return false;
 }

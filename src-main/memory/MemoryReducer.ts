@@ -61,6 +61,7 @@ export class MemoryReducer implements ChangeReducer {
   }
 
   validate(_id: string, change: Change, past: (changeId: string) => boolean): string | null {
+    if (!change.ops.some(isMemoryOp)) return null; // most changes: nothing to set up
     const sessionsHere = new Set<string>();
     const messagesHere = new Map<string, string>(); // message id → session
     const cellsHere = new Set<string>();
