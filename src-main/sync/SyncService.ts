@@ -61,6 +61,9 @@ export interface RendezvousHandle {
   retryNow(): boolean;
 }
 
+/** Received batches at least this large are checked and applied in two event-loop turns (see `receive`). */
+const SPLIT_TURN_AT = 32;
+
 export class SyncService implements PeerHost {
   readonly replica: Replica;
   readonly identity: Signer;
@@ -214,7 +217,15 @@ export class SyncService implements PeerHost {
   receive(origin: object, changes: Uint8Array[]): ReceiveResult[] | Promise<ReceiveResult[]> {
     // Signature checks first (in worker threads when there are many: the promise); then one transaction.
     const prepared = this.replica.prepareBatch(changes);
-    if (!(prepared instanceof Promise)) return this.applyFrom(origin, prepared);
+    if (!(prepared instanceof Promise)) {
+      if (changes.length < SPLIT_TURN_AT) return this.applyFrom(origin, prepared);
+      // A catch-up chunk: decoding and checking it, then its transaction, are two event-loop turns
+      // (each about half of the link's ~20 ms apply turn), so neither holds the loop for the sum.
+      return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        if (this.closed) throw new Error("sync service closed while applying");
+        return this.applyFrom(origin, prepared);
+      });
+    }
     return prepared.then((p) => {
       if (this.closed) throw new Error("sync service closed while verifying");
       return this.applyFrom(origin, p);
