@@ -30,6 +30,7 @@ export class MemoryReplicaStore implements ReplicaStore {
     if (this.journal !== null) return fn(); // nested: the outer one owns rollback
     const undo: Undo[] = [];
     this.journal = undo;
+    const arrivals = this.arrivals.length;
     try {
       const result = fn();
       this.journal = null;
@@ -37,6 +38,7 @@ export class MemoryReplicaStore implements ReplicaStore {
     } catch (err) {
       this.journal = null;
       for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
+      this.arrivals.length = arrivals;
       throw err;
     }
   }
@@ -79,8 +81,7 @@ export class MemoryReplicaStore implements ReplicaStore {
   putChange(meta: ChangeMeta, bytes: Uint8Array): void {
     this.setIn(this.metas, meta.id, meta);
     this.setIn(this.bytes, meta.id, bytes);
-    this.arrivals.push(meta.id);
-    this.record(() => this.arrivals.pop());
+    this.arrivals.push(meta.id); // a rollback truncates it (`transaction`): no undo entry per change
     const key = `${meta.author}:${meta.seq}`;
     this.setIn(this.bySeq, key, [...(this.bySeq.get(key) ?? []), meta.id]);
     if ((this.maxSeq.get(meta.author) ?? 0) < meta.seq) this.setIn(this.maxSeq, meta.author, meta.seq);
