@@ -1,5 +1,5 @@
 /**
- * applyChange works on a copy of each stored record (copyStoryRecord, not a
+ * applyChange works on a copy of each stored record (copied on write, not a
  * deep clone): the record the store handed out must come back untouched,
  * whatever ops ran, and the result must equal what a deep clone gives.
  */
@@ -78,5 +78,17 @@ describe("applyChange", () => {
     expect(rec.deps).toEqual({ t: [`${id("2")}.0`, `${id("3")}.8`], u: [`${id("3")}.8`] });
     expect(rec.claims).toHaveLength(3);
     expect(rec.log?.[0]?.id).toBe(id("3"));
+  });
+
+  it("copies on write for every op on its own: each leaves the loaded record untouched and matches a deep clone", () => {
+    const past = (x: string): boolean => x === id("1");
+    for (const [k, op] of OPS.entries()) {
+      const change: Change = { v: CHANGE_VERSION, workspace: "w", author: A, seq: 3, deps: [id("2")], clock: { wall: 20, logical: 0 }, ops: [op] };
+      const frozen = deepFreeze(fullRecord());
+      const onCopy = applyChange(id("3"), change, { wall: 20, logical: 0 }, () => frozen, past);
+      const onClone = applyChange(id("3"), change, { wall: 20, logical: 0 }, () => structuredClone(fullRecord()), past);
+      expect(frozen, `op ${k} (${op.t})`).toEqual(fullRecord());
+      expect(JSON.stringify(onCopy.records), `op ${k} (${op.t})`).toBe(JSON.stringify(onClone.records));
+    }
   });
 });

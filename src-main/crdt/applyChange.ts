@@ -13,24 +13,36 @@ import { isStoryOp, type Change } from "./Change";
 import type { Hlc, Stamp } from "./Hlc";
 import { compareHlc, compareStamp } from "./Hlc";
 import { writeMv, writeOptionalMv } from "./MvRegister";
-import { addClaimEvent, copyStoryRecord, insertSorted, logTouch, newStoryRecord, type StoryRecord } from "./StoryRecord";
+import { addClaimEvent, insertSorted, logTouch, newStoryRecord, type Lww, type StoryRecord } from "./StoryRecord";
 
 export interface ApplyResult {
   records: StoryRecord[];
   storyIds: string[];
 }
 
-/** The change's own copy of a story (copied on first touch), or undefined when it does not exist. */
+/**
+ * The change's own record of a story, or undefined when it does not exist:
+ * on first touch a shallow copy (plus its log, which every op extends), so
+ * the stored record — which a store may hand out again, or hold as the
+ * state to roll back to — is never mutated. Copy on write below: an op
+ * replaces each container it changes (a register, the retries, the deps,
+ * the claims, the creators) with a copy before changing it. Copying only
+ * those is a fraction of copying the whole record per change.
+ */
 function working(work: Map<string, StoryRecord>, load: (story: string) => StoryRecord | undefined, story: string): StoryRecord | undefined {
   let rec = work.get(story);
   if (!rec) {
     const stored = load(story);
     if (!stored) return undefined;
-    rec = copyStoryRecord(stored);
+    rec = { ...stored };
+    if (stored.log !== undefined) rec.log = [...stored.log];
     work.set(story, rec);
   }
   return rec;
 }
+
+/** `writeMv` mutates its register (never its `others` array in place): a copy first. */
+const ownLww = <T>(reg: Lww<T>): Lww<T> => ({ ...reg });
 
 /** `clock` is the change's effective clock (validateChange), never its claimed one. */
 export function applyChange(
@@ -56,8 +68,13 @@ export function applyChange(
         return;
       }
       // A concurrent create of the same id: merge as writes of every field.
+      existing.creators = [...existing.creators];
       insertSorted(existing.creators, id);
       logTouch(existing, stamp);
+      existing.name = ownLww(existing.name);
+      existing.agent = ownLww(existing.agent);
+      existing.blocked = ownLww(existing.blocked);
+      existing.place = ownLww(existing.place);
       const hit = [
         writeMv(existing.name, op.name, stamp, past),
         writeMv(existing.agent, op.agent, stamp, past),
@@ -73,29 +90,36 @@ export function applyChange(
     let hit = true;
     switch (op.t) {
       case "name":
+        rec.name = ownLww(rec.name);
         hit = writeMv(rec.name, op.value, stamp, past);
         break;
       case "desc": {
-        const next = writeOptionalMv(rec.desc, op.value, stamp, past);
+        const next = writeOptionalMv(rec.desc === undefined ? undefined : ownLww(rec.desc), op.value, stamp, past);
         rec.desc = next.reg;
         hit = next.changed;
         break;
       }
       case "agent":
+        rec.agent = ownLww(rec.agent);
         hit = writeMv(rec.agent, op.value, stamp, past);
         break;
       case "blocked":
+        rec.blocked = ownLww(rec.blocked);
         hit = writeMv(rec.blocked, op.value, stamp, past);
         break;
       case "place":
+        rec.place = ownLww(rec.place);
         hit = writeMv(rec.place, { stage: op.stage, rank: op.rank }, stamp, past);
         break;
       case "count": {
         const pn = rec.retries[change.author] ?? [0, 0];
-        rec.retries[change.author] = op.delta > 0 ? [pn[0] + op.delta, pn[1]] : [pn[0], pn[1] - op.delta];
+        rec.retries = { ...rec.retries, [change.author]: op.delta > 0 ? [pn[0] + op.delta, pn[1]] : [pn[0], pn[1] - op.delta] };
         break;
       }
       case "deps": {
+        const deps: Record<string, string[]> = {};
+        for (const el in rec.deps) deps[el] = [...rec.deps[el]!];
+        rec.deps = deps;
         for (const tag of op.remove) {
           for (const [el, tags] of Object.entries(rec.deps)) {
             const at = tags.indexOf(tag);
@@ -109,9 +133,11 @@ export function applyChange(
         break;
       }
       case "claim":
+        rec.claims = [...rec.claims];
         addClaimEvent(rec, { stamp, by: op.by });
         break;
       case "release":
+        rec.claims = [...rec.claims];
         addClaimEvent(rec, { stamp, by: null });
         break;
       case "hide":
