@@ -93,9 +93,9 @@ const STORY_CACHE_SIZE = 50_000;
 /** Story rows held unwritten (see the header) beyond which the oldest quarter is written. */
 const LAG_MAX = 16_384;
 /** Held story rows are written once no group has been open for this long (ms)... */
-const DRAIN_IDLE_MS = 50;
+const DRAIN_IDLE_MS = 30;
 /** ...in transactions of at most about this long (ms), one event-loop turn apart. */
-const DRAIN_SLICE_MS = 8;
+const DRAIN_SLICE_MS = 10;
 
 /** A Map used as a bounded cache: insertion order, oldest evicted first. Returns whether it evicted. */
 function remember<V>(cache: Map<string, V>, cap: number, key: string, value: V): boolean {
@@ -501,7 +501,8 @@ export class SqliteReplicaStore implements ReplicaStore {
     return this.q.keys.all(idx, from, to).map((r) => ({ id: idColumn.decode(r.id), seq: r.seq, clock: { wall: r.clock_wall, logical: r.clock_logical } }));
   }
   changesInArrival(after: number, limit: number): { arrival: number; id: string; author: string; seq: number }[] {
-    return this.q.arrivals.all(after, limit).map((r) => ({ arrival: r.arrival, id: idColumn.decode(r.id), author: this.keyOf(r.author), seq: r.seq }));
+    // Raw rows (arrays): a fresh device's plan reads every row of the log here.
+    return this.q.arrivals.all(after, limit).map(([arrival, id, author, seq]) => ({ arrival, id: idColumn.decode(id), author: this.keyOf(author), seq }));
   }
   lastArrival(): number {
     return this.q.lastArrival.get()?.last ?? 0;

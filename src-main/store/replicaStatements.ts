@@ -38,9 +38,9 @@ export function replicaStatements(db: Database.Database) {
     keys: db.prepare<[number, number, number], { id: IdValue; seq: number; clock_wall: number; clock_logical: number }>(
       "SELECT id, seq, clock_wall, clock_logical FROM changes WHERE author = ? AND seq BETWEEN ? AND ? ORDER BY seq, arrival",
     ),
-    arrivals: db.prepare<[number, number], { arrival: number; id: IdValue; author: number; seq: number }>(
-      "SELECT arrival, id, author, seq FROM changes WHERE arrival > ? ORDER BY arrival LIMIT ?",
-    ),
+    arrivals: db
+      .prepare<[number, number], [arrival: number, id: IdValue, author: number, seq: number]>("SELECT arrival, id, author, seq FROM changes WHERE arrival > ? ORDER BY arrival LIMIT ?")
+      .raw(),
     lastArrival: db.prepare<[], { last: number | null }>("SELECT max(arrival) AS last FROM changes"),
     authorSeqs: db.prepare<[], { key: IdValue; max_seq: number }>("SELECT a.key, s.max_seq FROM author_seqs s JOIN authors a ON a.idx = s.author"),
     forked: db.prepare<[number], number>("SELECT seq FROM changes WHERE author = ? GROUP BY seq HAVING count(*) > 1 ORDER BY seq").pluck(),
