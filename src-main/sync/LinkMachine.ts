@@ -38,6 +38,7 @@ import { SyncCloseCode } from "./SyncCloseCode";
 import { decodeSyncFrame, ENVELOPE_VERSION, FRAME_CONTROL } from "./SyncFrame";
 import type { SyncMessage } from "./SyncMessage";
 import { handshakeChallenge, type HandshakeParams } from "./handshakeChallenge";
+import type { PlanPart } from "./planCatchUp";
 
 export type LinkState = "handshake" | "syncing" | "live" | "closed";
 
@@ -180,6 +181,12 @@ export class LinkMachine {
 
   planned(ids: string[]): LinkAction[] {
     this.reconciler.planned(ids);
+    return this.take();
+  }
+
+  /** Part of a catch-up plan still being computed (`planCatchUp`'s `stream`). */
+  plannedPart(part: PlanPart): LinkAction[] {
+    this.reconciler.plannedPart(part);
     return this.take();
   }
 

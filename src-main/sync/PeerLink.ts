@@ -223,7 +223,13 @@ export class PeerLink {
     const slicer = new TimeSlicer(this.host.limits.planSliceMs, this.abort.signal);
     const work =
       request.kind === "catch-up"
-        ? planCatchUp(this.host.replica, request.peerVec, { slicer, upTo: request.upTo, peerForks: request.peerForks })
+        ? planCatchUp(this.host.replica, request.peerVec, {
+            slicer,
+            upTo: request.upTo,
+            peerForks: request.peerForks,
+            // A microtask: the count is known before the plan's first await, inside the run that asked for it.
+            stream: (part) => queueMicrotask(() => this.guard(() => this.run(this.machine.plannedPart(part)))),
+          })
         : planNeed(this.host.replica, request.ids, request.peerVec, request.peerHeads, request.max, slicer);
     work.then(
       (ids) => this.guard(() => this.run(this.machine.planned(ids))),

@@ -40,6 +40,7 @@ import type { LinkAction } from "./LinkAction";
 import type { PeerHost } from "./PeerHost";
 import { SyncCloseCode } from "./SyncCloseCode";
 import { MAX_NEED_IDS, type SyncMessage, type SyncMessageOf } from "./SyncMessage";
+import type { PlanPart } from "./planCatchUp";
 
 type Inbound = { kind: "control"; message: SyncMessage } | { kind: "changes"; changes: Uint8Array[]; bytes: number; at?: number };
 
@@ -96,6 +97,8 @@ export class Reconciler {
   private heldBytes = 0;
   /** Our vector when the catch-up plan began (its own-seq marks delivery), and the size of the `need` being answered. */
   private planUpTo: ReadonlyMap<string, number> | null = null;
+  /** A catch-up plan sent while it is computed (`plannedPart`): the count announced, ids sent, and the latest part, held back. */
+  private streamed: { announced: number; sent: number; last: string[] | null } | null = null;
   private needAsked = 0;
 
   constructor(
@@ -171,8 +174,16 @@ export class Reconciler {
     this.planning = null;
     if (this.stopped || what === null) return;
     if (what === "catch-up") {
-      const me = this.host.identity.publicKey;
-      this.sendBatch(ids, this.planUpTo?.get(me));
+      const ownSeq = this.planUpTo?.get(this.host.identity.publicKey);
+      const streamed = this.streamed;
+      this.streamed = null;
+      if (streamed === null) this.sendBatch(ids, ownSeq);
+      else {
+        // The parts sent were a prefix of `ids`; the count was announced first (a surplus is added: counts add up).
+        if (ids.length > streamed.announced) this.port.emit({ t: "control", message: { t: "plan", count: ids.length - streamed.announced } });
+        this.port.emit({ t: "catchUp", ids: ids.slice(streamed.sent), ownSeq });
+        this.port.emit({ t: "control", message: { t: "ready" } });
+      }
       this.planUpTo = null;
       this.endCatchUp(ids);
       this.port.logger().info("sync: catch-up planned", { sending: ids.length, peerAuthors: this.peerVec.size, peerHeads: this.peerHeads.size });
@@ -184,10 +195,33 @@ export class Reconciler {
     this.port.emit({ t: "drainLater" });
   }
 
+  /**
+   * Part of the catch-up plan being computed (`planCatchUp`'s `stream`): the
+   * count goes out at once, then each part; the latest part waits for the
+   * next one or for `planned`, so the catch-up's last frame still carries
+   * our own seq. Live changes stay held until `planned`, as before.
+   */
+  plannedPart(part: PlanPart): void {
+    if (this.stopped || this.planning !== "catch-up") return;
+    if ("announce" in part) {
+      this.streamed = { announced: part.announce, sent: 0, last: null };
+      this.port.emit({ t: "control", message: { t: "plan", count: part.announce } });
+      return;
+    }
+    const streamed = this.streamed;
+    if (streamed === null) return;
+    if (streamed.last !== null) {
+      this.port.emit({ t: "catchUp", ids: streamed.last, ownSeq: undefined });
+      streamed.sent += streamed.last.length;
+    }
+    streamed.last = part.ids;
+  }
+
   /** Computing the plan failed (a bug, or the store closing): the link drops. */
   planFailed(err: unknown): void {
     const what = this.planning;
     this.planning = null;
+    this.streamed = null;
     if (this.stopped || what === null) return; // the link closed meanwhile: nothing to send, nothing to read
     this.port.logger().error(`sync: planning ${what} failed`, { err });
     this.port.close(SyncCloseCode.badFrame, `internal error planning ${what}`);

@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 import type { Op } from "../crdt/Change";
 import { signChange } from "../crdt/changeCodec";
 import { testIdentity, testNode, TEST_WORKSPACE } from "../../test/support/crdt/testKit";
-import { planCatchUp } from "./planCatchUp";
+import { planCatchUp, type PlanPart } from "./planCatchUp";
+import { TimeSlicer } from "./TimeSlicer";
 
 const create = (story: string): Op[] => [{ t: "create", story, name: story, stage: "1_backlog", rank: "a0", agent: null }];
 
@@ -53,5 +54,36 @@ describe("planCatchUp", () => {
     const results = peer.replica.receiveBatch(plan.map((id) => node.replica.getChange(id)!));
     expect(results.map((r) => r.status)).toEqual(plan.map(() => "applied"));
     expect(peer.replica.canonicalState()).toBe(node.replica.canonicalState());
+  });
+
+  it("streams a large plan with no equivocator as it is read: the count first, then parts that make up the plan", async () => {
+    const node = testNode(0);
+    const longA = chain(7, 100, (seq) => 10_000 + seq);
+    const longB = chain(8, 100, (seq) => 100 + seq);
+    node.replica.receiveBatch([...longA, ...longB].map((c) => c.bytes));
+    const parts: PlanPart[] = [];
+    // Slices of 0 ms: the pass reads fewer rows per slice each time, so the plan comes in several parts.
+    const plan = await planCatchUp(node.replica, new Map(), { slicer: new TimeSlicer(0), stream: (p) => parts.push(p) });
+    expect(plan).toHaveLength(200);
+    expect(parts[0]).toEqual({ announce: 200 });
+    const streamed = parts.slice(1).flatMap((p) => ("ids" in p ? p.ids : []));
+    expect(streamed).toEqual(plan);
+    expect(parts.length).toBeGreaterThan(3);
+    // A small plan is sorted first: nothing streamed.
+    const few: PlanPart[] = [];
+    await planCatchUp(node.replica, new Map([[testIdentity(7).publicKey, 95], [testIdentity(8).publicKey, 97]]), { stream: (p) => few.push(p) });
+    expect(few).toEqual([]);
+  });
+
+  it("does not stream when an author equivocated (its count is not one change per seq)", async () => {
+    const node = testNode(0);
+    const who = testIdentity(7);
+    const fork = signChange({ v: 1, workspace: TEST_WORKSPACE, author: who.publicKey, seq: 1, deps: [], clock: { wall: 50, logical: 0 }, ops: create("fork") }, who);
+    node.replica.receiveBatch([...a, fork, ...b].map((c) => c.bytes));
+    expect(node.replica.equivocators()).toEqual([who.publicKey]);
+    const parts: PlanPart[] = [];
+    const plan = await planCatchUp(node.replica, new Map(), { stream: (p) => parts.push(p) });
+    expect(parts).toEqual([]);
+    expect(plan).toHaveLength(41);
   });
 });

@@ -64,7 +64,15 @@ export interface PlanOptions {
   upTo?: ReadonlyMap<string, number>;
   /** The peer's tips of equivocating authors (`sync.forks`). */
   peerForks?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Told the plan while it is read, when its size is known before (a large
+   * plan with no equivocating author: one change per seq): the count first,
+   * then the ids in delivery order, in parts that are a prefix of the result.
+   */
+  stream?: (part: PlanPart) => void;
 }
+
+export type PlanPart = { announce: number } | { ids: string[] };
 
 /** Most seqs (or rows) read per range read while planning; the range halves when a read fills a slice, and doubles when it does not. */
 const MAX_SEQS_PER_READ = 4_096;
@@ -102,7 +110,14 @@ export async function planCatchUp(replica: Replica, peerVec: ReadonlyMap<string,
   }
   // A large catch-up (a fresh device: all of it) needs no sort: the order we applied our changes in
   // is already topological, and one pass reads the rows in file order instead of by author.
-  if (lacking > 0 && lacking * ARRIVAL_PASS_SHARE >= total) return inArrivalOrder(replica, ranges, forkBranches, slicer);
+  if (lacking > 0 && lacking * ARRIVAL_PASS_SHARE >= total) {
+    // Without equivocators every author has one change per seq, so the count is known now and the
+    // first changes can leave before the pass has read the last (a fresh device waited for all of it).
+    const exact = forkBranches.size === 0 && ![...ranges.keys()].some((a) => equivocators.has(a));
+    const stream = exact ? options.stream : undefined;
+    stream?.({ announce: lacking });
+    return inArrivalOrder(replica, ranges, forkBranches, slicer, stream);
+  }
   const keys = new Map<string, Key>();
   let span = 64;
   for (const [author, { from, max }] of ranges) {
@@ -133,18 +148,28 @@ export async function planCatchUp(replica: Replica, peerVec: ReadonlyMap<string,
  * `ranges`, except an equivocator's new branch at an old seq, which the
  * link then also sends as live (the receiver drops the duplicate).
  */
-async function inArrivalOrder(replica: Replica, ranges: ReadonlyMap<string, { from: number; max: number }>, forkBranches: ReadonlySet<string>, slicer: TimeSlicer): Promise<string[]> {
+async function inArrivalOrder(
+  replica: Replica,
+  ranges: ReadonlyMap<string, { from: number; max: number }>,
+  forkBranches: ReadonlySet<string>,
+  slicer: TimeSlicer,
+  stream: ((part: PlanPart) => void) | undefined,
+): Promise<string[]> {
   const out: string[] = [];
   const end = replica.lastArrival();
   let span = 64;
   for (let after = 0; after < end; ) {
     const rows = replica.changesInArrival(after, Math.min(span, end - after));
     if (rows.length === 0) break;
+    const part: string[] = [];
     for (const r of rows) {
-      if (r.arrival > end) return out; // positions may have gaps (a migrated log)
+      if (r.arrival > end) break; // positions may have gaps (a migrated log)
       const range = ranges.get(r.author);
-      if ((range !== undefined && r.seq >= range.from && r.seq <= range.max) || forkBranches.has(r.id)) out.push(r.id);
+      if ((range !== undefined && r.seq >= range.from && r.seq <= range.max) || forkBranches.has(r.id)) part.push(r.id);
     }
+    for (const id of part) out.push(id);
+    if (part.length > 0) stream?.({ ids: part });
+    if (rows[rows.length - 1]!.arrival > end) break;
     after = rows[rows.length - 1]!.arrival;
     if (slicer.due()) {
       span = Math.max(1, span >> 1);
