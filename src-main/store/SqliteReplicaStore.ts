@@ -53,7 +53,8 @@
  *   `DRAIN_IDLE_MS`, in slices of `DRAIN_SLICE_MS`, oldest first (or at
  *   once by `settle`, which closing calls). A catch-up touches a story in
  *   many groups; each rewrite re-encoded a row that grows with the story's
- *   log. While any is held, `meta` holds `STORIES_LAG_KEY`, written in the
+ *   log. Only a batch writing at least `LAG_MIN_ROWS` rows holds them (a
+ *   live change writes its row at once). While any is held, `meta` holds `STORIES_LAG_KEY`, written in the
  *   same transaction as the first held row and deleted with the last row
  *   written: a crash in between leaves the mark, and the next open rebuilds
  *   the derived tables from the log (`rederiveAfterUpgrade`). Reads see
@@ -92,6 +93,8 @@ const GROUP_IDLE_MS = 15;
 const STORY_CACHE_SIZE = 50_000;
 /** Story rows held unwritten (see the header) beyond which the oldest quarter is written. */
 const LAG_MAX = 16_384;
+/** A received batch writing fewer story rows (live traffic) writes them at once: holding them saves nothing, and costs a drain. */
+const LAG_MIN_ROWS = 16;
 /** Held story rows are written once no group has been open for this long (ms)... */
 const DRAIN_IDLE_MS = 30;
 /** ...in transactions of at most about this long (ms), one event-loop turn apart. */
@@ -360,8 +363,8 @@ export class SqliteReplicaStore implements ReplicaStore {
 
   /** Writes what the write-behind holds (see the header). */
   private flush(): void {
-    if (this.dirtyStories.size > 0 && this.group !== null) {
-      // Received changes: the rows lag (see the header), marked in the same transaction.
+    if (this.dirtyStories.size >= LAG_MIN_ROWS && this.group !== null) {
+      // A received catch-up chunk: the rows lag (see the header), marked in the same transaction.
       for (const record of this.dirtyStories.values()) this.lag.hold(record);
       if (!this.isLagMarked()) {
         this.q.markLag.run();
