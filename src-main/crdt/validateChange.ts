@@ -42,14 +42,14 @@ export function validateChange(store: ReplicaStore, causal: CausalPast, change: 
     const op = change.ops[i]!;
     if (!isStoryOp(op)) continue; // memory ops: see ChangeReducer
     if (op.t === "create") {
-      if (createdHere?.has(op.story) || createdInPast(store, causal, change.deps, vec, op.story)) return { ok: false, reason: `op ${i}: story ${op.story} already exists` };
+      if (created(store, causal, change.deps, vec, createdHere, op.story)) return { ok: false, reason: `op ${i}: story ${op.story} already exists` };
       (createdHere ??= new Set()).add(op.story);
       continue;
     }
-    if (!(createdHere?.has(op.story) || createdInPast(store, causal, change.deps, vec, op.story))) return { ok: false, reason: `op ${i}: story ${op.story} not in causal past` };
+    if (!created(store, causal, change.deps, vec, createdHere, op.story)) return { ok: false, reason: `op ${i}: story ${op.story} not in causal past` };
     if (op.t === "deps") {
       for (const s of op.add) {
-        if (!(createdHere?.has(s) || createdInPast(store, causal, change.deps, vec, s))) return { ok: false, reason: `op ${i}: dependsOn ${s} not in causal past` };
+        if (!created(store, causal, change.deps, vec, createdHere, s)) return { ok: false, reason: `op ${i}: dependsOn ${s} not in causal past` };
       }
       for (const tag of op.remove) {
         if (!causal.contains(change.deps, vec, tag.slice(0, 64))) return { ok: false, reason: `op ${i}: tag ${tag} not in causal past` };
@@ -60,8 +60,9 @@ export function validateChange(store: ReplicaStore, causal: CausalPast, change: 
   return { ok: true, vec, clock: effectiveClock(change.clock, depClocks) };
 }
 
-/** Whether a change with these deps (and causal vector) has a create of `story` in its past. */
-function createdInPast(store: ReplicaStore, causal: CausalPast, deps: readonly string[], vec: Record<string, number>, story: string): boolean {
+/** Whether `story` exists for a change with these deps (and causal vector): created earlier in it, or by a create in its past. */
+function created(store: ReplicaStore, causal: CausalPast, deps: readonly string[], vec: Record<string, number>, createdHere: ReadonlySet<string> | null, story: string): boolean {
+  if (createdHere?.has(story)) return true;
   const rec = store.getStory(story);
   if (rec === undefined) return false;
   for (const creator of rec.creators) if (causal.contains(deps, vec, creator)) return true;

@@ -38,6 +38,7 @@ import { createMembership } from "./createMembership";
 import { Emitter } from "../base/Emitter";
 import { createLogger, type Logger } from "../base/Logger";
 import { MUSHER_VERSION } from "./version";
+import { setImmediate as nextTurn } from "node:timers/promises";
 
 /** Bulk received batches are announced to windows at most this often (each announcement costs every window a board read). */
 const BOARD_CHANGED_INTERVAL_MS = 250;
@@ -255,5 +256,3 @@ export async function createNode(options: NodeOptions): Promise<MusherNode> {
     },
   };
 }
-
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

@@ -89,7 +89,7 @@ export class SqlitePendingQueue {
   /** Ids waiting for `dep`, in hex order. */
   waitingOn(dep: string): string[] {
     if (this.size().count === 0) return [];
-    return this.q.waitingOn.all(idColumn.encode(dep)).map(idColumn.decode).sort();
+    return idColumn.decodeSorted(this.q.waitingOn.all(idColumn.encode(dep)));
   }
   oldest(): PendingEntry | undefined {
     const row = this.q.oldest.get();

@@ -75,7 +75,7 @@ import type { ChangeMeta, PendingEntry, ReplicaStore } from "../crdt/ReplicaStor
 import type { StoryRecord } from "../crdt/StoryRecord";
 import type { Hlc } from "../crdt/Hlc";
 import { AuthorIndex } from "./AuthorIndex";
-import { idColumn, type IdValue } from "./idColumn";
+import { idColumn } from "./idColumn";
 import { vecColumn } from "./vecColumn";
 import { bytesColumn } from "./bytesColumn";
 import { storyColumn } from "./storyColumn";
@@ -109,8 +109,6 @@ function remember<V>(cache: Map<string, V>, cap: number, key: string, value: V):
 }
 
 const toBytes = (buf: Buffer): Uint8Array => new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-/** Ids and keys in the order of their hex strings (what ORDER BY gave on the v4 TEXT columns). */
-const sortedIds = (values: IdValue[]): string[] => values.map(idColumn.decode).sort();
 
 export class SqliteReplicaStore implements ReplicaStore {
   private readonly q: ReplicaStatements;
@@ -535,12 +533,12 @@ export class SqliteReplicaStore implements ReplicaStore {
     this.q.flag.run(this.authors.idxOf(author));
   }
   equivocators(): string[] {
-    return sortedIds(this.q.equivocators.all());
+    return idColumn.decodeSorted(this.q.equivocators.all());
   }
 
   heads(): string[] {
     if (!this.db.inTransaction) this.checkDataVersion();
-    this.headIds ??= sortedIds(this.q.heads.all());
+    this.headIds ??= idColumn.decodeSorted(this.q.heads.all());
     return [...this.headIds];
   }
   setHeads(heads: string[]): void {

@@ -42,6 +42,11 @@ export const idColumn = {
     return Buffer.from(ids.join(""), "hex");
   },
 
+  /** Ids and keys in the order of their hex strings (what ORDER BY gave on the v4 TEXT columns). */
+  decodeSorted(values: readonly IdValue[]): string[] {
+    return values.map((v) => idColumn.decode(v)).sort();
+  },
+
   decodeList(value: IdValue): string[] {
     if (typeof value === "string") return JSON.parse(value) as string[];
     if (value.length % ID_BYTES !== 0) throw new Error(`stored id list has ${value.length} bytes, not a multiple of ${ID_BYTES}`);

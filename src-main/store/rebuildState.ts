@@ -11,8 +11,10 @@
  *   full story records with every per-field clock, heads, per-author max
  *   seq, equivocators, and every row of the memory tables and their
  *   full-text index — not just the visible board.
- * - `replace` rewrites exactly those tables in one transaction; the log,
- *   the pending queue and the identity are never touched.
+ * - `replace` rewrites exactly those tables in one transaction, with the
+ *   `meta` marks that said they did not follow from the log (cleared after
+ *   a match too); the log, the pending queue and the identity are never
+ *   touched.
  */
 import type Database from "better-sqlite3";
 import { bytesColumn } from "./bytesColumn";
@@ -23,6 +25,7 @@ import { silentLogger } from "../base/Logger";
 import { type IdValue } from "./idColumn";
 import { openMemoryDatabase } from "./openDatabase";
 import type { NodeStore } from "./openNodeStore";
+import { REDERIVE_KEY, STORIES_LAG_KEY } from "./migrations";
 import { replicaOnDatabase } from "./replicaOnDatabase";
 import { SqliteReplicaStore } from "./SqliteReplicaStore";
 
@@ -65,9 +68,8 @@ export function derivedStateFingerprint(store: ReplicaStore, db: Database.Databa
 }
 
 export interface RebuildOptions {
+  /** Rewrite the derived tables from the replay when they differ; either way they then follow from the log, and the marks saying otherwise (`REDERIVE_KEY`, `STORIES_LAG_KEY`) are cleared. */
   replace: boolean;
-  /** Runs once the tables are right: inside the replacing transaction, or after a match. */
-  after?: () => void;
 }
 
 export function rebuildState(node: NodeStore, options: RebuildOptions): RebuildReport {
@@ -103,15 +105,20 @@ function replay(node: NodeStore, scratch: Database.Database, options: RebuildOpt
   report.matched = derivedStateFingerprint(memory, scratch) === derivedStateFingerprint(node.store, node.db);
   report.canonical = { stored: stored.canonicalState(), replayed: replica.canonicalState() };
   if (!report.matched && options.replace) {
-    replaceDerivedState(node, memory, scratch, options.after);
+    replaceDerivedState(node, memory, scratch);
     report.replaced = true;
-  } else if (report.matched) {
-    options.after?.();
+  } else if (report.matched && options.replace) {
+    clearRederiveMarks(node.db);
   }
   return report;
 }
 
-function replaceDerivedState(node: NodeStore, from: SqliteReplicaStore, fromDb: Database.Database, after?: () => void): void {
+/** The derived tables follow from the log: a schema upgrade's or a crash's mark is done with. */
+function clearRederiveMarks(db: Database.Database): void {
+  db.prepare<[string, string]>("DELETE FROM meta WHERE key IN (?, ?)").run(REDERIVE_KEY, STORIES_LAG_KEY);
+}
+
+function replaceDerivedState(node: NodeStore, from: SqliteReplicaStore, fromDb: Database.Database): void {
   const { db, store } = node;
   store.transaction(() => {
     db.exec("DELETE FROM stories; DELETE FROM heads; DELETE FROM author_seqs; DELETE FROM equivocators; DELETE FROM meta WHERE key LIKE 'membership:%';");
@@ -130,6 +137,6 @@ function replaceDerivedState(node: NodeStore, from: SqliteReplicaStore, fromDb: 
     }
     // The external-content index is derived from memory_docs: rebuilt, never copied.
     db.exec("INSERT INTO memory_fts (memory_fts) VALUES ('rebuild')");
-    after?.();
+    clearRederiveMarks(db);
   });
 }

@@ -26,7 +26,6 @@ export function rederiveAfterUpgrade(node: NodeStore, log: Logger): void {
       : "store: the last run stopped before writing every board row; rebuilding them from the change log",
     { file: node.file },
   );
-  const clear = node.db.prepare<[string, string]>("DELETE FROM meta WHERE key IN (?, ?)");
-  const report = rebuildState(node, { replace: true, after: () => clear.run(REDERIVE_KEY, STORIES_LAG_KEY) });
+  const report = rebuildState(node, { replace: true }); // clears the marks with the new rows
   log.info("store: derived state rebuilt", { changes: report.changes, stories: report.stories, notApplied: report.notApplied, ms: Date.now() - started });
 }

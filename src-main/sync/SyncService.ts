@@ -17,6 +17,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { Ed25519Verifier } from "../crdt/Ed25519Verifier";
 import type { Signer } from "../crdt/Identity";
 import type { AppliedEvent, ReceiveResult, Replica } from "../crdt/Replica";
@@ -217,17 +218,12 @@ export class SyncService implements PeerHost {
   receive(origin: object, changes: Uint8Array[]): ReceiveResult[] | Promise<ReceiveResult[]> {
     // Signature checks first (in worker threads when there are many: the promise); then one transaction.
     const prepared = this.replica.prepareBatch(changes);
-    if (!(prepared instanceof Promise)) {
-      if (changes.length < SPLIT_TURN_AT) return this.applyFrom(origin, prepared);
-      // A catch-up chunk: decoding and checking it, then its transaction, are two event-loop turns
-      // (each about half of the link's ~20 ms apply turn), so neither holds the loop for the sum.
-      return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
-        if (this.closed) throw new Error("sync service closed while applying");
-        return this.applyFrom(origin, prepared);
-      });
-    }
-    return prepared.then((p) => {
-      if (this.closed) throw new Error("sync service closed while verifying");
+    if (!(prepared instanceof Promise) && changes.length < SPLIT_TURN_AT) return this.applyFrom(origin, prepared);
+    // A catch-up chunk: decoding and checking it, then its transaction, are two event-loop turns
+    // (about a third and two thirds of the link's apply budget), so neither holds the loop for the sum.
+    const ready = prepared instanceof Promise ? prepared : nextTurn(prepared);
+    return ready.then((p) => {
+      if (this.closed) throw new Error("sync service closed before applying");
       return this.applyFrom(origin, p);
     });
   }

@@ -79,6 +79,13 @@ const MAX_SEQS_PER_READ = 4_096;
 /** A peer lacking at least 1/this of our changes is planned by one pass over them in arrival order (see `planCatchUp`). */
 const ARRIVAL_PASS_SHARE = 4;
 
+/** The next range read's size: halved (after a pause) when the last one filled the slice, doubled when it did not. */
+async function nextSpan(span: number, slicer: TimeSlicer): Promise<number> {
+  if (!slicer.due()) return Math.min(MAX_SEQS_PER_READ, span * 2);
+  await slicer.pause();
+  return Math.max(1, span >> 1);
+}
+
 /** The ids a peer with vector `peerVec` lacks, in delivery order. */
 export async function planCatchUp(replica: Replica, peerVec: ReadonlyMap<string, number>, options: PlanOptions = {}): Promise<string[]> {
   const slicer = options.slicer ?? new TimeSlicer();
@@ -113,7 +120,7 @@ export async function planCatchUp(replica: Replica, peerVec: ReadonlyMap<string,
   if (lacking > 0 && lacking * ARRIVAL_PASS_SHARE >= total) {
     // Without equivocators every author has one change per seq, so the count is known now and the
     // first changes can leave before the pass has read the last (a fresh device waited for all of it).
-    const exact = forkBranches.size === 0 && ![...ranges.keys()].some((a) => equivocators.has(a));
+    const exact = ![...ranges.keys()].some((a) => equivocators.has(a));
     const stream = exact ? options.stream : undefined;
     stream?.({ announce: lacking });
     return inArrivalOrder(replica, ranges, forkBranches, slicer, stream);
@@ -126,10 +133,7 @@ export async function planCatchUp(replica: Replica, peerVec: ReadonlyMap<string,
       const to = Math.min(max, s + span - 1);
       for (const k of replica.changeKeys(author, s, to)) keys.set(k.id, { wall: k.clock.wall, logical: k.clock.logical, id: k.id });
       s = to + 1;
-      if (slicer.due()) {
-        span = Math.max(1, span >> 1);
-        await slicer.pause();
-      } else span = Math.min(MAX_SEQS_PER_READ, span * 2);
+      span = await nextSpan(span, slicer);
     }
   }
   for (const id of forkBranches) {
@@ -171,10 +175,7 @@ async function inArrivalOrder(
     if (part.length > 0) stream?.({ ids: part });
     if (rows[rows.length - 1]!.arrival > end) break;
     after = rows[rows.length - 1]!.arrival;
-    if (slicer.due()) {
-      span = Math.max(1, span >> 1);
-      await slicer.pause();
-    } else span = Math.min(MAX_SEQS_PER_READ, span * 2);
+    span = await nextSpan(span, slicer);
   }
   return out;
 }
