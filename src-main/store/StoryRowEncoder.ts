@@ -22,6 +22,7 @@
  *   strings are copied without a native call; no closures per record.
  * - An encoder is used for one record (no state outlives the call).
  */
+import { ByteWriter } from "../crdt/ByteWriter";
 import type { Hlc, Stamp } from "../crdt/Hlc";
 import type { Lww } from "../crdt/MvRegister";
 import type { Placement, StoryRecord } from "../crdt/StoryRecord";
@@ -48,15 +49,6 @@ const STR = 0;
 const NULLABLE_STR = 1;
 const BOOL = 2;
 const PLACE = 3;
-
-function uvarintLength(n: number): number {
-  let len = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 128);
-    len++;
-  }
-  return len;
-}
 
 /** Canonical LEB128 of a safe integer ≥ 0 at `at`; returns the end. */
 function putUvarint(buf: Buffer, at: number, n: number): number {
@@ -156,7 +148,7 @@ export class StoryRowEncoder {
     if (idBytes === null) return this.failInTableOrder();
     // Every stamp is compact: now the authors' idxs (idxOf may add a key), in table order as ever.
     const idxs: number[] = [];
-    let size = 1 + uvarintLength(n);
+    let size = 1 + ByteWriter.uvarintLength(n);
     let prev = 0;
     for (const s of table) {
       const idx = this.idxOf(s.author);
@@ -164,7 +156,7 @@ export class StoryRowEncoder {
       idxs.push(idx);
       const d = s.wall - prev;
       prev = s.wall;
-      size += uvarintLength(d >= 0 ? d * 2 : -d * 2 - 1) + uvarintLength(s.logical) + uvarintLength(idx) + 32;
+      size += ByteWriter.uvarintLength(d >= 0 ? d * 2 : -d * 2 - 1) + ByteWriter.uvarintLength(s.logical) + ByteWriter.uvarintLength(idx) + 32;
     }
     const body = this.body;
     const out = Buffer.allocUnsafe(size + body.length);
