@@ -30,7 +30,6 @@ import { ApiFailure } from "../../src-shared/ApiError";
 import { CausalPast } from "./CausalPast";
 import { CHANGE_VERSION, changeSchema, MAX_DEPS, type Change, type Op, type SignedChange } from "./Change";
 import { ChangeEncodeError, decodeChange, MAX_CHANGE_BYTES, signChange } from "./changeCodec";
-import { decodeInput } from "./decodeInput";
 import type { ChangeReducer } from "./ChangeReducer";
 import { applyChange } from "./applyChange";
 import { authorTips } from "./authorTips";
@@ -38,7 +37,7 @@ import { ownSeqHeldByOthers } from "./ownSeqHeldByOthers";
 import { prepareBatch, type PreparedBatch } from "./prepareBatch";
 import { batchCandidates, failedVouches, provisional, Revouch, signedAt, vouchingOf, type BatchAuth, type Decoded } from "./batchAuth";
 import type { VerifyPool } from "./VerifyPool";
-import { Ed25519Verifier } from "./Ed25519Verifier";
+import { SignatureChecks } from "./SignatureChecks";
 import { effectiveClock, type Hlc } from "./Hlc";
 import type { Signer } from "./Identity";
 import { MemoryReplicaStore } from "./MemoryReplicaStore";
@@ -120,14 +119,12 @@ export class Replica {
   private readonly now: () => number;
   private readonly logger: Logger;
   private readonly limits: PendingLimits;
-  private readonly verifier = new Ed25519Verifier();
   private readonly listeners = new Set<(event: AppliedEvent) => void>();
   private readonly reducers: readonly ChangeReducer[];
   private readonly causal: CausalPast;
-  private readonly pool: VerifyPool | undefined;
+  private readonly signatures: SignatureChecks;
   private readonly founding: () => Op[] | null;
   private droppedUnreported = 0;
-  private signatureChecks = 0;
   private droppedReportedAt = -Infinity;
 
   constructor(options: ReplicaOptions) {
@@ -141,7 +138,7 @@ export class Replica {
     this.limits = options.pendingLimits ?? DEFAULT_PENDING_LIMITS;
     this.reducers = options.reducers ?? [];
     this.causal = new CausalPast(this.store);
-    this.pool = options.verifyPool;
+    this.signatures = new SignatureChecks(options.verifyPool, this.logger);
   }
 
   get workspace(): string {
@@ -246,7 +243,7 @@ export class Replica {
 
   /** Ed25519 signatures this replica has checked (per-author-head authentication keeps it far below the changes received). */
   signaturesChecked(): number {
-    return this.signatureChecks;
+    return this.signatures.count;
   }
 
   story(id: string): StoryRecord | undefined {
@@ -295,10 +292,7 @@ export class Replica {
    * earlier, maybe by someone else) are summed in one line per batch.
    */
   receiveBatch(inputs: readonly (Uint8Array | SignedChange)[], options: { quiet?: boolean } = {}): ReceiveResult[] {
-    const decoded = inputs.map((input) => decodeInput(input, this.workspace));
-    const held = (id: string): boolean => this.store.hasChange(id);
-    const prepared = prepareBatch(decoded, batchCandidates(decoded, this.workspace, this.store), { here: (s) => this.verifySignature(s), pool: null }, held);
-    return this.applyPrepared(prepared as PreparedBatch, options);
+    return this.applyPrepared(this.prepare(inputs, false) as PreparedBatch, options);
   }
 
   /**
@@ -308,10 +302,17 @@ export class Replica {
    * Changes applied meanwhile by other calls are simply duplicates by then.
    */
   prepareBatch(inputs: readonly (Uint8Array | SignedChange)[]): PreparedBatch | Promise<PreparedBatch> {
-    const decoded = inputs.map((input) => decodeInput(input, this.workspace));
-    const pool = this.pool;
-    const verifier = { here: (s: SignedChange) => this.verifySignature(s), pool: pool ? (signed: readonly SignedChange[]) => this.verifyInPool(pool, signed) : null };
-    return prepareBatch(decoded, batchCandidates(decoded, this.workspace, this.store), verifier, (id) => this.store.hasChange(id));
+    return this.prepare(inputs, true);
+  }
+
+  /** Received changes waiting their turn, in the batches they will be prepared in: decoded now, each batch's heads verified in the pool meanwhile (`Prechecks`). */
+  precheck(batches: readonly (readonly Uint8Array[])[]): Promise<void> {
+    return this.signatures.precheck(batches, this.workspace);
+  }
+
+  private prepare(inputs: readonly (Uint8Array | SignedChange)[], pooled: boolean): PreparedBatch | Promise<PreparedBatch> {
+    const decoded = inputs.map((input) => this.signatures.decode(input, this.workspace));
+    return prepareBatch(decoded, batchCandidates(decoded, this.workspace, this.store), this.signatures.forBatch(pooled), (id) => this.store.hasChange(id));
   }
 
   /** The transaction of a prepared batch (see `prepareBatch`). */
@@ -322,16 +323,6 @@ export class Replica {
   /** `receiveBatch` with a large round of signature checks in worker threads (see `prepareBatch`). */
   async receiveBatchAsync(inputs: readonly (Uint8Array | SignedChange)[], options: { quiet?: boolean } = {}): Promise<ReceiveResult[]> {
     return this.applyPrepared(await this.prepareBatch(inputs), options);
-  }
-
-  private async verifyInPool(pool: VerifyPool, signed: readonly SignedChange[]): Promise<boolean[]> {
-    this.signatureChecks += signed.length;
-    try {
-      return await pool.verifyMany(signed.map((v) => ({ sig: v.sig, msg: Buffer.from(v.id, "hex"), key: Buffer.from(v.change.author, "hex") })));
-    } catch (err) {
-      this.logger.warn("crdt: verify workers failed; verifying in this thread", { err });
-      return signed.map((v) => this.verifier.verify(v.sig, Buffer.from(v.id, "hex"), v.change.author));
-    }
   }
 
   /**
@@ -541,8 +532,7 @@ export class Replica {
   }
 
   private verifySignature(signed: SignedChange): boolean {
-    this.signatureChecks++;
-    return this.verifier.verify(signed.sig, Buffer.from(signed.id, "hex"), signed.change.author);
+    return this.signatures.here(signed);
   }
 
   private enqueue(signed: SignedChange, missing: string[], batch: Batch): { status: ReceiveStatus; id: string; reason?: string } {
