@@ -34,6 +34,8 @@ export type LinkAction =
   | { t: "ping" }
   /** Apply these changes from this peer; answer with `LinkMachine.applied(results, now)` at once. */
   | { t: "apply"; changes: Uint8Array[] }
+  /** Received changes waiting behind other work, in the chunks they will be applied in: start their checks now (`Replica.precheck`); nothing answers. */
+  | { t: "precheck"; parts: Uint8Array[][] }
   /** Compute a plan; answer with `planned` or `planFailed`. Frames after it wait. */
   | { t: "plan"; request: PlanRequest }
   /** Call `drain` on a later turn (frames wait to be applied). */

@@ -20,12 +20,12 @@ const idOf = (c: Uint8Array): string => changeIdOfBytes(c, TEST_WORKSPACE);
 const ok = (id: string): ReceiveResult => ({ status: "applied", id, applied: [id], storyIds: [] });
 
 /** A server-side machine past the handshake with client key 7, and changes by another author to feed it. */
-function authedServer(limits: Partial<SyncLimits> = {}) {
+function authedServer(limits: Partial<SyncLimits> = {}, count = 6) {
   const node = testNode(0);
   const author = testNode(2);
   const own: Uint8Array[] = [];
   author.replica.onApplied((e) => own.push(...e.changes));
-  for (let k = 0; k < 6; k++) author.board.create({ name: `c${k}`, stage: "1_backlog", agent: null });
+  for (let k = 0; k < count; k++) author.board.create({ name: `c${k}`, stage: "1_backlog", agent: null });
   const client = testIdentity(7);
   const machine = new LinkMachine({
     direction: "in",
@@ -101,6 +101,29 @@ describe("LinkMachine", () => {
     // Turn 2: one left, under half: resume.
     machine.drain(2);
     expect(kinds(machine.applied([ok(idOf(changes[1]!))], 3))).toEqual(["changed", "resume", "drainLater"]);
+  });
+
+  it("prechecks the frame after the chunk handed out, split into the chunks it will be applied in, and applies those chunks whole", () => {
+    const { machine, changes } = authedServer({ applyChunk: 25 }, 85);
+    const applied = (acts: readonly LinkAction[]): Uint8Array[] => acts.flatMap((a) => (a.t === "apply" ? a.changes : []));
+    const done = (slice: readonly Uint8Array[], now: number): LinkAction[] => machine.applied(slice.map((c) => ok(idOf(c))), now);
+    machine.frame(frameOf(changes.slice(0, 25)), true, 0);
+    machine.frame(frameOf(changes.slice(25, 85)), true, 0);
+    // Turn 1 hands out the first frame; the second waits, so its checks start now, in three parts of the chunk size or less.
+    const turn1 = machine.drain(0);
+    expect(kinds(turn1)).toEqual(["precheck", "apply"]);
+    const parts = turn1.flatMap((a) => (a.t === "precheck" ? a.parts : []));
+    expect(parts.map((p) => p.map(idOf))).toEqual([changes.slice(25, 45), changes.slice(45, 65), changes.slice(65, 85)].map((p) => p.map(idOf)));
+    expect(applied(turn1)).toHaveLength(25);
+    expect(kinds(done(applied(turn1), 1))).toEqual(["changed", "drainLater"]);
+    // Each later chunk is one part, whole: the part that no longer fits a turn's budget waits for the next turn.
+    for (const part of parts) {
+      const acts = machine.drain(2);
+      expect(applied(acts).map(idOf)).toEqual(part.map(idOf));
+      expect(kinds(acts)).toEqual(["apply"]); // prechecked once, never again
+      done(applied(acts), 3);
+    }
+    expect(machine.drain(4)).toEqual([]);
   });
 
   it("closes 4009 once more than maxRejectedChanges are rejected, with one summary line, applying nothing after", () => {

@@ -164,6 +164,9 @@ export class PeerLink {
         return this.socket.ping();
       case "apply":
         return this.apply(a.changes);
+      case "precheck":
+        void this.host.replica.precheck(a.parts); // never rejects: a failed check is made again in its turn
+        return;
       case "plan":
         return this.plan(a.request);
       case "drainLater":

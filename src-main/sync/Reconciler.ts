@@ -42,7 +42,7 @@ import { SyncCloseCode } from "./SyncCloseCode";
 import { MAX_NEED_IDS, type SyncMessage, type SyncMessageOf } from "./SyncMessage";
 import type { PlanPart } from "./planCatchUp";
 
-type Inbound = { kind: "control"; message: SyncMessage } | { kind: "changes"; changes: Uint8Array[]; bytes: number; at?: number };
+type Inbound = { kind: "control"; message: SyncMessage } | { kind: "changes"; changes: Uint8Array[]; bytes: number; at?: number; parts?: number[] };
 
 /** What the reconciler needs from the link that owns it. */
 export interface ReconcilerPort {
@@ -63,6 +63,8 @@ const MAX_REJECT_REASONS = 8;
  * costs fewer signature checks (one per author head per chunk).
  */
 const APPLY_BUDGET_MS = 25;
+/** A frame with fewer changes left is not prechecked: it is checked and applied in one turn (`SyncService.receive`). */
+const PRECHECK_MIN = 32;
 /** First apply chunk, before any measurement: small, because cold code is slow. */
 const FIRST_APPLY_CHUNK = 32;
 
@@ -239,7 +241,11 @@ export class Reconciler {
         continue;
       }
       const at = head.at ?? 0;
-      const slice = head.changes.slice(at, at + turn.budget);
+      // A prechecked frame is applied in its parts, whole (`precheckNext` sized them for a turn, and verified
+      // each one's heads); a part that no longer fits this turn starts the next one.
+      const partEnd = head.parts?.find((end) => end > at);
+      if (partEnd !== undefined && turn.applied > 0 && partEnd - at > turn.budget) break;
+      const slice = head.changes.slice(at, partEnd ?? at + turn.budget);
       head.at = at + slice.length;
       turn.budget -= slice.length;
       turn.applied += slice.length;
@@ -247,11 +253,31 @@ export class Reconciler {
         this.queue.shift();
         this.queuedBytes -= head.bytes;
       }
+      this.precheckNext();
       this.applying = slice;
       this.port.emit({ t: "apply", changes: slice });
       return; // continues in `applied`
     }
     this.endTurn(turn, now);
+  }
+
+  /**
+   * The frame after the chunk being handed out, split into the chunks it will
+   * be applied in (at the current chunk size): their checks start now, in the
+   * pool while this chunk applies. One frame ahead, no more.
+   */
+  private precheckNext(): void {
+    const next = this.queue[0];
+    if (next?.kind !== "changes" || next.parts !== undefined) return;
+    const from = next.at ?? 0;
+    const left = next.changes.length - from;
+    if (left < PRECHECK_MIN) return;
+    const step = Math.ceil(left / Math.max(1, Math.ceil(left / Math.min(this.chunk, this.host.limits.applyChunk))));
+    const ends: number[] = [];
+    for (let end = from + step; end < next.changes.length; end += step) ends.push(end);
+    ends.push(next.changes.length);
+    next.parts = ends;
+    this.port.emit({ t: "precheck", parts: ends.map((end, i) => next.changes.slice(i === 0 ? from : ends[i - 1], end)) });
   }
 
   private endTurn(turn: { started: number; applied: number }, now: number): void {
