@@ -8,40 +8,44 @@
  * catch-up. But frames arrive ahead of their turn (the link queues them
  * while it applies the one before). While a chunk is handed out, the link
  * splits the next frame into the chunks it will apply (`Reconciler`), and
- * `batches` decodes them at once and posts each one's author heads to the
- * pool; by the time such a chunk is prepared the answers are in, and its own
- * checks find them here.
+ * `batches` posts each one's author heads to the pool; by the time such a
+ * chunk is prepared the answers are in, and its own checks find them here.
+ *
+ * Cheap on purpose: nothing is decoded here. A format-2 change carries its
+ * signature and author key at fixed offsets, so the heads are found by
+ * comparing key bytes, and only they are hashed (for their ids). Decoding
+ * the whole frame ahead and keeping the result cost more in garbage
+ * collection (the objects outlived a young generation) than it saved.
  *
  * Invariants:
  * - Only the work moves; no outcome changes. A check found here is the same
- *   (id, signature) pair verified under the same pinned rule (`VerifyPool`).
+ *   (id, signature) pair verified under the same pinned rule (`VerifyPool`)
+ *   against the key the id covers (the hashed body holds the author key).
  *   The id does not cover the signature, so the signature bytes must match
  *   too: a copy of a verified change carrying another signature is checked
  *   on its own. Only successes are kept.
- * - A stashed decode is the decode of those very bytes (the same
- *   `Uint8Array`) for the same workspace: decoding is a pure function of
- *   both.
  * - The heads posted are a guess (each author's last change in a batch, in
  *   its order: the head of an honest batch, which is topologically ordered);
  *   a wrong guess costs a pool check and a miss, never a wrong answer.
- * - Bounded: at most `MAX_STASHED` decodes and `MAX_VERIFIED` results are
- *   held, oldest dropped first; a batch with more than `MAX_HEADS` authors
- *   posts only that many; nothing here grows with what a peer sends.
+ *   Format-1 changes are not prechecked (their author is inside JSON).
+ * - Bounded: at most `MAX_VERIFIED` answers are held, oldest dropped first;
+ *   a batch posts at most `MAX_HEADS` heads, so a batch costs the pool at
+ *   most one check per change; nothing here grows with what a peer sends.
  */
 import type { SignedChange } from "./Change";
-import type { Decoded } from "./batchAuth";
-import { decodeInput } from "./decodeInput";
-import type { VerifyPool } from "./VerifyPool";
+import { changeIdOfBytes } from "./changeCodec";
+import { FORMAT_V2 } from "./changeCodecV2";
+import type { VerifyItem, VerifyPool } from "./VerifyPool";
 
-/** Decodes held for frames not yet applied: a few frames ahead (a frame holds up to ~250 changes). */
-const MAX_STASHED = 2_048;
-/** Verified (id, signature) pairs held until their chunk asks. */
+/** Verified (id, signature) pairs held until their chunk asks: a frame's worth, and more. */
 const MAX_VERIFIED = 1_024;
 /** Heads posted per batch at most (an honest batch has one per author). */
 const MAX_HEADS = 64;
+/** Format-2 layout: format byte, 64-byte signature, 32-byte author key, then the rest of the body. */
+const SIG_END = 65;
+const KEY_END = SIG_END + 32;
 
 export class Prechecks {
-  private readonly stashed = new Map<Uint8Array, { workspace: string; decoded: Decoded }>();
   private readonly verified = new Map<string, Uint8Array>();
 
   constructor(
@@ -51,46 +55,23 @@ export class Prechecks {
   ) {}
 
   /**
-   * Decodes batches received ahead of their turn and verifies each one's
-   * author heads in the pool. Resolves when the answers are kept (tests
-   * wait on it); never rejects: a failed pool only means the batch checks
-   * its heads itself.
+   * Verifies in the pool each batch's author heads, ahead of the batch's
+   * turn. Resolves when the answers are kept (tests wait on it); never
+   * rejects: a failed pool only means the batch checks its heads itself.
    */
   batches(batches: readonly (readonly Uint8Array[])[], workspace: string): Promise<void> {
-    const heads: SignedChange[] = [];
-    for (const inputs of batches) heads.push(...this.headsOf(inputs, workspace));
+    const heads: { id: string; item: VerifyItem }[] = [];
+    for (const inputs of batches) for (const bytes of lastPerAuthor(inputs)) heads.push(headOf(bytes, workspace));
     if (heads.length === 0) return Promise.resolve();
-    return this.pool.verifyMany(heads.map((s) => ({ sig: s.sig, msg: Buffer.from(s.id, "hex"), key: Buffer.from(s.change.author, "hex") }))).then(
+    return this.pool.verifyMany(heads.map((h) => h.item)).then(
       (out) => {
         this.counted(heads.length);
-        heads.forEach((s, i) => {
-          if (out[i] === true) keep(this.verified, MAX_VERIFIED, s.id, s.sig);
+        heads.forEach((h, i) => {
+          if (out[i] === true) keep(this.verified, MAX_VERIFIED, h.id, Uint8Array.from(h.item.sig)); // not a view: it would hold the frame
         });
       },
       () => undefined,
     );
-  }
-
-  /** Decodes (and stashes) a batch; each author's last change in it. */
-  private headsOf(inputs: readonly Uint8Array[], workspace: string): SignedChange[] {
-    const last = new Map<string, SignedChange>();
-    for (const input of inputs) {
-      const stashed = this.stashed.get(input);
-      const decoded = stashed?.workspace === workspace ? stashed.decoded : decodeInput(input, workspace);
-      keep(this.stashed, MAX_STASHED, input, { workspace, decoded });
-      if (!decoded.ok || decoded.value.change.workspace !== workspace) continue;
-      const author = decoded.value.change.author;
-      if (last.has(author) || last.size < MAX_HEADS) last.set(author, decoded.value);
-    }
-    return [...last.values()];
-  }
-
-  /** The decode `batches` made of these bytes (once: it is dropped here), or undefined. */
-  take(input: Uint8Array, workspace: string): Decoded | undefined {
-    const hit = this.stashed.get(input);
-    if (hit === undefined) return undefined;
-    this.stashed.delete(input);
-    return hit.workspace === workspace ? hit.decoded : undefined;
   }
 
   /** Whether the pool verified this change's id with this very signature (once: it is dropped here). */
@@ -100,6 +81,26 @@ export class Prechecks {
     this.verified.delete(signed.id);
     return true;
   }
+}
+
+/** Each author's last format-2 change in `inputs` (at most `MAX_HEADS`), found from the end by key bytes. */
+function lastPerAuthor(inputs: readonly Uint8Array[]): Uint8Array[] {
+  const keys: Buffer[] = [];
+  const heads: Uint8Array[] = [];
+  for (let i = inputs.length - 1; i >= 0 && heads.length < MAX_HEADS; i--) {
+    const bytes = inputs[i]!;
+    if (bytes[0] !== FORMAT_V2 || bytes.length <= KEY_END) continue;
+    const key = Buffer.from(bytes.buffer, bytes.byteOffset + SIG_END, 32);
+    if (keys.some((k) => k.equals(key))) continue;
+    keys.push(key);
+    heads.push(bytes);
+  }
+  return heads;
+}
+
+function headOf(bytes: Uint8Array, workspace: string): { id: string; item: VerifyItem } {
+  const id = changeIdOfBytes(bytes, workspace);
+  return { id, item: { sig: bytes.subarray(1, SIG_END), msg: Buffer.from(id, "hex"), key: bytes.subarray(SIG_END, KEY_END) } };
 }
 
 /** Sets `key` in an insertion-ordered map holding at most `cap` entries, dropping the oldest. */

@@ -34,6 +34,7 @@ import type { ChangeReducer } from "./ChangeReducer";
 import { applyChange } from "./applyChange";
 import { authorTips } from "./authorTips";
 import { ownSeqHeldByOthers } from "./ownSeqHeldByOthers";
+import { decodeInput } from "./decodeInput";
 import { prepareBatch, type PreparedBatch } from "./prepareBatch";
 import { batchCandidates, failedVouches, provisional, Revouch, signedAt, vouchingOf, type BatchAuth, type Decoded } from "./batchAuth";
 import type { VerifyPool } from "./VerifyPool";
@@ -305,13 +306,13 @@ export class Replica {
     return this.prepare(inputs, true);
   }
 
-  /** Received changes waiting their turn, in the batches they will be prepared in: decoded now, each batch's heads verified in the pool meanwhile (`Prechecks`). */
+  /** Received changes waiting their turn, in the batches they will be prepared in: each batch's author heads verified in the pool meanwhile (`Prechecks`). */
   precheck(batches: readonly (readonly Uint8Array[])[]): Promise<void> {
     return this.signatures.precheck(batches, this.workspace);
   }
 
   private prepare(inputs: readonly (Uint8Array | SignedChange)[], pooled: boolean): PreparedBatch | Promise<PreparedBatch> {
-    const decoded = inputs.map((input) => this.signatures.decode(input, this.workspace));
+    const decoded = inputs.map((input) => decodeInput(input, this.workspace));
     return prepareBatch(decoded, batchCandidates(decoded, this.workspace, this.store), this.signatures.forBatch(pooled), (id) => this.store.hasChange(id));
   }
 

@@ -9,8 +9,6 @@
  */
 import type { Logger } from "../base/Logger";
 import type { SignedChange } from "./Change";
-import type { Decoded } from "./batchAuth";
-import { decodeInput } from "./decodeInput";
 import { Ed25519Verifier } from "./Ed25519Verifier";
 import { Prechecks } from "./Prechecks";
 import type { BatchVerifier } from "./prepareBatch";
@@ -46,12 +44,7 @@ export class SignatureChecks {
     return { here: (s) => this.here(s), pool: pool ? (signed) => this.inPool(pool, signed) : null };
   }
 
-  /** An input decoded: as `precheck` decoded it already, or now. */
-  decode(input: Uint8Array | SignedChange, workspace: string): Decoded {
-    return (input instanceof Uint8Array && this.prechecks?.take(input, workspace)) || decodeInput(input, workspace);
-  }
-
-  /** Received changes waiting their turn: decoded now, each batch's heads verified in the pool meanwhile (no pool: nothing). */
+  /** Received changes waiting their turn: each batch's author heads verified in the pool meanwhile (no pool: nothing). */
   precheck(batches: readonly (readonly Uint8Array[])[], workspace: string): Promise<void> {
     return this.prechecks?.batches(batches, workspace) ?? Promise.resolve();
   }

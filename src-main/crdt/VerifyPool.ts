@@ -112,7 +112,7 @@ export class VerifyPool {
       parts.push(
         new Promise<boolean[]>((resolve, reject) => {
           this.jobs.set(id, { resolve, reject });
-          this.workers[w]!.postMessage({ id, items: slice.map((i) => items[i]!) });
+          this.workers[w]!.postMessage({ id, items: slice.map((i) => compact(items[i]!)) });
         }).then((out) => slice.forEach((i, k) => (result[i] = out[k] === true))),
       );
     }
@@ -126,3 +126,14 @@ export class VerifyPool {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }
+
+/**
+ * The item with each field in a buffer of its own size: posting a view
+ * clones its whole backing buffer (a Buffer from Node's 8 KiB pool, or a
+ * received frame's changes), not just the bytes it shows.
+ */
+function compact(item: VerifyItem): VerifyItem {
+  return { sig: own(item.sig), msg: own(item.msg), key: own(item.key) };
+}
+
+const own = (view: Uint8Array): Uint8Array => (view.byteOffset === 0 && view.byteLength === view.buffer.byteLength ? view : Uint8Array.from(view));
