@@ -17,9 +17,13 @@
 import type Database from "better-sqlite3";
 import { idColumn, type IdValue } from "./idColumn";
 
+/** Converted keys kept (more authors than this: a workspace far larger than any team; the cache starts over). */
+const RAW_CACHE_SIZE = 4_096;
+
 export class AuthorIndex {
   private readonly byKey = new Map<string, number>();
   private readonly byIdx = new Map<number, string>();
+  private readonly raw = new Map<string, IdValue>();
   private readonly q;
 
   constructor(db: Database.Database) {
@@ -56,6 +60,17 @@ export class AuthorIndex {
     const key = idColumn.decode(value);
     this.remember(key, idx);
     return key;
+  }
+
+  /** `key` as its column value (`idColumn.encode`), converted once per author: every stored change names one. */
+  rawKeyOf(key: string): IdValue {
+    let value = this.raw.get(key);
+    if (value === undefined) {
+      value = idColumn.encode(key);
+      if (this.raw.size >= RAW_CACHE_SIZE) this.raw.clear();
+      this.raw.set(key, value);
+    }
+    return value;
   }
 
   forget(): void {

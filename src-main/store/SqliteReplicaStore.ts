@@ -478,7 +478,7 @@ export class SqliteReplicaStore implements ReplicaStore {
   putChange(meta: ChangeMeta, bytes: Uint8Array): void {
     const author = this.authors.idxOf(meta.author);
     const vec = vecColumn.encode(meta.vec, (key) => this.authors.idxOf(key));
-    const { stored, cut } = bytesColumn.cut(bytes, meta.author);
+    const { stored, cut } = bytesColumn.cut(bytes, this.authors.rawKeyOf(meta.author));
     this.q.putChange.run(idColumn.encode(meta.id), author, meta.seq, meta.clock.wall, meta.clock.logical, cut ? null : idColumn.encodeList(meta.deps), vec, stored);
     remember(this.metas, META_CACHE_SIZE, meta.id, meta);
     const seqs = this.seqIndex();

@@ -32,8 +32,8 @@ function rawKey(author: IdValue | string): Buffer | undefined {
 }
 
 export const bytesColumn = {
-  /** What to store for `bytes` signed by `author`; `cut` says the deps column is not needed. */
-  cut(bytes: Uint8Array, author: string): { stored: Buffer; cut: boolean } {
+  /** What to store for `bytes` signed by `author` (hex string or its column value); `cut` says the deps column is not needed. */
+  cut(bytes: Uint8Array, author: IdValue | string): { stored: Buffer; cut: boolean } {
     const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const key = rawKey(author);
     if (buf[0] !== FORMAT_V2 || key === undefined || buf.length < AUTHOR_END || !key.equals(buf.subarray(SIG_END, AUTHOR_END))) return { stored: buf, cut: false };
