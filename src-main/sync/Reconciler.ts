@@ -59,10 +59,14 @@ const MAX_REJECT_REASONS = 8;
 /**
  * Target time of one turn of applying received changes (the design allows ~50 ms per block). A
  * catch-up chunk runs as two event-loop turns (`SyncService.receive`: checks, then its
- * transaction, about 1:2), so the longest block is about two thirds of this; a larger chunk
- * costs fewer signature checks (one per author head per chunk).
+ * transaction, about 1:2), so the longest block is about two thirds of this — when the machine
+ * is not shared: a busy neighbour stretches a turn 2–3×, which is why this is well under 50. A
+ * larger chunk costs fewer signature checks (one per author head per chunk), but those run in
+ * the pool now (`precheckNext`): 18 ms gave the same catch-up time as 25 and shorter blocks
+ * (fresh-device benchmark, 7 runs each, alternating: longest block 36–44 ms but one loaded run
+ * at 64, against 31–66).
  */
-const APPLY_BUDGET_MS = 25;
+const APPLY_BUDGET_MS = 18;
 /** A frame with fewer changes left is not prechecked: it is checked and applied in one turn (`SyncService.receive`). */
 const PRECHECK_MIN = 32;
 /** First apply chunk, before any measurement: small, because cold code is slow. */
