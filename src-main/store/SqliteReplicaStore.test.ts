@@ -48,6 +48,36 @@ describe("SqliteReplicaStore caches", () => {
   });
 });
 
+describe("SqliteReplicaStore change lookups from an empty log (answered from memory)", () => {
+  const meta = (id: string, seq: number): ChangeMeta => ({ id, author: "a".repeat(64), seq, clock: { wall: seq, logical: 0 }, deps: [], vec: { ["a".repeat(64)]: seq } });
+
+  it("still see a change another connection committed", () => {
+    const file = tempDb();
+    const a = new SqliteReplicaStore(openDatabase(file, { create: true }));
+    const b = new SqliteReplicaStore(openDatabase(file, { create: false }));
+    a.putChange(meta("c1", 1), new Uint8Array([1]));
+    expect(a.hasChange("c2")).toBe(false);
+    b.putChange(meta("c2", 2), new Uint8Array([2]));
+    expect(a.hasChange("c2")).toBe(true);
+    expect(a.getChangeMeta("c2")?.seq).toBe(2);
+    expect(a.transaction(() => a.hasChange("c2"))).toBe(true);
+  });
+
+  it("forget a change whose transaction rolled back, and still find the ones before it", () => {
+    const store = new SqliteReplicaStore(openDatabase(tempDb(), { create: true }));
+    store.putChange(meta("c1", 1), new Uint8Array([1]));
+    expect(() =>
+      store.transaction(() => {
+        store.putChange(meta("c2", 2), new Uint8Array([2]));
+        throw new Error("boom");
+      }),
+    ).toThrow("boom");
+    expect(store.hasChange("c2")).toBe(false);
+    expect(store.getChangeMeta("c2")).toBeUndefined();
+    expect(store.hasChange("c1")).toBe(true); // not in memory any more: read from the table
+  });
+});
+
 describe("SqliteReplicaStore write-behind", () => {
   const meta = (id: string, seq: number): ChangeMeta => ({ id, author: "a".repeat(64), seq, clock: { wall: seq, logical: 0 }, deps: [], vec: { ["a".repeat(64)]: seq } });
 

@@ -114,6 +114,8 @@ export class SqliteReplicaStore implements ReplicaStore {
   private readonly q: ReplicaStatements;
   private readonly tx: Database.Transaction<(fn: () => unknown) => unknown>;
   private readonly metas = new Map<string, ChangeMeta>();
+  /** `metas` holds every row of `changes` (from an empty table on: a new device's catch-up), so a miss needs no query. Dropped with the caches, on an eviction, on another connection's commit. */
+  private metasComplete: boolean;
   private readonly authors: AuthorIndex;
   private readonly stories = new Map<string, StoryRecord>();
   /** True while `stories` holds every row of the table. */
@@ -147,6 +149,8 @@ export class SqliteReplicaStore implements ReplicaStore {
     this.q = replicaStatements(db);
     this.authors = new AuthorIndex(db);
     this.tx = db.transaction((fn: () => unknown) => fn());
+    this.metasComplete = (this.q.lastArrival.get()?.last ?? null) === null;
+    this.dataVersion = this.q.dataVersion.get()!; // what the caches (all empty) follow from
     this.pending = new SqlitePendingQueue(
       db,
       (fn) => (this.db.inTransaction ? fn() : this.transaction(fn)), // inside a transaction already atomic (no savepoint)
@@ -345,6 +349,7 @@ export class SqliteReplicaStore implements ReplicaStore {
 
   forgetCachedState(): void {
     this.metas.clear();
+    this.metasComplete = false;
     this.stories.clear();
     this.storiesComplete = false;
     this.headIds = null;
@@ -391,9 +396,16 @@ export class SqliteReplicaStore implements ReplicaStore {
     this.dirtySeqs.clear();
   }
 
+  /** A change missing from `metas` is absent from the table (see `metasComplete`; another connection's commit ends it). */
+  private knownAbsent(): boolean {
+    if (this.metasComplete && !this.db.inTransaction) this.checkDataVersion();
+    return this.metasComplete;
+  }
+
   private checkDataVersion(): void {
     const version = this.q.dataVersion.get()!;
     if (version !== this.dataVersion) {
+      this.metasComplete = false;
       this.stories.clear();
       this.storiesComplete = false;
       this.headIds = null;
@@ -451,11 +463,13 @@ export class SqliteReplicaStore implements ReplicaStore {
 
   hasChange(id: string): boolean {
     // Most lookups are deps: recent changes, whose metas are cached (a cached meta is an applied change).
-    return this.metas.has(id) || this.q.hasChange.get(idColumn.encode(id)) !== undefined;
+    if (this.metas.has(id)) return true;
+    return !this.knownAbsent() && this.q.hasChange.get(idColumn.encode(id)) !== undefined;
   }
   getChangeMeta(id: string): ChangeMeta | undefined {
     const cached = this.metas.get(id);
     if (cached) return cached;
+    if (this.knownAbsent()) return undefined;
     const r = this.q.getMeta.get(idColumn.encode(id));
     if (!r) return undefined;
     const meta: ChangeMeta = {
@@ -466,7 +480,7 @@ export class SqliteReplicaStore implements ReplicaStore {
       deps: r.deps !== null ? idColumn.decodeList(r.deps) : bytesColumn.deps(r.bytes ?? Buffer.alloc(0)),
       vec: vecColumn.decode(r.vec, (idx) => this.authors.keyOf(idx)),
     };
-    remember(this.metas, META_CACHE_SIZE, id, meta);
+    if (remember(this.metas, META_CACHE_SIZE, id, meta)) this.metasComplete = false;
     return meta;
   }
 
@@ -480,7 +494,7 @@ export class SqliteReplicaStore implements ReplicaStore {
     const vec = vecColumn.encode(meta.vec, (key) => this.authors.idxOf(key));
     const { stored, cut } = bytesColumn.cut(bytes, this.authors.rawKeyOf(meta.author));
     this.q.putChange.run(idColumn.encode(meta.id), author, meta.seq, meta.clock.wall, meta.clock.logical, cut ? null : idColumn.encodeList(meta.deps), vec, stored);
-    remember(this.metas, META_CACHE_SIZE, meta.id, meta);
+    if (remember(this.metas, META_CACHE_SIZE, meta.id, meta)) this.metasComplete = false;
     const seqs = this.seqIndex();
     if ((seqs.get(meta.author) ?? 0) >= meta.seq) return;
     seqs.set(meta.author, meta.seq);
