@@ -67,6 +67,8 @@ const MAX_REJECT_REASONS = 8;
  * at 64, against 31–66).
  */
 const APPLY_BUDGET_MS = 18;
+/** Frames prechecked ahead of the chunk handed out: the pool's answers must be in before their turn (it shares a core). */
+const PRECHECK_AHEAD = 2;
 /** A frame with fewer changes left is not prechecked: it is checked and applied in one turn (`SyncService.receive`). */
 const PRECHECK_MIN = 32;
 /** First apply chunk, before any measurement: small, because cold code is slow. */
@@ -266,13 +268,16 @@ export class Reconciler {
   }
 
   /**
-   * The frame after the chunk being handed out, split into the chunks it will
-   * be applied in (at the current chunk size): their checks start now, in the
-   * pool while this chunk applies. One frame ahead, no more.
+   * The frames after the chunk being handed out (`PRECHECK_AHEAD`), each
+   * split into the chunks it will be applied in (at the current chunk size):
+   * their checks start now, in the pool while this chunk applies.
    */
   private precheckNext(): void {
-    const next = this.queue[0];
-    if (next?.kind !== "changes" || next.parts !== undefined) return;
+    for (const next of this.queue.slice(0, PRECHECK_AHEAD)) this.precheck(next);
+  }
+
+  private precheck(next: Inbound): void {
+    if (next.kind !== "changes" || next.parts !== undefined) return;
     const from = next.at ?? 0;
     const left = next.changes.length - from;
     if (left < PRECHECK_MIN) return;
