@@ -107,7 +107,8 @@ interface Batch {
 
 const newBatch = (): Batch => ({ applied: [], changes: [], storyIds: [], dropped: 0, releasedRejected: 0 });
 /** Sorted without repeats; one received change touches one story, usually (no Set for that). */
-const uniqueSorted = (ids: readonly string[]): string[] => (ids.length <= 1 ? [...ids] : [...new Set(ids)].sort());
+const uniqueSorted = (ids: readonly string[], from = 0): string[] =>
+  ids.length - from <= 1 ? ids.slice(from) : [...new Set(from === 0 ? ids : ids.slice(from))].sort();
 
 const DROP_REPORT_MS = 10_000;
 export const DEFAULT_PENDING_LIMITS: PendingLimits = { maxCount: 10_000, maxBytes: 64 * 1024 * 1024 };
@@ -442,12 +443,12 @@ export class Replica {
   private receiveOne(decoded: Decoded, authentic: boolean | undefined, batch: Batch, quiet: boolean, fresh: boolean): ReceiveResult {
     const before = batch.applied.length;
     const storiesBefore = batch.storyIds.length;
-    const result = this.receiveInner(decoded, authentic, batch, quiet, fresh);
-    return {
-      ...result,
-      applied: batch.applied.slice(before),
-      storyIds: uniqueSorted(batch.storyIds.slice(storiesBefore)),
-    };
+    const { status, id, reason } = this.receiveInner(decoded, authentic, batch, quiet, fresh);
+    // One per received change: no spread, no slice copied twice.
+    const result: ReceiveResult = { status, applied: batch.applied.slice(before), storyIds: uniqueSorted(batch.storyIds, storiesBefore) };
+    if (id !== undefined) result.id = id;
+    if (reason !== undefined) result.reason = reason;
+    return result;
   }
 
   private receiveInner(decoded: Decoded, authentic: boolean | undefined, batch: Batch, quiet: boolean, fresh: boolean): Omit<ReceiveResult, "applied" | "storyIds"> {

@@ -12,6 +12,8 @@ describe("vecColumn", () => {
     expect(vecColumn.decode(bytes, keyOf)).toEqual(vec);
     expect(bytes.length).toBeLessThanOrEqual(3 * 4);
     expect(vecColumn.encode({ [keys[1]!]: 1, [keys[0]!]: 1_000_000, [keys[2]!]: 3 }, idxOf)).toEqual(bytes);
+    // The stored bytes are pinned: (idx delta, seq) pairs by idx — (1, 1000000), (199, 1), (69800, 3).
+    expect(bytes.toString("hex")).toBe("01c0843dc70101a8a10403");
     expect(vecColumn.decode(vecColumn.encode({}, idxOf), keyOf)).toEqual({});
     const big = { [keys[0]!]: Number.MAX_SAFE_INTEGER };
     expect(vecColumn.decode(vecColumn.encode(big, idxOf), keyOf)).toEqual(big);

@@ -18,21 +18,33 @@ const MAX_VARINT_BYTES = 8;
 
 export const vecColumn = {
   encode(vec: Readonly<Record<string, number>>, idxOf: (author: string) => number): Buffer {
-    const pairs: [number, number][] = [];
-    for (const author in vec) {
+    // Runs for every stored change: parallel arrays kept sorted by insertion (a vector has a few
+    // authors), written straight into one buffer.
+    const authors = Object.keys(vec);
+    const idxs = new Array<number>(authors.length);
+    const seqs = new Array<number>(authors.length);
+    for (let i = 0; i < authors.length; i++) {
+      const author = authors[i]!;
       const seq = vec[author]!;
       if (!Number.isSafeInteger(seq) || seq < 0) throw new RangeError(`seq ${seq} of ${author} is not a non-negative safe integer`);
-      pairs.push([idxOf(author), seq]);
+      const idx = idxOf(author);
+      let j = i;
+      for (; j > 0 && idxs[j - 1]! > idx; j--) {
+        idxs[j] = idxs[j - 1]!;
+        seqs[j] = seqs[j - 1]!;
+      }
+      idxs[j] = idx;
+      seqs[j] = seq;
     }
-    pairs.sort((a, b) => a[0] - b[0]);
-    const out: number[] = [];
+    const out = Buffer.allocUnsafe(authors.length * 2 * MAX_VARINT_BYTES);
+    let at = 0;
     let prev = 0;
-    for (const [idx, seq] of pairs) {
-      pushUvarint(out, idx - prev);
-      pushUvarint(out, seq);
-      prev = idx;
+    for (let i = 0; i < idxs.length; i++) {
+      at = writeUvarint(out, at, idxs[i]! - prev);
+      at = writeUvarint(out, at, seqs[i]!);
+      prev = idxs[i]!;
     }
-    return Buffer.from(out);
+    return out.subarray(0, at);
   },
 
   decode(bytes: Uint8Array, keyOf: (idx: number) => string): Record<string, number> {
@@ -49,13 +61,15 @@ export const vecColumn = {
   },
 };
 
-function pushUvarint(out: number[], n: number): void {
+/** Writes `n` at `at`; returns where the next byte goes. */
+function writeUvarint(out: Buffer, at: number, n: number): number {
   if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`${n} is not a non-negative safe integer`);
   while (n >= 0x80) {
-    out.push((n % 0x80) | 0x80);
+    out[at++] = (n % 0x80) | 0x80;
     n = Math.floor(n / 0x80);
   }
-  out.push(n);
+  out[at++] = n;
+  return at;
 }
 
 function readUvarint(bytes: Uint8Array, at: { pos: number }): number {
