@@ -487,7 +487,7 @@ export class SqliteReplicaStore implements ReplicaStore {
   getChangeBytes(id: string): Uint8Array | undefined {
     const row = this.q.getBytes.get(idColumn.encode(id));
     if (!row) return undefined;
-    return toBytes(bytesColumn.isCut(row.bytes) ? bytesColumn.restore(row.bytes, this.authors.keyOf(row.author)) : row.bytes);
+    return toBytes(bytesColumn.isCut(row.bytes) ? bytesColumn.restore(row.bytes, this.authors.rawKeyOf(this.authors.keyOf(row.author))) : row.bytes);
   }
   putChange(meta: ChangeMeta, bytes: Uint8Array): void {
     const author = this.authors.idxOf(meta.author);
