@@ -32,6 +32,7 @@
  *   a batch posts at most `MAX_HEADS` heads, so a batch costs the pool at
  *   most one check per change; nothing here grows with what a peer sends.
  */
+import { remember } from "../base/remember";
 import type { SignedChange } from "./Change";
 import { changeIdOfBytes } from "./changeCodec";
 import { FORMAT_V2 } from "./changeCodecV2";
@@ -67,7 +68,7 @@ export class Prechecks {
       (out) => {
         this.counted(heads.length);
         heads.forEach((h, i) => {
-          if (out[i] === true) keep(this.verified, MAX_VERIFIED, h.id, Uint8Array.from(h.item.sig)); // not a view: it would hold the frame
+          if (out[i] === true) remember(this.verified, MAX_VERIFIED, h.id, Uint8Array.from(h.item.sig)); // not a view: it would hold the frame
         });
       },
       () => undefined,
@@ -107,10 +108,4 @@ function lastPerAuthor(inputs: readonly Uint8Array[]): Uint8Array[] {
 function headOf(bytes: Uint8Array, workspace: string): { id: string; item: VerifyItem } {
   const id = changeIdOfBytes(bytes, workspace);
   return { id, item: { sig: bytes.subarray(1, SIG_END), msg: Buffer.from(id, "hex"), key: bytes.subarray(SIG_END, KEY_END) } };
-}
-
-/** Sets `key` in an insertion-ordered map holding at most `cap` entries, dropping the oldest. */
-function keep<K, V>(map: Map<K, V>, cap: number, key: K, value: V): void {
-  map.set(key, value);
-  if (map.size > cap) map.delete(map.keys().next().value as K);
 }

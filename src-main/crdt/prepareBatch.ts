@@ -64,8 +64,8 @@ function* withQueuedChecks(auth: BatchAuth, held: (id: string) => boolean): Gene
   const todo: number[] = [];
   for (const k of order) {
     const entry = auth.entries[k]!;
-    const inBatch = new Set(inBatchDeps[k]!.map((d) => auth.entries[d]!.id));
-    queued[k] = inBatchDeps[k]!.some((d) => queued[d]) || entry.deps.some((d) => !inBatch.has(d) && !held(d));
+    const inBatch = inBatchDeps[k]!; // a change has a few deps: scanned, no Set per entry
+    queued[k] = inBatch.some((d) => queued[d]) || entry.deps.some((d) => !inBatch.some((j) => auth.entries[j]!.id === d) && !held(d));
     if (queued[k] && result.authentic[k] && result.verifiedOk[k] === undefined) todo.push(k);
   }
   if (todo.length === 0) return result;

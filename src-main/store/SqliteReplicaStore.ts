@@ -82,6 +82,7 @@ import { storyColumn } from "./storyColumn";
 import { StoryLag } from "./StoryLag";
 import { SqlitePendingQueue } from "./SqlitePendingQueue";
 import { replicaStatements, type ReplicaStatements } from "./replicaStatements";
+import { remember } from "../base/remember";
 
 // Big enough that a long chain on an equivocation fork (validated back to the fork) stays in memory.
 const META_CACHE_SIZE = 65_536;
@@ -99,14 +100,6 @@ const LAG_MIN_ROWS = 16;
 const DRAIN_IDLE_MS = 30;
 /** ...in transactions of at most about this long (ms), one event-loop turn apart. */
 const DRAIN_SLICE_MS = 10;
-
-/** A Map used as a bounded cache: insertion order, oldest evicted first. Returns whether it evicted. */
-function remember<V>(cache: Map<string, V>, cap: number, key: string, value: V): boolean {
-  const evict = cache.size >= cap && !cache.has(key);
-  if (evict) cache.delete(cache.keys().next().value!);
-  cache.set(key, value);
-  return evict;
-}
 
 const toBytes = (buf: Buffer): Uint8Array => new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 
