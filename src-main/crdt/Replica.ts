@@ -35,6 +35,7 @@ import { applyChange } from "./applyChange";
 import { authorTips } from "./authorTips";
 import { ownSeqHeldByOthers } from "./ownSeqHeldByOthers";
 import { decodeInput } from "./decodeInput";
+import { nextHeads } from "./nextHeads";
 import { prepareBatch, type PreparedBatch } from "./prepareBatch";
 import { batchCandidates, failedVouches, provisional, Revouch, signedAt, vouchingOf, type BatchAuth, type Decoded } from "./batchAuth";
 import type { VerifyPool } from "./VerifyPool";
@@ -516,8 +517,7 @@ export class Replica {
       this.causal.noteEquivocator(change.author);
     }
     this.store.putChange({ id, author: change.author, seq: change.seq, clock: valid.clock, deps: change.deps, vec: valid.vec }, signed.bytes);
-    const deps = new Set(change.deps);
-    this.store.setHeads([...this.store.heads().filter((h) => !deps.has(h)), id].sort());
+    this.store.setHeads(nextHeads(this.store.heads(), change.deps, id));
     batch.applied.push(id);
     batch.changes.push(signed.bytes);
     batch.storyIds.push(...result.storyIds);

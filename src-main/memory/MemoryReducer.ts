@@ -121,6 +121,7 @@ export class MemoryReducer implements ChangeReducer {
   }
 
   apply(id: string, change: Change, clock: Hlc): void {
+    if (!change.ops.some(isMemoryOp)) return; // most changes are board changes: nothing to allocate for them
     const stamp: Stamp = { wall: clock.wall, logical: clock.logical, author: change.author, id };
     const wrote = new Map<string, boolean>(); // session → carried a msg op
     for (const op of change.ops) {

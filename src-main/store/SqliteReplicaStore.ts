@@ -101,6 +101,9 @@ const DRAIN_IDLE_MS = 30;
 /** ...in transactions of at most about this long (ms), one event-loop turn apart. */
 const DRAIN_SLICE_MS = 10;
 
+/** A copy in hex-string order; the replica hands its heads over sorted already (a check, not a sort, per change). */
+const sortedCopy = (ids: readonly string[]): string[] => (ids.every((id, i) => i === 0 || ids[i - 1]! < id) ? ids.slice() : [...new Set(ids)].sort());
+
 const toBytes = (buf: Buffer): Uint8Array => new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 
 export class SqliteReplicaStore implements ReplicaStore {
@@ -553,7 +556,7 @@ export class SqliteReplicaStore implements ReplicaStore {
     if (this.writeBehind) {
       // Remembers the table's heads at the first change; the flush writes the difference.
       this.storedHeads ??= new Set(old);
-      this.headIds = [...heads].sort();
+      this.headIds = sortedCopy(heads);
       this.heldWrites++;
       return;
     }
@@ -563,7 +566,7 @@ export class SqliteReplicaStore implements ReplicaStore {
     this.transaction(() => {
       for (const h of old) if (!next.has(h)) this.q.dropHead.run(idColumn.encode(h));
       for (const h of next) if (!had.has(h)) this.q.addHead.run(idColumn.encode(h));
-      this.headIds = [...next].sort();
+      this.headIds = sortedCopy(heads);
     });
   }
 
