@@ -8,10 +8,28 @@
 import { describe, expect, it } from "vitest";
 import { CHANGE_VERSION } from "./Change";
 import { signChange } from "./changeCodec";
+import { authenticateBatch, type BatchEntry } from "./authenticateBatch";
 import { TEST_WORKSPACE, testIdentity, testNode } from "../../test/support/crdt/testKit";
 import { badSig, chainOf, create, forged, fresh, idOf, tampered, tap } from "../../test/support/crdt/dishonestKit";
 
 describe("per-author-head authentication", () => {
+  it("holds with more authors in one batch than one 32-bit word of author bits", () => {
+    // 40 authors, each a chain of two; author 35's head fails, and author 3's head (the same bit, one word lower) cites author 35's base.
+    const entries: BatchEntry[] = [];
+    for (let a = 0; a < 40; a++) entries.push({ id: `a${a}-0`, author: `k${a}`, deps: [] });
+    for (let a = 0; a < 40; a++) entries.push({ id: `a${a}-1`, author: `k${a}`, deps: a === 3 ? [`a${a}-0`, "a35-0"] : [`a${a}-0`] });
+    const asked: string[][] = [];
+    const result = authenticateBatch(entries, (indexes) => {
+      asked.push(indexes.map((i) => entries[i]!.id));
+      return indexes.map((i) => entries[i]!.id !== "a35-1" && entries[i]!.id !== "a35-0");
+    });
+    expect(asked[0]).toEqual(entries.slice(40).map((e) => e.id)); // round 1: every author's head
+    expect(asked[1]).toEqual(["a35-0"]); // round 2: only what nobody of its author vouched for (author 3 cannot)
+    const authentic = entries.filter((_, i) => result.authentic[i]).map((e) => e.id);
+    expect(authentic).toEqual(entries.map((e) => e.id).filter((id) => id !== "a35-0" && id !== "a35-1"));
+    expect(result.verified).toBe(41);
+  });
+
   it("an honest batch costs one signature per author, and everything applies", () => {
     const a = testNode(0);
     const b = testNode(1);

@@ -51,13 +51,49 @@ export interface Authentication {
   verified: number;
 }
 
-/** The in-batch structure: deps inside the batch, and a topological order (ancestors first). */
+/**
+ * The in-batch structure: deps inside the batch, a topological order
+ * (ancestors first), and each entry's author as a small number (`author`,
+ * below `authors`): sets of authors are bitmasks of `words` 32-bit words per
+ * entry, not a Set per entry (four passes per batch made them a large share
+ * of a catch-up's garbage).
+ */
 export interface BatchGraph {
   inBatchDeps: number[][];
   order: number[];
+  author: Int32Array;
+  words: number;
+}
+
+/** Per-entry author sets as bitmasks (`BatchGraph`). */
+class AuthorSets {
+  readonly bits: Uint32Array;
+  constructor(
+    entries: number,
+    private readonly words: number,
+  ) {
+    this.bits = new Uint32Array(entries * words);
+  }
+  has(i: number, author: number): boolean {
+    return (this.bits[i * this.words + (author >>> 5)]! & (1 << (author & 31))) !== 0;
+  }
+  add(i: number, author: number): void {
+    this.bits[i * this.words + (author >>> 5)]! |= 1 << (author & 31);
+  }
+  /** Adds every author of `from` to `to`. */
+  addAll(to: number, from: number): void {
+    for (let k = 0, a = to * this.words, b = from * this.words; k < this.words; k++) this.bits[a + k]! |= this.bits[b + k]!;
+  }
 }
 
 export function batchGraph(entries: readonly BatchEntry[]): BatchGraph {
+  const authors = new Map<string, number>();
+  const author = new Int32Array(entries.length);
+  entries.forEach((e, i) => {
+    let a = authors.get(e.author);
+    if (a === undefined) authors.set(e.author, (a = authors.size));
+    author[i] = a;
+  });
   const index = new Map<string, number>();
   entries.forEach((e, i) => {
     if (!index.has(e.id)) index.set(e.id, i);
@@ -94,7 +130,7 @@ export function batchGraph(entries: readonly BatchEntry[]): BatchGraph {
       stack.pop();
     }
   }
-  return { inBatchDeps, order };
+  return { inBatchDeps, order, author, words: Math.max(1, Math.ceil(authors.size / 32)) };
 }
 
 /**
@@ -107,9 +143,9 @@ export function* authenticationSteps(entries: readonly BatchEntry[]): Generator<
   const n = entries.length;
   const graph = batchGraph(entries);
   // Round 1: heads = changes no same-author change of the batch has in its past.
-  const below = reachBelow(entries, graph);
+  const below = reachBelow(graph);
   const heads: number[] = [];
-  for (let i = 0; i < n; i++) if (!below[i]!.has(entries[i]!.author)) heads.push(i);
+  for (let i = 0; i < n; i++) if (!below.has(i, graph.author[i]!)) heads.push(i);
   const verifiedOk = new Array<boolean | undefined>(n).fill(undefined);
   const first = heads.length > 0 ? yield heads : [];
   heads.forEach((i, k) => (verifiedOk[i] = first[k] === true));
@@ -136,15 +172,13 @@ export function authenticateBatch(entries: readonly BatchEntry[], verifyMany: Ve
 }
 
 /** For each entry, the authors of the batch changes that have it in their past (descendants to ancestors). */
-function reachBelow(entries: readonly BatchEntry[], { inBatchDeps, order }: BatchGraph): Set<string>[] {
-  const below = entries.map(() => new Set<string>());
+function reachBelow({ inBatchDeps, order, author, words }: BatchGraph): AuthorSets {
+  const below = new AuthorSets(author.length, words);
   for (let k = order.length - 1; k >= 0; k--) {
     const i = order[k]!;
-    const mine = below[i]!;
     for (const d of inBatchDeps[i]!) {
-      const target = below[d]!;
-      for (const a of mine) target.add(a);
-      target.add(entries[i]!.author);
+      below.addAll(d, i);
+      below.add(d, author[i]!);
     }
   }
   return below;
@@ -155,18 +189,16 @@ function reachBelow(entries: readonly BatchEntry[], { inBatchDeps, order }: Batc
  * same-author descendant in the batch (exported: the replica re-runs it
  * with only the vouchers that were applied, see `Replica.receiveBatch`).
  */
-export function vouch(entries: readonly BatchEntry[], { inBatchDeps, order }: BatchGraph, verifiedOk: readonly (boolean | undefined)[]): boolean[] {
+export function vouch(entries: readonly BatchEntry[], { inBatchDeps, order, author, words }: BatchGraph, verifiedOk: readonly (boolean | undefined)[]): boolean[] {
   const authentic = new Array<boolean>(entries.length).fill(false);
-  const vouchedBy = entries.map(() => new Set<string>());
+  const vouchedBy = new AuthorSets(entries.length, words);
   // Descendants first: when i is visited, everything that has it in its past has been.
   for (let k = order.length - 1; k >= 0; k--) {
     const i = order[k]!;
-    const author = entries[i]!.author;
-    authentic[i] = verifiedOk[i] === true || vouchedBy[i]!.has(author);
+    authentic[i] = verifiedOk[i] === true || vouchedBy.has(i, author[i]!);
     for (const d of inBatchDeps[i]!) {
-      const target = vouchedBy[d]!;
-      for (const a of vouchedBy[i]!) target.add(a);
-      if (authentic[i]) target.add(author);
+      vouchedBy.addAll(d, i);
+      if (authentic[i]) vouchedBy.add(d, author[i]!);
     }
   }
   return authentic;
