@@ -18,7 +18,10 @@
  *   so nothing rolled back lingers:
  *   - change metas (validation looks up each new change's deps, almost
  *     always recent ones); a change is immutable under its hash, so a cached
- *     meta is right even if another process writes the file;
+ *     meta is right even if another process writes the file; from an empty
+ *     log on (a new device's catch-up) the cache holds every change until
+ *     it first evicts one, so a miss is an absent change without a query
+ *     (`metasComplete`, also dropped on another connection's commit);
  *   - story records (each ingested change re-reads the story it touches,
  *     and every local create and board read scans all stories: once the
  *     whole table has been read and fits, `allStories` is served from
