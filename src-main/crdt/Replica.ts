@@ -361,7 +361,7 @@ export class Replica {
         // Rolled back: these stand on their own signature from now on (checked here, rare: an attack).
         for (const k of err.entries) {
           vouching.ownOnly.add(k);
-          if (vouching.verifiedOk[k] === undefined) vouching.verifiedOk[k] = this.verifySignature(signedAt(decoded, auth, k));
+          if (vouching.verifiedOk[k] === undefined) vouching.verifiedOk[k] = this.signatures.here(signedAt(decoded, auth, k));
         }
       }
     }
@@ -464,7 +464,7 @@ export class Replica {
     // Authenticated for the whole batch up front (per author head); `undefined` only for a
     // repeat inside the batch, which the checks above now report as a duplicate.
     // (Queued changes above it vouch too: `vouchingOf` walks the pending queue.)
-    const ok = authentic ?? this.verifySignature(signed);
+    const ok = authentic ?? this.signatures.here(signed);
     if (!ok) return this.reject(signed.id, "bad signature", quiet);
     const missing = signed.change.deps.filter((d) => !this.store.hasChange(d));
     if (missing.length > 0) return this.enqueue(signed, missing, batch);
@@ -531,10 +531,6 @@ export class Replica {
       if (meta === undefined || (meta.author === change.author && meta.seq >= change.seq)) return false;
       return this.causal.contains(change.deps, vec, x);
     };
-  }
-
-  private verifySignature(signed: SignedChange): boolean {
-    return this.signatures.here(signed);
   }
 
   private enqueue(signed: SignedChange, missing: string[], batch: Batch): { status: ReceiveStatus; id: string; reason?: string } {
