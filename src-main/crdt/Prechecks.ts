@@ -35,15 +35,15 @@
 import { remember } from "../base/remember";
 import type { SignedChange } from "./Change";
 import { changeIdOfBytes } from "./changeCodec";
-import { FORMAT_V2 } from "./changeCodecV2";
+import { FORMAT_V2, V2_BODY_OFFSET } from "./changeCodecV2";
 import type { VerifyItem, VerifyPool } from "./VerifyPool";
 
 /** Verified (id, signature) pairs held until their chunk asks: a frame's worth, and more. */
 const MAX_VERIFIED = 1_024;
 /** Heads posted per batch at most (an honest batch has one per author). */
 const MAX_HEADS = 64;
-/** Format-2 layout: format byte, 64-byte signature, 32-byte author key, then the rest of the body. */
-const SIG_END = 65;
+/** Format 2: format byte, 64-byte signature, then the body, which starts with the 32-byte author key. */
+const SIG_END = V2_BODY_OFFSET;
 const KEY_END = SIG_END + 32;
 
 export class Prechecks {

@@ -151,7 +151,7 @@ export function* authenticationSteps(entries: readonly BatchEntry[]): Generator<
   heads.forEach((i, k) => (verifiedOk[i] = first[k] === true));
   let verified = heads.length;
 
-  let authentic = vouch(entries, graph, verifiedOk);
+  let authentic = vouch(graph, verifiedOk);
   // Round 2: only when a head failed — verify one by one what nothing vouched for.
   const rest: number[] = [];
   for (let i = 0; i < n; i++) if (!authentic[i] && verifiedOk[i] === undefined) rest.push(i);
@@ -159,7 +159,7 @@ export function* authenticationSteps(entries: readonly BatchEntry[]): Generator<
     const second = yield rest;
     rest.forEach((i, k) => (verifiedOk[i] = second[k] === true));
     verified += rest.length;
-    authentic = vouch(entries, graph, verifiedOk);
+    authentic = vouch(graph, verifiedOk);
   }
   return { authentic, verifiedOk, graph, verified };
 }
@@ -189,9 +189,9 @@ function reachBelow({ inBatchDeps, order, author, words }: BatchGraph): AuthorSe
  * same-author descendant in the batch (exported: the replica re-runs it
  * with only the vouchers that were applied, see `Replica.receiveBatch`).
  */
-export function vouch(entries: readonly BatchEntry[], { inBatchDeps, order, author, words }: BatchGraph, verifiedOk: readonly (boolean | undefined)[]): boolean[] {
-  const authentic = new Array<boolean>(entries.length).fill(false);
-  const vouchedBy = new AuthorSets(entries.length, words);
+export function vouch({ inBatchDeps, order, author, words }: BatchGraph, verifiedOk: readonly (boolean | undefined)[]): boolean[] {
+  const authentic = new Array<boolean>(author.length).fill(false);
+  const vouchedBy = new AuthorSets(author.length, words);
   // Descendants first: when i is visited, everything that has it in its past has been.
   for (let k = order.length - 1; k >= 0; k--) {
     const i = order[k]!;

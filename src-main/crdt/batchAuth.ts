@@ -115,7 +115,7 @@ export function vouchingOf(auth: BatchAuth, store: ReplicaStore, workspace: stri
 
 /** authentic[k] for the batch's entries this round: vouched by any verified change above it, unless it must stand alone. */
 export function provisional(v: Vouching, batchSize: number): boolean[] {
-  const all = vouch(v.entries, v.graph, v.verifiedOk);
+  const all = vouch(v.graph, v.verifiedOk);
   const out: boolean[] = [];
   for (let k = 0; k < batchSize; k++) out.push(v.ownOnly.has(k) ? v.verifiedOk[k] === true : all[k]!);
   return out;
@@ -128,7 +128,7 @@ export function provisional(v: Vouching, batchSize: number): boolean[] {
  */
 export function failedVouches(v: Vouching, authentic: readonly boolean[], appliedNow: (id: string) => boolean, pendingNow: (id: string) => boolean): number[] {
   const kept = v.verifiedOk.map((ok, k) => ok === true && appliedNow(v.entries[k]!.id));
-  const still = vouch(v.entries, v.graph, kept);
+  const still = vouch(v.graph, kept);
   const failed: number[] = [];
   authentic.forEach((ok, k) => {
     if (!ok || v.verifiedOk[k] === true || still[k]) return;

@@ -11,6 +11,9 @@ import type { Logger } from "../base/Logger";
 import type { SyncLimits } from "./SyncLimits";
 import type { SyncMessageOf } from "./SyncMessage";
 
+/** Received batches at least this large are checked in one event-loop turn and applied in the next (`receive`); smaller ones in one. */
+export const SPLIT_TURN_AT = 32;
+
 /** Why a peer is not served: the close code and its reason. */
 export interface Refusal {
   code: number;
@@ -37,8 +40,8 @@ export interface PeerHost {
   /**
    * Applies changes received from the link `origin` (compared by identity:
    * the service never echoes them back to it). A promise when the batch's
-   * signature checks went to worker threads (a hostile batch), else the
-   * results at once.
+   * signature checks went to worker threads (a hostile batch) or the batch
+   * has at least `SPLIT_TURN_AT` changes, else the results at once.
    */
   receive(origin: object, changes: Uint8Array[]): ReceiveResult[] | Promise<ReceiveResult[]>;
   /** Our own changes up to `seq` reached a peer (written to its socket, or its vector says it has them). */

@@ -37,7 +37,7 @@ import { changeIdOfBytes, decodeChange } from "../crdt/changeCodec";
 import type { ReceiveResult } from "../crdt/Replica";
 import type { Logger } from "../base/Logger";
 import type { LinkAction } from "./LinkAction";
-import type { PeerHost } from "./PeerHost";
+import { SPLIT_TURN_AT, type PeerHost } from "./PeerHost";
 import { SyncCloseCode } from "./SyncCloseCode";
 import { MAX_NEED_IDS, type SyncMessage, type SyncMessageOf } from "./SyncMessage";
 import type { PlanPart } from "./planCatchUp";
@@ -69,8 +69,6 @@ const MAX_REJECT_REASONS = 8;
 const APPLY_BUDGET_MS = 18;
 /** Frames prechecked ahead of the chunk handed out: the pool's answers must be in before their turn (it shares a core). */
 const PRECHECK_AHEAD = 2;
-/** A frame with fewer changes left is not prechecked: it is checked and applied in one turn (`SyncService.receive`). */
-const PRECHECK_MIN = 32;
 /** First apply chunk, before any measurement: small, because cold code is slow. */
 const FIRST_APPLY_CHUNK = 32;
 
@@ -280,7 +278,7 @@ export class Reconciler {
     if (next.kind !== "changes" || next.parts !== undefined) return;
     const from = next.at ?? 0;
     const left = next.changes.length - from;
-    if (left < PRECHECK_MIN) return;
+    if (left < SPLIT_TURN_AT) return; // checked and applied in one turn: nothing runs meanwhile
     const step = Math.ceil(left / Math.max(1, Math.ceil(left / Math.min(this.chunk, this.host.limits.applyChunk))));
     const ends: number[] = [];
     for (let end = from + step; end < next.changes.length; end += step) ends.push(end);

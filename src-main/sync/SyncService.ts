@@ -25,7 +25,7 @@ import type { PreparedBatch } from "../crdt/prepareBatch";
 import { Emitter } from "../base/Emitter";
 import type { Logger } from "../base/Logger";
 import type { LinkScheduler } from "./LinkScheduler";
-import type { PeerHost, Refusal } from "./PeerHost";
+import { SPLIT_TURN_AT, type PeerHost, type Refusal } from "./PeerHost";
 import { PeerLink, type LinkClosed } from "./PeerLink";
 import type { PeerSocket } from "./PeerSocket";
 import { RendezvousClient } from "./RendezvousClient";
@@ -61,9 +61,6 @@ export interface RendezvousHandle {
   /** Skips the backoff wait: dials now. False when it was not waiting. */
   retryNow(): boolean;
 }
-
-/** Received batches at least this large are checked and applied in two event-loop turns (see `receive`). */
-const SPLIT_TURN_AT = 32;
 
 export class SyncService implements PeerHost {
   readonly replica: Replica;
