@@ -251,6 +251,89 @@ describe("SqliteReplicaStore write-behind", () => {
   });
 });
 
+describe("SqliteReplicaStore change rows of a group's savepoint (inserted once it is released)", () => {
+  const a = "a".repeat(64);
+  const meta = (id: string, seq: number): ChangeMeta => ({ id, author: a, seq, clock: { wall: seq, logical: 0 }, deps: [], vec: { [a]: seq } });
+  const open = () => {
+    const db = openDatabase(tempDb(), { create: true });
+    const rows = (): string[] => db.prepare<[], string>("SELECT id FROM changes ORDER BY arrival").pluck().all();
+    return { db, store: new SqliteReplicaStore(db), rows };
+  };
+  const received = <T>(store: SqliteReplicaStore, fn: () => T): T => store.transaction(fn, { durable: false });
+
+  it("holds them out of the table in the savepoint, and every read of the log sees them", () => {
+    const { store, rows } = open();
+    received(store, () => {
+      store.putChange(meta("c1", 1), new Uint8Array([1]));
+      store.putChange(meta("c2", 2), new Uint8Array([2]));
+      expect(rows()).toEqual([]); // held
+      expect([store.hasChange("c1"), store.getChangeMeta("c2")?.seq]).toEqual([true, 2]);
+    });
+    expect(rows()).toEqual(["c1", "c2"]); // inserted after the release, in arrival order
+    const reads: [string, (seq: number) => unknown, (seq: number) => unknown][] = [
+      ["bytes", (n) => store.getChangeBytes(`c${n}`), (n) => new Uint8Array([n])],
+      ["by seq", (n) => store.changesBySeq(a, n), (n) => [`c${n}`]],
+      ["keys", (n) => store.changeKeys(a, n, n).map((k) => k.id), (n) => [`c${n}`]],
+      ["arrival", (n) => store.changesInArrival(n - 1, 10).map((r) => r.id), (n) => [`c${n}`]],
+      ["last arrival", () => store.lastArrival(), (n) => n],
+    ];
+    let seq = 2;
+    for (const [name, read, want] of reads) {
+      seq++;
+      received(store, () => {
+        store.putChange(meta(`c${seq}`, seq), new Uint8Array([seq]));
+        expect(rows(), name).not.toContain(`c${seq}`);
+        expect(read(seq), name).toEqual(want(seq));
+      });
+    }
+    received(store, () => {
+      store.putChange(meta("fork", seq), new Uint8Array([0]));
+      expect(store.forkedSeqs(a)).toEqual([seq]);
+    });
+    expect(rows()).toEqual(["c1", "c2", "c3", "c4", "c5", "c6", "c7", "fork"]);
+  });
+
+  it("drops a rolled-back savepoint's rows, not those held before a savepoint nested in it", () => {
+    const { store, rows } = open();
+    received(store, () => store.putChange(meta("c1", 1), new Uint8Array([1])));
+    expect(() => received(store, () => {
+      store.putChange(meta("c2", 2), new Uint8Array([2]));
+      throw new Error("boom");
+    })).toThrow("boom");
+    received(store, () => {
+      store.putChange(meta("c3", 3), new Uint8Array([3]));
+      expect(() => store.transaction(() => {
+        store.putChange(meta("c4", 4), new Uint8Array([4]));
+        throw new Error("inner");
+      })).toThrow("inner");
+      store.putChange(meta("c5", 5), new Uint8Array([5]));
+    });
+    store.settle();
+    expect(rows()).toEqual(["c1", "c3", "c5"]);
+    expect(["c2", "c4"].map((id) => store.hasChange(id))).toEqual([false, false]);
+  });
+
+  it("rolls the whole group back when a held row cannot be inserted, and says so", () => {
+    const { db, store, rows } = open();
+    received(store, () => {
+      store.putChange(meta("c1", 1), new Uint8Array([1]));
+      store.putStory(story("s1", "received"));
+    });
+    // The same id twice is refused by the table's UNIQUE index: the way to make the insert fail here.
+    expect(() => received(store, () => {
+      store.putChange(meta("c2", 2), new Uint8Array([2]));
+      store.putChange(meta("c2", 2), new Uint8Array([2]));
+    })).toThrow("writing received changes failed; their group was rolled back");
+    expect(db.inTransaction).toBe(false);
+    expect(rows()).toEqual([]);
+    expect([store.hasChange("c1"), store.hasChange("c2"), store.getStory("s1")]).toEqual([false, false, undefined]);
+    expect(db.pragma("synchronous", { simple: true })).toBe(2); // FULL again
+    received(store, () => store.putChange(meta("c1", 1), new Uint8Array([1])));
+    store.settle();
+    expect(rows()).toEqual(["c1"]);
+  });
+});
+
 describe("SqliteReplicaStore compact log (schema v5)", () => {
   const key = (c: string): string => c.repeat(64);
   const change = (id: string, author: string, seq: number, vec: Record<string, number>, deps: string[] = []): ChangeMeta => ({

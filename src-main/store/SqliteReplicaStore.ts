@@ -21,7 +21,7 @@
  *     meta is right even if another process writes the file; from an empty
  *     log on (a new device's catch-up) the cache holds every change until
  *     it first evicts one, so a miss is an absent change without a query
- *     (`metasComplete`, also dropped on another connection's commit);
+ *     (`SqliteChangeLog`, also dropped on another connection's commit);
  *   - story records (each ingested change re-reads the story it touches,
  *     and every local create and board read scans all stories: once the
  *     whole table has been read and fits, `allStories` is served from
@@ -49,7 +49,10 @@
  *   still atomic: WAL) within `GROUP_MAX_MS`, or before any other
  *   transaction (`inGroup`, `settle`); everything else commits alone with
  *   `FULL`, whose fsync also makes every earlier commit durable. Whoever
- *   closes the database or uses it directly calls `settle()` first.
+ *   closes the database or uses it directly calls `settle()` first. The
+ *   change rows such a savepoint writes are inserted right after it is
+ *   released, outside it (`writeHeldRows`); should that fail, the whole
+ *   group rolls back, as for a failed commit.
  * - Story rows lag behind received changes (`StoryLag`): inside a group the
  *   story rows a savepoint wrote are held, not written, across savepoints
  *   and group commits, and written once the node has had no group for
@@ -79,16 +82,13 @@ import type { StoryRecord } from "../crdt/StoryRecord";
 import type { Hlc } from "../crdt/Hlc";
 import { AuthorIndex } from "./AuthorIndex";
 import { idColumn } from "./idColumn";
-import { vecColumn } from "./vecColumn";
-import { bytesColumn } from "./bytesColumn";
 import { storyColumn } from "./storyColumn";
 import { StoryLag } from "./StoryLag";
 import { SqlitePendingQueue } from "./SqlitePendingQueue";
+import { SqliteChangeLog } from "./SqliteChangeLog";
 import { replicaStatements, type ReplicaStatements } from "./replicaStatements";
 import { remember } from "../base/remember";
 
-// Big enough that a long chain on an equivocation fork (validated back to the fork) stays in memory.
-const META_CACHE_SIZE = 65_536;
 /** A group of received changes commits once this old (ms): its commit writes every page the group dirtied in one block (measured ≤ ~45 ms for 100 ms of catch-up here, up to 70 ms for 250 ms). */
 const GROUP_MAX_MS = 100;
 /** ...or when no received batch followed for this long (ms). */
@@ -107,14 +107,11 @@ const DRAIN_SLICE_MS = 10;
 /** A copy in hex-string order; the replica hands its heads over sorted already (a check, not a sort, per change). */
 const sortedCopy = (ids: readonly string[]): string[] => (ids.every((id, i) => i === 0 || ids[i - 1]! < id) ? ids.slice() : [...new Set(ids)].sort());
 
-const toBytes = (buf: Buffer): Uint8Array => new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
-
 export class SqliteReplicaStore implements ReplicaStore {
   private readonly q: ReplicaStatements;
   private readonly tx: Database.Transaction<(fn: () => unknown) => unknown>;
-  private readonly metas = new Map<string, ChangeMeta>();
-  /** `metas` holds every row of `changes` (from an empty table on: a new device's catch-up), so a miss needs no query. Dropped with the caches, on an eviction, on another connection's commit. */
-  private metasComplete: boolean;
+  /** The `changes` rows, their metas cache and the rows a group's savepoint holds. */
+  private readonly log: SqliteChangeLog;
   private readonly authors: AuthorIndex;
   private readonly stories = new Map<string, StoryRecord>();
   /** True while `stories` holds every row of the table. */
@@ -148,7 +145,9 @@ export class SqliteReplicaStore implements ReplicaStore {
     this.q = replicaStatements(db);
     this.authors = new AuthorIndex(db);
     this.tx = db.transaction((fn: () => unknown) => fn());
-    this.metasComplete = (this.q.lastArrival.get()?.last ?? null) === null;
+    this.log = new SqliteChangeLog(this.q, this.authors, () => {
+      if (!this.db.inTransaction) this.checkDataVersion();
+    });
     this.dataVersion = this.q.dataVersion.get()!; // what the caches (all empty) follow from
     this.pending = new SqlitePendingQueue(
       db,
@@ -221,21 +220,27 @@ export class SqliteReplicaStore implements ReplicaStore {
     try {
       const result = this.tx(() => {
         const result = fn();
-        this.flush(); // heads and seqs written in the savepoint; story rows held (see the header)
+        this.flush(true); // heads and seqs written in the savepoint; story rows held (see the header), change rows below
         return result;
       }) as T;
       this.lag.commit();
+      this.writeHeldRows(group);
       return result;
     } catch (err) {
-      this.lag.rollback();
-      this.forgetCachedState(); // the savepoint rolled back; what the group wrote before it is in the tables
+      if (this.group === group) {
+        this.lag.rollback();
+        this.forgetCachedState(); // the savepoint rolled back; what the group wrote before it is in the tables
+      }
       throw err;
     } finally {
       this.depth--;
       if (group.timer !== null) clearTimeout(group.timer);
-      const wait = performance.now() - group.opened >= GROUP_MAX_MS ? 0 : GROUP_IDLE_MS;
-      group.timer = setTimeout(() => this.commitGroup(), wait);
-      this.lastGroupWrite = performance.now();
+      if (this.group === group) {
+        // (Not when abandoned: see `writeHeldRows`.)
+        const wait = performance.now() - group.opened >= GROUP_MAX_MS ? 0 : GROUP_IDLE_MS;
+        group.timer = setTimeout(() => this.commitGroup(), wait);
+        this.lastGroupWrite = performance.now();
+      }
     }
   }
 
@@ -274,16 +279,43 @@ export class SqliteReplicaStore implements ReplicaStore {
       this.scheduleDrain();
     } catch (err) {
       this.groupFailure = err;
-      this.lag.rollback();
-      try {
-        if (this.db.inTransaction) this.q.rollback.run();
-      } catch {
-        // Nothing more to undo here: SQLite rolls back an unfinished transaction itself.
-      }
-      this.forgetCachedState();
+      this.abandonGroup(group);
     } finally {
       if (this.db.open) this.setSynchronous("FULL");
     }
+  }
+
+  /**
+   * Inserts the change rows a group's savepoint held, now that it is
+   * released: in the group's transaction, outside any savepoint. Inside
+   * one, SQLite journals the first write to every page (and a catch-up
+   * chunk's random ids touch most leaves of the id index) so that a
+   * rollback can restore it; measured here, that cost ~2 µs more per row.
+   * A failure here leaves changes the released savepoint applied without
+   * their rows, so the whole group is rolled back (as a failed commit is:
+   * peers send its changes again) and the caller gets the error.
+   */
+  private writeHeldRows(group: NonNullable<typeof this.group>): void {
+    try {
+      this.log.insertHeld();
+    } catch (err) {
+      this.abandonGroup(group);
+      if (this.db.open) this.setSynchronous("FULL");
+      throw new Error("writing received changes failed; their group was rolled back (peers send them again)", { cause: err });
+    }
+  }
+
+  /** Rolls back a group that cannot commit whole (see `commitGroup`, `writeHeldRows`). */
+  private abandonGroup(group: NonNullable<typeof this.group>): void {
+    if (this.group === group) this.group = null;
+    if (group.timer !== null) clearTimeout(group.timer);
+    this.lag.rollback();
+    try {
+      if (this.db.inTransaction) this.q.rollback.run();
+    } catch {
+      // Nothing more to undo here: SQLite rolls back an unfinished transaction itself.
+    }
+    this.forgetCachedState();
   }
 
   /** Writes held story rows once no received batch came for `DRAIN_IDLE_MS`, a slice per turn. */
@@ -347,8 +379,7 @@ export class SqliteReplicaStore implements ReplicaStore {
   }
 
   forgetCachedState(): void {
-    this.metas.clear();
-    this.metasComplete = false;
+    this.log.forget(); // the change rows held too (see `dropDirty`)
     this.stories.clear();
     this.storiesComplete = false;
     this.headIds = null;
@@ -363,8 +394,9 @@ export class SqliteReplicaStore implements ReplicaStore {
     return this.depth > 0;
   }
 
-  /** Writes what the write-behind holds (see the header). */
-  private flush(): void {
+  /** Writes what the write-behind holds (see the header); change rows too unless a group's savepoint ends (see `inGroup`). */
+  private flush(holdRows = false): void {
+    if (!holdRows) this.log.insertHeld();
     if (this.dirtyStories.size >= LAG_MIN_ROWS && this.group !== null) {
       // A received catch-up chunk: the rows lag (see the header), marked in the same transaction.
       for (const record of this.dirtyStories.values()) this.lag.hold(record);
@@ -395,16 +427,10 @@ export class SqliteReplicaStore implements ReplicaStore {
     this.dirtySeqs.clear();
   }
 
-  /** A change missing from `metas` is absent from the table (see `metasComplete`; another connection's commit ends it). */
-  private knownAbsent(): boolean {
-    if (this.metasComplete && !this.db.inTransaction) this.checkDataVersion();
-    return this.metasComplete;
-  }
-
   private checkDataVersion(): void {
     const version = this.q.dataVersion.get()!;
     if (version !== this.dataVersion) {
-      this.metasComplete = false;
+      this.log.othersCommitted();
       this.stories.clear();
       this.storiesComplete = false;
       this.headIds = null;
@@ -461,39 +487,19 @@ export class SqliteReplicaStore implements ReplicaStore {
   }
 
   hasChange(id: string): boolean {
-    // Most lookups are deps: recent changes, whose metas are cached (a cached meta is an applied change).
-    if (this.metas.has(id)) return true;
-    return !this.knownAbsent() && this.q.hasChange.get(idColumn.encode(id)) !== undefined;
+    return this.log.has(id);
   }
   getChangeMeta(id: string): ChangeMeta | undefined {
-    const cached = this.metas.get(id);
-    if (cached) return cached;
-    if (this.knownAbsent()) return undefined;
-    const r = this.q.getMeta.get(idColumn.encode(id));
-    if (!r) return undefined;
-    const meta: ChangeMeta = {
-      id,
-      author: this.authors.keyOf(r.author),
-      seq: r.seq,
-      clock: { wall: r.clock_wall, logical: r.clock_logical },
-      deps: r.deps !== null ? idColumn.decodeList(r.deps) : bytesColumn.deps(r.bytes ?? Buffer.alloc(0)),
-      vec: vecColumn.decode(r.vec, (idx) => this.authors.keyOf(idx)),
-    };
-    if (remember(this.metas, META_CACHE_SIZE, id, meta)) this.metasComplete = false;
-    return meta;
+    return this.log.meta(id);
   }
-
   getChangeBytes(id: string): Uint8Array | undefined {
-    const row = this.q.getBytes.get(idColumn.encode(id));
-    if (!row) return undefined;
-    return toBytes(bytesColumn.isCut(row.bytes) ? bytesColumn.restore(row.bytes, this.authors.rawKeyOf(this.authors.keyOf(row.author))) : row.bytes);
+    return this.log.bytes(id);
   }
   putChange(meta: ChangeMeta, bytes: Uint8Array): void {
-    const author = this.authors.idxOf(meta.author);
-    const vec = vecColumn.encode(meta.vec, (key) => this.authors.idxOf(key));
-    const { stored, cut } = bytesColumn.cut(bytes, this.authors.rawKeyOf(meta.author));
-    this.q.putChange.run(idColumn.encode(meta.id), author, meta.seq, meta.clock.wall, meta.clock.logical, cut ? null : idColumn.encodeList(meta.deps), vec, stored);
-    if (remember(this.metas, META_CACHE_SIZE, meta.id, meta)) this.metasComplete = false;
+    // In a group's savepoint (see `inGroup`) the row is held until the savepoint is released.
+    const hold = this.group !== null && this.depth > 0;
+    const author = this.log.put(meta, bytes, hold);
+    if (hold) this.heldWrites++;
     const seqs = this.seqIndex();
     if ((seqs.get(meta.author) ?? 0) >= meta.seq) return;
     seqs.set(meta.author, meta.seq);
@@ -506,20 +512,16 @@ export class SqliteReplicaStore implements ReplicaStore {
   changesBySeq(author: string, seq: number): string[] {
     // Above the author's max seq there is nothing to find (the common case: a new change).
     if ((this.seqIndex().get(author) ?? 0) < seq) return [];
-    const idx = this.authors.knownIdx(author);
-    return idx === undefined ? [] : this.q.bySeq.all(idx, seq).map(idColumn.decode);
+    return this.log.bySeq(author, seq);
   }
   changeKeys(author: string, from: number, to: number): { id: string; seq: number; clock: Hlc }[] {
-    const idx = this.authors.knownIdx(author);
-    if (idx === undefined) return [];
-    return this.q.keys.all(idx, from, to).map((r) => ({ id: idColumn.decode(r.id), seq: r.seq, clock: { wall: r.clock_wall, logical: r.clock_logical } }));
+    return this.log.keys(author, from, to);
   }
   changesInArrival(after: number, limit: number): { arrival: number; id: string; author: string; seq: number }[] {
-    // Raw rows (arrays): a fresh device's plan reads every row of the log here.
-    return this.q.arrivals.all(after, limit).map(([arrival, id, author, seq]) => ({ arrival, id: idColumn.decode(id), author: this.keyOf(author), seq }));
+    return this.log.inArrival(after, limit);
   }
   lastArrival(): number {
-    return this.q.lastArrival.get()?.last ?? 0;
+    return this.log.lastArrival();
   }
   authorSeqs(): Map<string, number> {
     return new Map(this.seqIndex());
@@ -539,8 +541,7 @@ export class SqliteReplicaStore implements ReplicaStore {
     return this.maxSeqs;
   }
   forkedSeqs(author: string): number[] {
-    const idx = this.authors.knownIdx(author);
-    return idx === undefined ? [] : this.q.forked.all(idx);
+    return this.log.forked(author);
   }
   flagEquivocation(author: string): void {
     this.q.flag.run(this.authors.idxOf(author));
