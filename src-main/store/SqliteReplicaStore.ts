@@ -69,10 +69,9 @@
  * - Writes made with raw SQL behind the store's back must be followed by
  *   `forgetCachedState()` (rebuild does).
  * - Schema v5 (compact log, see migrations.ts): the interface speaks hex
- *   strings, the tables keep 32-byte BLOB ids (`idColumn`), integer author
- *   idxs (`AuthorIndex`, a third cache, dropped with the others on
- *   rollback) and binary seq vectors (`vecColumn`); all the translation is
- *   here. A cold `getChangeMeta` decodes bytes, never JSON.
+ *   strings, the tables keep raw ids (`idColumn`), author idxs
+ *   (`AuthorIndex`, a cache dropped with the others on rollback) and binary
+ *   seq vectors (`vecColumn`); the translation is here and in `SqliteChangeLog`.
  * - Orders the interface promises by id or key (heads, waiters, author
  *   seqs, equivocators) are hex-string orders, sorted here after decoding.
  */
@@ -138,7 +137,8 @@ export class SqliteReplicaStore implements ReplicaStore {
   /** Story rows held unwritten (see the header), whether `meta` has the mark (null: not known), the drain's timer. */
   private readonly lag = new StoryLag();
   private lagMarked: boolean | null = null;
-  private drainTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Cancels the drain's next step (a timer, or an immediate between slices). */
+  private drainNext: (() => void) | null = null;
   private lastGroupWrite = 0;
 
   constructor(private readonly db: Database.Database) {
@@ -235,8 +235,7 @@ export class SqliteReplicaStore implements ReplicaStore {
     } finally {
       this.depth--;
       if (group.timer !== null) clearTimeout(group.timer);
-      if (this.group === group) {
-        // (Not when abandoned: see `writeHeldRows`.)
+      if (this.group === group) { // (not when abandoned: see `writeHeldRows`)
         const wait = performance.now() - group.opened >= GROUP_MAX_MS ? 0 : GROUP_IDLE_MS;
         group.timer = setTimeout(() => this.commitGroup(), wait);
         this.lastGroupWrite = performance.now();
@@ -252,8 +251,8 @@ export class SqliteReplicaStore implements ReplicaStore {
    */
   settle(): void {
     this.commitGroup();
-    if (this.drainTimer !== null) clearTimeout(this.drainTimer);
-    this.drainTimer = null;
+    this.drainNext?.();
+    this.drainNext = null;
     try {
       this.drain(Infinity);
     } catch {
@@ -286,14 +285,11 @@ export class SqliteReplicaStore implements ReplicaStore {
   }
 
   /**
-   * Inserts the change rows a group's savepoint held, now that it is
-   * released: in the group's transaction, outside any savepoint. Inside
-   * one, SQLite journals the first write to every page (and a catch-up
-   * chunk's random ids touch most leaves of the id index) so that a
-   * rollback can restore it; measured here, that cost ~2 µs more per row.
-   * A failure here leaves changes the released savepoint applied without
-   * their rows, so the whole group is rolled back (as a failed commit is:
-   * peers send its changes again) and the caller gets the error.
+   * Inserts the change rows a group's savepoint held once it is released,
+   * outside it: in a savepoint SQLite journals the first write to each page
+   * (a chunk's random ids touch most id-index leaves), ~2 µs more per row
+   * here. A failure leaves applied changes without rows: the whole group
+   * rolls back (as a failed commit does; peers send it again).
    */
   private writeHeldRows(group: NonNullable<typeof this.group>): void {
     try {
@@ -318,22 +314,27 @@ export class SqliteReplicaStore implements ReplicaStore {
     this.forgetCachedState();
   }
 
-  /** Writes held story rows once no received batch came for `DRAIN_IDLE_MS`, a slice per turn. */
-  private scheduleDrain(wait = DRAIN_IDLE_MS): void {
-    if (this.drainTimer !== null || this.lag.size === 0) return;
-    this.drainTimer = setTimeout(() => {
-      this.drainTimer = null;
-      if (!this.db.open) return;
-      // A catch-up still running would touch the same stories again.
-      const quiet = performance.now() - this.lastGroupWrite;
-      if (this.group !== null || this.db.inTransaction || quiet < DRAIN_IDLE_MS) return this.scheduleDrain(Math.max(1, DRAIN_IDLE_MS - quiet));
+  /** Writes held story rows once no received batch came for `DRAIN_IDLE_MS` (since the last batch, not the commit), a slice per turn (immediates: a timer idles ≥ 1 ms). */
+  private scheduleDrain(next: "wait" | "slice" = "wait", retryMs = 0): void {
+    if (this.drainNext !== null || this.lag.size === 0) return;
+    const step = (): void => {
+      this.drainNext = null;
+      if (!this.db.open) return; // (below: a catch-up still running would touch the same stories again)
+      if (this.group !== null || this.db.inTransaction || performance.now() - this.lastGroupWrite < DRAIN_IDLE_MS) return this.scheduleDrain();
       try {
         this.drain(DRAIN_SLICE_MS);
       } catch {
-        return this.scheduleDrain(1_000); // the rows stay held (and marked); tried again later
+        return this.scheduleDrain("wait", 1_000); // the rows stay held (and marked); tried again later
       }
-      this.scheduleDrain(0);
-    }, wait);
+      this.scheduleDrain("slice");
+    };
+    if (next === "slice") {
+      const immediate = setImmediate(step);
+      this.drainNext = () => clearImmediate(immediate);
+    } else {
+      const timer = setTimeout(step, Math.max(retryMs, DRAIN_IDLE_MS - (performance.now() - this.lastGroupWrite), 0));
+      this.drainNext = () => clearTimeout(timer);
+    }
   }
 
   /** One transaction writing held story rows, oldest first, for up to `budgetMs`; the mark goes with the last. */

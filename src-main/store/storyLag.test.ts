@@ -90,4 +90,29 @@ describe("story rows of received changes", () => {
     expect(named(new SqliteReplicaStore(openDatabase(file, { create: false })))).toEqual(["l1:local", "r1:local edit"]);
     db.close();
   });
+
+  it("are drained in slices, other turns running between them, until every row is written", async () => {
+    const file = join(tempDir(), "musher.db");
+    const db = openDatabase(file, { create: true });
+    const store = new SqliteReplicaStore(db);
+    const reader = openDatabase(file, { create: false });
+    const rows = (): number => reader.prepare<[], number>("SELECT count(*) FROM stories").pluck().get()!;
+    const many = Array.from({ length: 4_000 }, (_, i) => story(`m${i}`, "held"));
+    store.transaction(() => chunk(store, ...many), { durable: false });
+    store.transaction(() => {}); // commits the group: every row held
+    expect(rows()).toBe(0);
+    // Count the turns that saw the drain begun but not done: a slice per turn leaves room for them.
+    let between = 0;
+    let polling = true;
+    const poll = (): void => {
+      const n = rows();
+      if (n > 0 && n < many.length + 16) between++;
+      if (polling) setImmediate(poll);
+    };
+    poll();
+    await waitFor(() => rows() === many.length + 16, "every row written", 10_000);
+    polling = false;
+    expect(between).toBeGreaterThan(0);
+    db.close();
+  });
 });
