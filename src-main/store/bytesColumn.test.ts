@@ -66,6 +66,19 @@ describe("bytesColumn", () => {
     expect(() => bytesColumn.restore(stored, "not-a-key")).toThrow(/author key/);
   });
 
+  it("cuts only under the very author key: one byte off anywhere in it keeps the bytes as they are", () => {
+    const bytes = log[0]!;
+    const decoded = decodeChange(bytes, TEST_WORKSPACE);
+    if (!decoded.ok) throw new Error(decoded.reason);
+    const key = Buffer.from(decoded.value.change.author, "hex");
+    expect(bytesColumn.cut(bytes, key).cut).toBe(true);
+    for (let i = 0; i < 32; i++) {
+      const off = Buffer.from(key);
+      off[i] ^= 0x01;
+      expect(bytesColumn.cut(bytes, off), `byte ${i}`).toEqual({ stored: Buffer.from(bytes), cut: false });
+    }
+  });
+
   it("a real store returns every change's exact bytes and its metadata cold, with no deps column for format 2", () => {
     const db = openDatabase(join(mkdtempSync(join(tmpdir(), "musher-bytes-")), "musher.db"), { create: true });
     try {

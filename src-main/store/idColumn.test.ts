@@ -11,6 +11,20 @@ describe("idColumn", () => {
     expect(() => idColumn.decode(Buffer.alloc(31))).toThrow("31 bytes");
   });
 
+  it("takes exactly the 64-char lowercase hex strings as raw bytes: every char at every position, against the RegExp and Buffer.from", () => {
+    const reference = (s: string): Buffer | string => (/^[0-9a-f]{64}$/.test(s) ? Buffer.from(s, "hex") : s);
+    const base = "0123456789abcdef".repeat(4);
+    // Each position once with each char around the hex ranges, and wide chars whose low bits alias a digit.
+    const probes = ["/", "0", "9", ":", "`", "a", "f", "g", "A", "F", "G", " ", "\u0130", "\u0161", "\u00e1", "\u0430", "\uff10"];
+    for (let at = 0; at < 64; at++) {
+      for (const c of probes) {
+        const s = base.slice(0, at) + c + base.slice(at + 1);
+        expect(idColumn.encode(s), `${JSON.stringify(c)} at ${at}`).toEqual(reference(s));
+      }
+    }
+    for (const s of [base + "0", base.slice(1), "", "c1"]) expect(idColumn.encode(s)).toBe(s);
+  });
+
   it("packs a list of hex ids into one BLOB, order kept; a list with any other id stays JSON", () => {
     const ids = [id("b"), id("a"), id("c")];
     expect(idColumn.encodeList(ids)).toHaveLength(96);
