@@ -74,7 +74,7 @@ describe("bytesColumn", () => {
     expect(bytesColumn.cut(bytes, key).cut).toBe(true);
     for (let i = 0; i < 32; i++) {
       const off = Buffer.from(key);
-      off[i] ^= 0x01;
+      off[i] = off[i]! ^ 0x01;
       expect(bytesColumn.cut(bytes, off), `byte ${i}`).toEqual({ stored: Buffer.from(bytes), cut: false });
     }
   });
