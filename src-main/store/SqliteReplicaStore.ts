@@ -380,7 +380,7 @@ export class SqliteReplicaStore implements ReplicaStore {
   }
 
   forgetCachedState(): void {
-    this.log.forget(); // the change rows held too (see `dropDirty`)
+    this.log.forget(); // its metas, and the change rows a savepoint held
     this.stories.clear();
     this.storiesComplete = false;
     this.headIds = null;

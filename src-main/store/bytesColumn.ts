@@ -31,15 +31,21 @@ function rawKey(author: IdValue | string): Buffer | undefined {
   return typeof encoded === "string" ? undefined : encoded;
 }
 
+/** Whether a format-2 change's author key (at its fixed offset) is `key`. */
+function carriesKey(bytes: Uint8Array, key: Buffer): boolean {
+  for (let i = 0; i < KEY_BYTES; i++) if (bytes[SIG_END + i] !== key[i]) return false;
+  return true;
+}
+
 export const bytesColumn = {
   /** What to store for `bytes` signed by `author` (hex string or its column value); `cut` says the deps column is not needed. */
   cut(bytes: Uint8Array, author: IdValue | string): { stored: Buffer; cut: boolean } {
     // Runs for every stored change: the key compared in place, the parts copied by `set` (measured
     // ~2× faster than a subarray, `equals` and two `copy` calls, each a native call).
     const key = rawKey(author);
-    let same = bytes[0] === FORMAT_V2 && key !== undefined && bytes.length >= AUTHOR_END;
-    for (let i = 0; same && i < KEY_BYTES; i++) same = bytes[SIG_END + i] === key![i];
-    if (!same) return { stored: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), cut: false };
+    if (bytes[0] !== FORMAT_V2 || key === undefined || bytes.length < AUTHOR_END || !carriesKey(bytes, key)) {
+      return { stored: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), cut: false };
+    }
     const stored = Buffer.allocUnsafe(bytes.length - KEY_BYTES);
     stored.set(bytes.subarray(0, SIG_END), 0);
     stored[0] = CUT_V2;
