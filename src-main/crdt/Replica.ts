@@ -308,6 +308,11 @@ export class Replica {
     return this.prepare(inputs, true);
   }
 
+  /** A peer's catch-up is applied: the store may stop waiting for more (`ReplicaStore.caughtUp`). */
+  caughtUp(): void {
+    this.store.caughtUp?.();
+  }
+
   /** Received changes waiting their turn, in the batches they will be prepared in: each batch's author heads verified in the pool meanwhile (`Prechecks`). */
   precheck(batches: readonly (readonly Uint8Array[])[]): Promise<void> {
     return this.signatures.precheck(batches, this.workspace);

@@ -42,6 +42,13 @@ export interface PendingEntry {
 export interface ReplicaStore {
   transaction<T>(fn: () => T, options?: { durable?: boolean }): T;
   /**
+   * A hint: a peer's catch-up has been applied, so no received batch is
+   * expected soon. A store that defers work until received batches pause
+   * (SqliteReplicaStore: the group commit, held story rows) may start it
+   * now instead of waiting to see the pause. Nothing else may depend on it.
+   */
+  caughtUp?(): void;
+  /**
    * A mark that differs from an earlier one whenever anything may have been
    * written in between (by this store, or by another connection to the same
    * file): lets a batch checked outside a transaction skip re-checking what

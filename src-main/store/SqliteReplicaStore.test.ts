@@ -32,6 +32,23 @@ describe("SqliteReplicaStore caches", () => {
     expect(store.allStories().map((r) => r.name.value)).toEqual(["kept"]);
   });
 
+  it("answer a lookup of an absent story from memory while the table held no story at open", () => {
+    const file = tempDb();
+    const db = openDatabase(file, { create: true });
+    const store = new SqliteReplicaStore(db);
+    store.putStory(story("s1", "cached"));
+    // A row written behind the store's back on its own connection (no data_version move): a lookup
+    // that went to the table would find it.
+    db.prepare("INSERT INTO stories (id, record) VALUES ('s2', (SELECT record FROM stories WHERE id = 's1'))").run();
+    expect(store.getStory("s2")).toBeUndefined();
+    expect(store.getStory("s1")?.name.value).toBe("cached");
+    store.forgetCachedState(); // as the store's header asks after such a write
+    expect(store.getStory("s2")?.name.value).toBe("cached");
+    // A file that held stories when opened is read from the table.
+    const reopened = new SqliteReplicaStore(openDatabase(file, { create: false }));
+    expect(reopened.getStory("s2")?.name.value).toBe("cached");
+  });
+
   it("see what another connection (another process) committed to the same file", () => {
     const file = tempDb();
     const a = new SqliteReplicaStore(openDatabase(file, { create: true }));

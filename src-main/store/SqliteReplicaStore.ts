@@ -55,8 +55,9 @@
  *   group rolls back, as for a failed commit.
  * - Story rows lag behind received changes (`StoryLag`): inside a group the
  *   story rows a savepoint wrote are held, not written, across savepoints
- *   and group commits, and written once the node has had no group for
- *   `DRAIN_IDLE_MS`, in slices of `DRAIN_SLICE_MS`, oldest first (or at
+ *   and group commits, and written once no received batch came for
+ *   `DRAIN_IDLE_MS` or a peer's catch-up is applied (`caughtUp`), in
+ *   slices of `DRAIN_SLICE_MS` (`StoryDrainTimer`), oldest first (or at
  *   once by `settle`, which closing calls). A catch-up touches a story in
  *   many groups; each rewrite re-encoded a row that grows with the story's
  *   log. Only a batch writing at least `LAG_MIN_ROWS` rows holds them (a
@@ -83,6 +84,7 @@ import { AuthorIndex } from "./AuthorIndex";
 import { idColumn } from "./idColumn";
 import { storyColumn } from "./storyColumn";
 import { StoryLag } from "./StoryLag";
+import { StoryDrainTimer } from "./StoryDrainTimer";
 import { SqlitePendingQueue } from "./SqlitePendingQueue";
 import { SqliteChangeLog } from "./SqliteChangeLog";
 import { replicaStatements, type ReplicaStatements } from "./replicaStatements";
@@ -137,18 +139,29 @@ export class SqliteReplicaStore implements ReplicaStore {
   /** Story rows held unwritten (see the header), whether `meta` has the mark (null: not known), the drain's timer. */
   private readonly lag = new StoryLag();
   private lagMarked: boolean | null = null;
-  /** Cancels the drain's next step (a timer, or an immediate between slices). */
-  private drainNext: (() => void) | null = null;
-  private lastGroupWrite = 0;
+  /** When held story rows are written (see the header). */
+  private readonly drainTimer: StoryDrainTimer;
 
   constructor(private readonly db: Database.Database) {
     this.q = replicaStatements(db);
+    // What the caches follow from, read before what they conclude from the tables (an empty log, no
+    // stories): another connection's commit in between then shows as a moved version.
+    this.dataVersion = this.q.dataVersion.get()!;
+    this.drainTimer = new StoryDrainTimer(
+      {
+        pending: () => this.db.open && this.lag.size > 0,
+        blocked: () => this.group !== null || this.db.inTransaction,
+        slice: () => this.drain(DRAIN_SLICE_MS),
+      },
+      DRAIN_IDLE_MS,
+    );
     this.authors = new AuthorIndex(db);
     this.tx = db.transaction((fn: () => unknown) => fn());
     this.log = new SqliteChangeLog(this.q, this.authors, () => {
       if (!this.db.inTransaction) this.checkDataVersion();
     });
-    this.dataVersion = this.q.dataVersion.get()!; // what the caches (all empty) follow from
+    // No story yet (a new device): the empty cache holds every row, so a catch-up's new stories need no query.
+    this.storiesComplete = this.q.anyStory.get() === undefined;
     this.pending = new SqlitePendingQueue(
       db,
       (fn) => (this.db.inTransaction ? fn() : this.transaction(fn)), // inside a transaction already atomic (no savepoint)
@@ -238,7 +251,7 @@ export class SqliteReplicaStore implements ReplicaStore {
       if (this.group === group) { // (not when abandoned: see `writeHeldRows`)
         const wait = performance.now() - group.opened >= GROUP_MAX_MS ? 0 : GROUP_IDLE_MS;
         group.timer = setTimeout(() => this.commitGroup(), wait);
-        this.lastGroupWrite = performance.now();
+        this.drainTimer.batchReceived();
       }
     }
   }
@@ -251,13 +264,31 @@ export class SqliteReplicaStore implements ReplicaStore {
    */
   settle(): void {
     this.commitGroup();
-    this.drainNext?.();
-    this.drainNext = null;
+    this.drainTimer.cancel();
     try {
       this.drain(Infinity);
     } catch {
       // The mark stays committed: the next open rebuilds the rows from the log.
     }
+  }
+
+  /**
+   * A peer's catch-up is applied (`ReplicaStore.caughtUp`): the group commits
+   * and held story rows are written from the next turns on, without waiting
+   * out the pauses (`StoryDrainTimer`). Not in this turn: it just applied a
+   * batch, and a commit on top would make one long block.
+   */
+  caughtUp(): void {
+    if (!this.db.open) return;
+    const group = this.group;
+    if (group !== null) {
+      if (group.timer !== null) clearTimeout(group.timer);
+      group.timer = null;
+      setImmediate(() => {
+        if (this.group === group && this.depth === 0) this.commitGroup();
+      });
+    }
+    this.drainTimer.caughtUp(); // its first step comes after the commit (immediates run in order)
   }
 
   /**
@@ -275,7 +306,7 @@ export class SqliteReplicaStore implements ReplicaStore {
       this.flush(); // nothing held after a savepoint; a write made outside one may be
       this.q.commit.run();
       this.lag.commit();
-      this.scheduleDrain();
+      this.drainTimer.schedule();
     } catch (err) {
       this.groupFailure = err;
       this.abandonGroup(group);
@@ -312,29 +343,6 @@ export class SqliteReplicaStore implements ReplicaStore {
       // Nothing more to undo here: SQLite rolls back an unfinished transaction itself.
     }
     this.forgetCachedState();
-  }
-
-  /** Writes held story rows once no received batch came for `DRAIN_IDLE_MS` (since the last batch, not the commit), a slice per turn (immediates: a timer idles ≥ 1 ms). */
-  private scheduleDrain(next: "wait" | "slice" = "wait", retryMs = 0): void {
-    if (this.drainNext !== null || this.lag.size === 0) return;
-    const step = (): void => {
-      this.drainNext = null;
-      if (!this.db.open) return; // (below: a catch-up still running would touch the same stories again)
-      if (this.group !== null || this.db.inTransaction || performance.now() - this.lastGroupWrite < DRAIN_IDLE_MS) return this.scheduleDrain();
-      try {
-        this.drain(DRAIN_SLICE_MS);
-      } catch {
-        return this.scheduleDrain("wait", 1_000); // the rows stay held (and marked); tried again later
-      }
-      this.scheduleDrain("slice");
-    };
-    if (next === "slice") {
-      const immediate = setImmediate(step);
-      this.drainNext = () => clearImmediate(immediate);
-    } else {
-      const timer = setTimeout(step, Math.max(retryMs, DRAIN_IDLE_MS - (performance.now() - this.lastGroupWrite), 0));
-      this.drainNext = () => clearTimeout(timer);
-    }
   }
 
   /** One transaction writing held story rows, oldest first, for up to `budgetMs`; the mark goes with the last. */
@@ -451,6 +459,7 @@ export class SqliteReplicaStore implements ReplicaStore {
     if (!this.db.inTransaction) this.checkDataVersion();
     const cached = this.dirtyStories.get(id) ?? this.lag.get(id) ?? this.stories.get(id);
     if (cached) return cached;
+    if (this.storiesComplete) return undefined; // every row is cached: absent
     const row = this.q.getStory.get(id);
     if (!row) return undefined;
     const record = storyColumn.decode(id, row.record, this.keyOf);
@@ -479,7 +488,7 @@ export class SqliteReplicaStore implements ReplicaStore {
     if (all.length <= STORY_CACHE_SIZE) {
       this.stories.clear();
       for (const record of all) this.stories.set(record.id, record);
-      this.storiesComplete = true;
+      this.storiesComplete = this.q.anyStory.get() === undefined;
     }
     return all;
   }

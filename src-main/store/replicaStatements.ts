@@ -23,6 +23,7 @@ export function replicaStatements(db: Database.Database) {
   return {
     getStory: db.prepare<[string], { record: StoryValue }>("SELECT record FROM stories WHERE id = ?"),
     putStory: db.prepare<[string, StoryValue]>("INSERT INTO stories (id, record) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET record = excluded.record"),
+    anyStory: db.prepare<[], { one: number }>("SELECT 1 AS one FROM stories LIMIT 1"),
     allStories: db.prepare<[], { id: string; record: StoryValue }>("SELECT id, record FROM stories ORDER BY id"),
     hasChange: db.prepare<[IdValue], { one: number }>("SELECT 1 AS one FROM changes WHERE id = ?"),
     // The bytes only when the deps live in them (no deps column): the usual format-2 row.

@@ -7,7 +7,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { ChangeMeta } from "../crdt/ReplicaStore";
 import { newStoryRecord } from "../crdt/StoryRecord";
 import { waitFor } from "../../test/support/waitFor";
@@ -24,8 +24,8 @@ const chunk = (store: SqliteReplicaStore, ...records: ReturnType<typeof story>[]
   for (const record of records) store.putStory(record);
   for (let i = 0; i < 16; i++) store.putStory(story(`f${i}`, "filler"));
 };
-/** The board without the fillers. */
-const named = (store: SqliteReplicaStore): string[] => store.allStories().filter((r) => !r.id.startsWith("f")).map((r) => `${r.id}:${r.name.value}`);
+/** The board without the fillers, sorted: `allStories` promises no order (from memory, the order of first write). */
+const named = (store: SqliteReplicaStore): string[] => store.allStories().filter((r) => !r.id.startsWith("f")).map((r) => `${r.id}:${r.name.value}`).sort();
 
 describe("story rows of received changes", () => {
   it("are held across group commits and marked, read here from memory, written by the drain once quiet, then unmarked", async () => {
@@ -89,6 +89,47 @@ describe("story rows of received changes", () => {
     store.settle();
     expect(named(new SqliteReplicaStore(openDatabase(file, { create: false })))).toEqual(["l1:local", "r1:local edit"]);
     db.close();
+  });
+
+  /** Less than the store's `DRAIN_IDLE_MS` (30). */
+  const DRAIN_WAIT_PROBE_MS = 5;
+  it("are written from the next turns on once a peer's catch-up is applied, without waiting out the pauses; a later batch waits again", async () => {
+    // Timers never fire here: only what the hint starts (immediates) can commit or write anything.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const file = join(tempDir(), "musher.db");
+      const db = openDatabase(file, { create: true });
+      const store = new SqliteReplicaStore(db);
+      const reader = openDatabase(file, { create: false });
+      const row = (id: string): string | undefined => (reader.prepare<[string], { id: string }>("SELECT id FROM stories WHERE id = ?").get(id) ? id : undefined);
+      const turns = async (n: number): Promise<void> => {
+        for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+      };
+      store.transaction(() => {
+        store.putChange(meta("c1", 1), new Uint8Array([1]));
+        chunk(store, story("r1", "v1"));
+      }, { durable: false });
+      await turns(5);
+      expect(new SqliteReplicaStore(openDatabase(file, { create: false })).hasChange("c1")).toBe(false); // the group is open
+      store.caughtUp();
+      expect(new SqliteReplicaStore(openDatabase(file, { create: false })).hasChange("c1")).toBe(false); // not in this turn
+      await turns(1);
+      expect(new SqliteReplicaStore(openDatabase(file, { create: false })).hasChange("c1")).toBe(true); // committed in the next
+      await turns(5);
+      expect(row("r1")).toBe("r1");
+      // A batch after the hint: more may follow, so its rows wait for the pause (a timer, which never fires here).
+      store.transaction(() => chunk(store, story("r2", "v1")), { durable: false });
+      store.transaction(() => {}); // commits the group
+      vi.advanceTimersByTime(DRAIN_WAIT_PROBE_MS); // well inside the pause
+      await turns(5);
+      expect(row("r2")).toBeUndefined();
+      store.caughtUp();
+      await turns(5);
+      expect(row("r2")).toBe("r2");
+      db.close();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("are drained in slices, other turns running between them, until every row is written", async () => {

@@ -36,6 +36,8 @@ export type LinkAction =
   | { t: "apply"; changes: Uint8Array[] }
   /** Received changes waiting behind other work, in the chunks they will be applied in: start their checks now (`Replica.precheck`); nothing answers. */
   | { t: "precheck"; parts: Uint8Array[][] }
+  /** The peer's catch-up is applied (its "ready" came after every change of it): `Replica.caughtUp`. */
+  | { t: "caughtUp" }
   /** Compute a plan; answer with `planned` or `planFailed`. Frames after it wait. */
   | { t: "plan"; request: PlanRequest }
   /** Call `drain` on a later turn (frames wait to be applied). */

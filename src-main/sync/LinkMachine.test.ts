@@ -77,6 +77,20 @@ describe("LinkMachine", () => {
     expect(machine.sendLive([c1], 4)).toEqual([{ t: "changes", changes: [c1], ownSeq: 4 }]);
   });
 
+  it("says the peer's catch-up is applied once its `ready` is dequeued, after the results of its last changes", () => {
+    const { machine, changes } = authedServer({ applyChunk: 4 });
+    machine.frame(encodeControl({ t: "plan", count: 6 }), true, 0);
+    machine.frame(frameOf(changes), true, 0);
+    machine.frame(encodeControl({ t: "ready" }), true, 0);
+    const first = machine.drain(0);
+    expect(kinds(first)).toEqual(["changed", "apply"]);
+    const applied = (acts: readonly LinkAction[]): ReceiveResult[] => acts.flatMap((a) => (a.t === "apply" ? a.changes.map((c) => ok(idOf(c))) : []));
+    expect(kinds(machine.applied(applied(first), 1))).toEqual(["changed", "drainLater"]); // two changes still to apply
+    const second = machine.drain(2);
+    expect(kinds(second)).toEqual(["apply"]);
+    expect(kinds(machine.applied(applied(second), 3))).toContain("caughtUp");
+  });
+
   it("closes 4006 when held changes outgrow the send bound during a long plan", () => {
     const { machine, changes } = authedServer({ maxQueuedBytes: 500 }); // six changes of ~170 B
     machine.frame(encodeControl({ t: "sync", vec: [], heads: [] }), true, 0);

@@ -167,6 +167,8 @@ export class PeerLink {
       case "precheck":
         void this.host.replica.precheck(a.parts); // never rejects: a failed check is made again in its turn
         return;
+      case "caughtUp":
+        return this.host.replica.caughtUp();
       case "plan":
         return this.plan(a.request);
       case "drainLater":

@@ -388,6 +388,7 @@ export class Reconciler {
     const got = this.catchUp?.received ?? 0;
     this.catchUp = null;
     this.gotReady = true;
+    this.port.emit({ t: "caughtUp" }); // dequeued behind every change of the catch-up, so all are applied
     this.port.logger().info("sync: catch-up received", { received: got, ...this.counts });
     const wanted = [...this.peerHeads, ...this.pendingDeps]
       .filter((id) => !this.host.replica.hasChange(id) && !this.requested.has(id))
