@@ -32,7 +32,7 @@ describe("SqliteReplicaStore caches", () => {
     expect(store.allStories().map((r) => r.name.value)).toEqual(["kept"]);
   });
 
-  it("answer a lookup of an absent story from memory while the table held no story at open", () => {
+  it("answer a lookup of an absent story from memory once the cache holds the whole table (empty at open, or loaded)", () => {
     const file = tempDb();
     const db = openDatabase(file, { create: true });
     const store = new SqliteReplicaStore(db);
@@ -44,9 +44,13 @@ describe("SqliteReplicaStore caches", () => {
     expect(store.getStory("s1")?.name.value).toBe("cached");
     store.forgetCachedState(); // as the store's header asks after such a write
     expect(store.getStory("s2")?.name.value).toBe("cached");
-    // A file that held stories when opened is read from the table.
-    const reopened = new SqliteReplicaStore(openDatabase(file, { create: false }));
+    // A file that held stories when opened is read from the table until the whole table is loaded.
+    const reopenedDb = openDatabase(file, { create: false });
+    const reopened = new SqliteReplicaStore(reopenedDb);
     expect(reopened.getStory("s2")?.name.value).toBe("cached");
+    expect(reopened.allStories()).toHaveLength(2);
+    reopenedDb.prepare("INSERT INTO stories (id, record) VALUES ('s3', (SELECT record FROM stories WHERE id = 's1'))").run();
+    expect(reopened.getStory("s3")).toBeUndefined(); // loaded: answered from memory
   });
 
   it("see what another connection (another process) committed to the same file", () => {

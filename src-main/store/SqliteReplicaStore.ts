@@ -144,17 +144,10 @@ export class SqliteReplicaStore implements ReplicaStore {
 
   constructor(private readonly db: Database.Database) {
     this.q = replicaStatements(db);
-    // What the caches follow from, read before what they conclude from the tables (an empty log, no
-    // stories): another connection's commit in between then shows as a moved version.
+    // Read before what the caches conclude from the tables (no change, no story): a commit in between shows.
     this.dataVersion = this.q.dataVersion.get()!;
-    this.drainTimer = new StoryDrainTimer(
-      {
-        pending: () => this.db.open && this.lag.size > 0,
-        blocked: () => this.group !== null || this.db.inTransaction,
-        slice: () => this.drain(DRAIN_SLICE_MS),
-      },
-      DRAIN_IDLE_MS,
-    );
+    const drainWork = { pending: () => this.db.open && this.lag.size > 0, blocked: () => this.group !== null || this.db.inTransaction, slice: () => this.drain(DRAIN_SLICE_MS) };
+    this.drainTimer = new StoryDrainTimer(drainWork, DRAIN_IDLE_MS);
     this.authors = new AuthorIndex(db);
     this.tx = db.transaction((fn: () => unknown) => fn());
     this.log = new SqliteChangeLog(this.q, this.authors, () => {
@@ -272,12 +265,7 @@ export class SqliteReplicaStore implements ReplicaStore {
     }
   }
 
-  /**
-   * A peer's catch-up is applied (`ReplicaStore.caughtUp`): the group commits
-   * and held story rows are written from the next turns on, without waiting
-   * out the pauses (`StoryDrainTimer`). Not in this turn: it just applied a
-   * batch, and a commit on top would make one long block.
-   */
+  /** A peer's catch-up is applied (`ReplicaStore.caughtUp`): the group commits and held story rows are written from the next turns on, without waiting out the pauses (`StoryDrainTimer`); not in this turn, whose batch and a commit on top would make one long block. */
   caughtUp(): void {
     if (!this.db.open) return;
     const group = this.group;
@@ -488,7 +476,7 @@ export class SqliteReplicaStore implements ReplicaStore {
     if (all.length <= STORY_CACHE_SIZE) {
       this.stories.clear();
       for (const record of all) this.stories.set(record.id, record);
-      this.storiesComplete = this.q.anyStory.get() === undefined;
+      this.storiesComplete = true;
     }
     return all;
   }
