@@ -94,7 +94,7 @@ describe("story rows of received changes", () => {
   /** Less than the store's `DRAIN_IDLE_MS` (30). */
   const DRAIN_WAIT_PROBE_MS = 5;
   it("are written from the next turns on once a peer's catch-up is applied, without waiting out the pauses; a later batch waits again", async () => {
-    // Timers never fire here: only what the hint starts (immediates) can commit or write anything.
+    // Timers fire only when the test moves the clock: what commits or writes by itself is what the hint started (immediates).
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     try {
       const file = join(tempDir(), "musher.db");
