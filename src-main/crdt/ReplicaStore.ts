@@ -49,6 +49,13 @@ export interface ReplicaStore {
    */
   caughtUp?(): void;
   /**
+   * Runs `fn`, a run of lookups whose answers the caller re-checks against
+   * `writeMark` (taken before) before acting on them: a store whose caches
+   * follow other connections' commits may check for those once, here,
+   * instead of once per lookup. Nothing inside may write.
+   */
+  reading?<T>(fn: () => T): T;
+  /**
    * A mark that differs from an earlier one whenever anything may have been
    * written in between (by this store, or by another connection to the same
    * file): lets a batch checked outside a transaction skip re-checking what

@@ -56,14 +56,18 @@ export class Revouch extends Error {
 export function batchCandidates(decoded: readonly Decoded[], workspace: string, store: ReplicaStore): BatchAuth {
   const auth: BatchAuth = { perInput: new Array<boolean | undefined>(decoded.length).fill(undefined), inputOf: [], entries: [], result: null, mark: store.writeMark() };
   const seen = new Set<string>();
-  decoded.forEach((d, i) => {
-    if (!d.ok) return;
-    const { id, change } = d.value;
-    if (change.workspace !== workspace || seen.has(id) || store.hasChange(id) || store.hasPending(id)) return;
-    seen.add(id);
-    auth.inputOf.push(i);
-    auth.entries.push({ id, author: change.author, deps: change.deps });
-  });
+  const lookups = (): void =>
+    decoded.forEach((d, i) => {
+      if (!d.ok) return;
+      const { id, change } = d.value;
+      if (change.workspace !== workspace || seen.has(id) || store.hasChange(id) || store.hasPending(id)) return;
+      seen.add(id);
+      auth.inputOf.push(i);
+      auth.entries.push({ id, author: change.author, deps: change.deps });
+    });
+  // Answers re-checked in the transaction unless the mark (taken above) still holds (`Replica.applyBatch`).
+  if (store.reading) store.reading(lookups);
+  else lookups();
   return auth;
 }
 

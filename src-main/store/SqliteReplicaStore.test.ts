@@ -7,6 +7,8 @@ import { newStoryRecord } from "../crdt/StoryRecord";
 import { openDatabase } from "./openDatabase";
 import { SqliteReplicaStore } from "./SqliteReplicaStore";
 import type { ChangeMeta } from "../crdt/ReplicaStore";
+import { Replica } from "../crdt/Replica";
+import { recordingLogger, testIdentity, testNode, TEST_WORKSPACE } from "../../test/support/crdt/testKit";
 
 const tempDb = (): string => join(mkdtempSync(join(tmpdir(), "musher-store-")), "musher.db");
 
@@ -84,6 +86,20 @@ describe("SqliteReplicaStore change lookups from an empty log (answered from mem
     expect(a.transaction(() => a.hasChange("c2"))).toBe(true);
   });
 
+  it("look for another connection's commits once per `reading` run, not once per lookup", () => {
+    const file = tempDb();
+    const a = new SqliteReplicaStore(openDatabase(file, { create: true }));
+    const b = new SqliteReplicaStore(openDatabase(file, { create: false }));
+    a.putChange(meta("c1", 1), new Uint8Array([1]));
+    a.reading(() => {
+      expect(a.hasChange("c2")).toBe(false);
+      b.putChange(meta("c2", 2), new Uint8Array([2]));
+      expect(a.hasChange("c2")).toBe(false); // not looked for again inside the run (its caller re-checks)
+      expect(a.hasPending("c2")).toBe(false);
+    });
+    expect(a.hasChange("c2")).toBe(true);
+  });
+
   it("forget a change whose transaction rolled back, and still find the ones before it", () => {
     const store = new SqliteReplicaStore(openDatabase(tempDb(), { create: true }));
     store.putChange(meta("c1", 1), new Uint8Array([1]));
@@ -96,6 +112,25 @@ describe("SqliteReplicaStore change lookups from an empty log (answered from mem
     expect(store.hasChange("c2")).toBe(false);
     expect(store.getChangeMeta("c2")).toBeUndefined();
     expect(store.hasChange("c1")).toBe(true); // not in memory any more: read from the table
+  });
+});
+
+describe("a Replica on one of two connections to a file", () => {
+  it("re-checks for duplicates when the other connection applied some after a batch was prepared (its lookups ran in one `reading`)", () => {
+    const a = testNode(0);
+    const log: Uint8Array[] = [];
+    a.replica.onApplied((e) => log.push(...e.changes));
+    a.board.create({ name: "one", stage: "1_backlog", agent: null });
+    a.board.create({ name: "two", stage: "1_backlog", agent: null });
+    const file = tempDb();
+    const on = (store: SqliteReplicaStore): Replica => new Replica({ workspace: TEST_WORKSPACE, signer: testIdentity(1), logger: recordingLogger(), store });
+    const b = on(new SqliteReplicaStore(openDatabase(file, { create: true })));
+    const other = on(new SqliteReplicaStore(openDatabase(file, { create: false })));
+    const prepared = b.prepareBatch(log);
+    if (prepared instanceof Promise) throw new Error("no pool here: prepared in this thread");
+    expect(other.receive(log[0]!).status).toBe("applied"); // committed by the other connection
+    expect(b.applyPrepared(prepared).map((r) => r.status)).toEqual(["duplicate", "applied"]);
+    expect(b.canonicalState()).toBe(a.replica.canonicalState());
   });
 });
 

@@ -85,6 +85,7 @@ import { idColumn } from "./idColumn";
 import { storyColumn } from "./storyColumn";
 import { StoryLag } from "./StoryLag";
 import { StoryDrainTimer } from "./StoryDrainTimer";
+import { OtherCommits } from "./OtherCommits";
 import { SqlitePendingQueue } from "./SqlitePendingQueue";
 import { SqliteChangeLog } from "./SqliteChangeLog";
 import { replicaStatements, type ReplicaStatements } from "./replicaStatements";
@@ -117,7 +118,8 @@ export class SqliteReplicaStore implements ReplicaStore {
   private readonly stories = new Map<string, StoryRecord>();
   /** True while `stories` holds every row of the table. */
   private storiesComplete = false;
-  private dataVersion = -1;
+  /** Other connections' commits (they make the caches stale). */
+  private readonly others: OtherCommits;
   private readonly idxOf = (key: string): number => this.authors.idxOf(key);
   private readonly keyOf = (idx: number): string => this.authors.keyOf(idx);
   private headIds: string[] | null = null;
@@ -144,23 +146,26 @@ export class SqliteReplicaStore implements ReplicaStore {
 
   constructor(private readonly db: Database.Database) {
     this.q = replicaStatements(db);
-    // Read before what the caches conclude from the tables (no change, no story): a commit in between shows.
-    this.dataVersion = this.q.dataVersion.get()!;
+    // Before what the caches conclude from the tables (no change, no story): a commit in between shows.
+    this.others = new OtherCommits(db, this.q.dataVersion, () => {
+      this.log.othersCommitted();
+      this.stories.clear();
+      this.storiesComplete = false;
+      this.headIds = null;
+      this.maxSeqs = null;
+      this.pending.forget();
+    });
     const drainWork = { pending: () => this.db.open && this.lag.size > 0, blocked: () => this.group !== null || this.db.inTransaction, slice: () => this.drain(DRAIN_SLICE_MS) };
     this.drainTimer = new StoryDrainTimer(drainWork, DRAIN_IDLE_MS);
     this.authors = new AuthorIndex(db);
     this.tx = db.transaction((fn: () => unknown) => fn());
-    this.log = new SqliteChangeLog(this.q, this.authors, () => {
-      if (!this.db.inTransaction) this.checkDataVersion();
-    });
+    this.log = new SqliteChangeLog(this.q, this.authors, () => this.others.checkOutside());
     // No story yet (a new device): the empty cache holds every row, so a catch-up's new stories need no query.
     this.storiesComplete = this.q.anyStory.get() === undefined;
     this.pending = new SqlitePendingQueue(
       db,
       (fn) => (this.db.inTransaction ? fn() : this.transaction(fn)), // inside a transaction already atomic (no savepoint)
-      () => {
-        if (!this.db.inTransaction) this.checkDataVersion();
-      },
+      () => this.others.checkOutside(),
     );
   }
 
@@ -180,7 +185,7 @@ export class SqliteReplicaStore implements ReplicaStore {
     try {
       const result = outer
         ? (this.tx.immediate(() => {
-            this.checkDataVersion(); // under the write lock: nobody else commits until we do
+            this.others.check(); // under the write lock: nobody else commits until we do
             const result = fn();
             this.flush();
             return result;
@@ -216,7 +221,7 @@ export class SqliteReplicaStore implements ReplicaStore {
         this.setSynchronous("FULL");
         throw err;
       }
-      this.checkDataVersion(); // under the write lock, as in `transaction`
+      this.others.check(); // under the write lock, as in `transaction`
       this.group = { opened: performance.now(), timer: null };
       this.lag.begin(); // the group's frame: a failed group commit puts back what it held
     }
@@ -424,17 +429,9 @@ export class SqliteReplicaStore implements ReplicaStore {
     this.dirtySeqs.clear();
   }
 
-  private checkDataVersion(): void {
-    const version = this.q.dataVersion.get()!;
-    if (version !== this.dataVersion) {
-      this.log.othersCommitted();
-      this.stories.clear();
-      this.storiesComplete = false;
-      this.headIds = null;
-      this.maxSeqs = null;
-      this.pending.forget();
-    }
-    this.dataVersion = version;
+  /** Lookups a caller re-checks before acting on them (`ReplicaStore.reading`): other connections' commits are looked for once. */
+  reading<T>(fn: () => T): T {
+    return this.others.reading(fn);
   }
 
   writeMark(): string {
@@ -444,7 +441,7 @@ export class SqliteReplicaStore implements ReplicaStore {
   }
 
   getStory(id: string): StoryRecord | undefined {
-    if (!this.db.inTransaction) this.checkDataVersion();
+    this.others.checkOutside();
     const cached = this.dirtyStories.get(id) ?? this.lag.get(id) ?? this.stories.get(id);
     if (cached) return cached;
     if (this.storiesComplete) return undefined; // every row is cached: absent
@@ -463,7 +460,7 @@ export class SqliteReplicaStore implements ReplicaStore {
     this.cacheStory(record);
   }
   allStories(): StoryRecord[] {
-    if (!this.db.inTransaction) this.checkDataVersion();
+    this.others.checkOutside();
     if (this.storiesComplete) return [...this.stories.values()];
     this.flush(); // the query below reads the table
     let all = this.q.allStories.all().map((r) => storyColumn.decode(r.id, r.record, this.keyOf));
@@ -531,7 +528,7 @@ export class SqliteReplicaStore implements ReplicaStore {
     this.maxSeqs = null; // reloaded from the table on the next read
   }
   private seqIndex(): Map<string, number> {
-    if (!this.db.inTransaction) this.checkDataVersion();
+    this.others.checkOutside();
     if (this.maxSeqs === null) {
       const rows = this.q.authorSeqs.all().map((r): [string, number] => [idColumn.decode(r.key), r.max_seq]);
       this.maxSeqs = new Map(rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
@@ -549,7 +546,7 @@ export class SqliteReplicaStore implements ReplicaStore {
   }
 
   heads(): string[] {
-    if (!this.db.inTransaction) this.checkDataVersion();
+    this.others.checkOutside();
     this.headIds ??= idColumn.decodeSorted(this.q.heads.all());
     return [...this.headIds];
   }
