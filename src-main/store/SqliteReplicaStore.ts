@@ -155,8 +155,14 @@ export class SqliteReplicaStore implements ReplicaStore {
       this.maxSeqs = null;
       this.pending.forget();
     });
-    const drainWork = { pending: () => this.db.open && this.lag.size > 0, blocked: () => this.group !== null || this.db.inTransaction, slice: () => this.drain(DRAIN_SLICE_MS) };
-    this.drainTimer = new StoryDrainTimer(drainWork, DRAIN_IDLE_MS);
+    this.drainTimer = new StoryDrainTimer(
+      {
+        pending: () => this.db.open && this.lag.size > 0,
+        blocked: () => this.group !== null || this.db.inTransaction,
+        slice: () => this.drain(DRAIN_SLICE_MS),
+      },
+      DRAIN_IDLE_MS,
+    );
     this.authors = new AuthorIndex(db);
     this.tx = db.transaction((fn: () => unknown) => fn());
     this.log = new SqliteChangeLog(this.q, this.authors, () => this.others.checkOutside());
@@ -278,7 +284,7 @@ export class SqliteReplicaStore implements ReplicaStore {
       if (group.timer !== null) clearTimeout(group.timer);
       group.timer = null;
       setImmediate(() => {
-        if (this.group === group && this.depth === 0) this.commitGroup();
+        if (this.group === group) this.commitGroup(); // (not if committed meanwhile; no transaction spans turns but a group)
       });
     }
     this.drainTimer.caughtUp(); // its first step comes after the commit (immediates run in order)
