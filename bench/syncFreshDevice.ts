@@ -14,7 +14,9 @@
  *     faster than that load).
  * Also the device's CPU time over the same window against the verify-all
  * run's (`cpuRatioToVerifyAll`: what the wall-clock ratio is when the
- * machine is not shared; not a goal). Also: bytes per change on the wire (everything the server wrote to its
+ * machine is not shared; not a goal), and the server's (`serverCpuMs`, from
+ * ready to stop: serving competes with the device for this machine's two
+ * cores). Also: bytes per change on the wire (everything the server wrote to its
  * sync sockets, upgrade and handshake included, counted in the child;
  * goal ≤ 200) and on disk (the
  * device's database after close; goal ≤ 400), the longest event-loop block
@@ -130,7 +132,7 @@ async function seedServer(history: Uint8Array[]): Promise<{ dir: string; heads: 
   return { dir, heads, stories, invite: invite.line };
 }
 
-async function startServer(dir: string): Promise<{ url: string; stop(): Promise<number> }> {
+async function startServer(dir: string): Promise<{ url: string; stop(): Promise<{ bytesOut: number; cpuMs: number }> }> {
   const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench/support/serveDataDir.ts"), dir, BENCH_WORKSPACE], {
     cwd: ROOT,
     stdio: ["pipe", "pipe", "inherit"],
@@ -147,7 +149,7 @@ async function startServer(dir: string): Promise<{ url: string; stop(): Promise<
     stop: async () => {
       const report = next();
       child.stdin!.end();
-      return (JSON.parse(await report) as { bytesOut: number }).bytesOut;
+      return JSON.parse(await report) as { bytesOut: number; cpuMs: number };
     },
   };
 }
@@ -200,7 +202,7 @@ async function main(): Promise<void> {
   const checked = node.replica.signaturesChecked();
   const stories = node.replica.stories().length;
   await node.close();
-  const wireBytes = await server.stop();
+  const { bytesOut: wireBytes, cpuMs: serverCpuMs } = await server.stop();
   const diskBytes = (await stat(join(dir, "musher.db"))).size;
   await rm(dir, { recursive: true, force: true });
   await rm(src.dir, { recursive: true, force: true });
@@ -213,7 +215,7 @@ async function main(): Promise<void> {
   const perChangeDisk = diskBytes / served;
   const perChangeWire = wireBytes / served;
   console.log(`fresh device: ${served} changes in ${convergeMs.toFixed(0)} ms (${(served / (convergeMs / 1000)).toFixed(0)} /s), ${checked} signatures checked`);
-  console.log(`  ${ratio.toFixed(2)}x verify-every-signature, ${(convergeMs / am.ms).toFixed(2)}x Automerge load`);
+  console.log(`  ${ratio.toFixed(2)}x verify-every-signature, ${(convergeMs / am.ms).toFixed(2)}x Automerge load; CPU: device ${deviceCpuMs.toFixed(0)} ms, server ${serverCpuMs} ms`);
   console.log(`  wire ${perChangeWire.toFixed(0)} B/change (changes alone ${(wireFormatBytes / log.length).toFixed(0)}), disk ${perChangeDisk.toFixed(0)} B/change, longest block ${maxBlockMs.toFixed(1)} ms`);
   const goals = {
     verify: ratio <= 0.5,
@@ -234,6 +236,7 @@ async function main(): Promise<void> {
       ratioToAutomerge: Number((convergeMs / am.ms).toFixed(3)),
       deviceCpuMs: Math.round(deviceCpuMs),
       cpuRatioToVerifyAll: Number((deviceCpuMs / verifyAllCpuMs).toFixed(3)),
+      serverCpuMs,
       signaturesChecked: checked,
       wireBytesPerChange: Math.round(perChangeWire),
       diskBytesPerChange: Math.round(perChangeDisk),

@@ -3,8 +3,9 @@
  * and serves its `/sync` on 127.0.0.1 (what `musher serve` mounts), so the
  * benchmark process holds only the joining device and its event-loop
  * blocks are the device's own. Prints `ws://…/sync` on stdout when ready;
- * when stdin closes, prints `{"bytesOut":n}` (every byte it wrote to sync
- * sockets: frames, handshake, upgrade response) and exits.
+ * when stdin closes, prints `{"bytesOut":n,"cpuMs":m}` (every byte it wrote
+ * to sync sockets: frames, handshake, upgrade response; its CPU time since
+ * it was ready, every thread) and exits.
  *
  * Run: node --import tsx bench/support/serveDataDir.ts <dataDir> <workspace>
  */
@@ -28,10 +29,12 @@ async function main(): Promise<void> {
     node.sync.handleUpgrade(req, socket, head);
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const cpu = process.cpuUsage();
   process.stdout.write(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/sync\n`);
   process.stdin.resume();
   process.stdin.on("end", () => {
-    process.stdout.write(`${JSON.stringify({ bytesOut })}\n`);
+    const used = process.cpuUsage(cpu);
+    process.stdout.write(`${JSON.stringify({ bytesOut, cpuMs: Math.round((used.user + used.system) / 1000) })}\n`);
     server.close();
     void node.close().then(() => process.exit(0));
   });

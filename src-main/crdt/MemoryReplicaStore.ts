@@ -105,6 +105,10 @@ export class MemoryReplicaStore implements ReplicaStore {
       return { arrival: after + i + 1, id, author: meta.author, seq: meta.seq };
     });
   }
+  changeBytesInArrival(from: number, to: number): { arrival: number; id: string; bytes: Uint8Array }[] {
+    const first = Math.max(1, from);
+    return this.arrivals.slice(first - 1, Math.max(first - 1, to)).map((id, i) => ({ arrival: first + i, id, bytes: this.bytes.get(id)! }));
+  }
   lastArrival(): number {
     return this.arrivals.length;
   }

@@ -210,6 +210,10 @@ export class Replica {
   changesInArrival(after: number, limit: number): { arrival: number; id: string; author: string; seq: number }[] {
     return this.store.changesInArrival(after, limit);
   }
+  /** See `ReplicaStore.changeBytesInArrival`. */
+  changeBytesInArrival(from: number, to: number): { arrival: number; id: string; bytes: Uint8Array }[] {
+    return this.store.changeBytesInArrival(from, to);
+  }
   lastArrival(): number {
     return this.store.lastArrival();
   }

@@ -87,6 +87,13 @@ export interface ReplicaStore {
    * planning a large catch-up reads in one pass instead of sorting.
    */
   changesInArrival(after: number, limit: number): { arrival: number; id: string; author: string; seq: number }[];
+  /**
+   * The applied changes at positions `from`..`to` (inclusive, as
+   * `changesInArrival` numbers them) with their bytes, in arrival order:
+   * what serving a catch-up planned in arrival order reads, a run of rows
+   * instead of a lookup per id.
+   */
+  changeBytesInArrival(from: number, to: number): { arrival: number; id: string; bytes: Uint8Array }[];
   /** The position of the last applied change (0: none). */
   lastArrival(): number;
   /**

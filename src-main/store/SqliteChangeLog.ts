@@ -75,7 +75,17 @@ export class SqliteChangeLog {
     this.insertHeld();
     const row = this.q.getBytes.get(idColumn.encode(id));
     if (!row) return undefined;
-    return toBytes(bytesColumn.isCut(row.bytes) ? bytesColumn.restore(row.bytes, this.authors.rawKeyOf(this.authors.keyOf(row.author))) : row.bytes);
+    return this.restored(row.bytes, row.author);
+  }
+
+  /** The changes at arrivals `from`..`to` (inclusive) with their bytes, in arrival order. */
+  bytesInArrival(from: number, to: number): { arrival: number; id: string; bytes: Uint8Array }[] {
+    this.insertHeld();
+    return this.q.bytesInArrival.all(from, to).map(([arrival, id, author, bytes]) => ({ arrival, id: idColumn.checked(id), bytes: this.restored(bytes, author) }));
+  }
+
+  private restored(stored: Buffer, author: number): Uint8Array {
+    return toBytes(bytesColumn.isCut(stored) ? bytesColumn.restore(stored, this.authors.rawKeyOf(this.authors.keyOf(author))) : stored);
   }
 
   /** Writes (or with `hold`, holds: see the header) one change's row; returns its author's idx. */
@@ -115,7 +125,7 @@ export class SqliteChangeLog {
   inArrival(after: number, limit: number): { arrival: number; id: string; author: string; seq: number }[] {
     // Raw rows (arrays): a fresh device's plan reads every row of the log here.
     this.insertHeld();
-    return this.q.arrivals.all(after, limit).map(([arrival, id, author, seq]) => ({ arrival, id: idColumn.decode(id), author: this.authors.keyOf(author), seq }));
+    return this.q.arrivals.all(after, limit).map(([arrival, id, author, seq]) => ({ arrival, id: idColumn.checked(id), author: this.authors.keyOf(author), seq }));
   }
 
   lastArrival(): number {

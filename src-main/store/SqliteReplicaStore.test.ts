@@ -332,6 +332,7 @@ describe("SqliteReplicaStore change rows of a group's savepoint (inserted once i
       ["keys", (n) => store.changeKeys(a, n, n).map((k) => k.id), (n) => [`c${n}`]],
       ["arrival", (n) => store.changesInArrival(n - 1, 10).map((r) => r.id), (n) => [`c${n}`]],
       ["last arrival", () => store.lastArrival(), (n) => n],
+      ["arrival bytes", (n) => store.changeBytesInArrival(n, n).map((r) => `${r.id}=${r.bytes.join()}`), (n) => [`c${n}=${n}`]],
     ];
     let seq = 2;
     for (const [name, read, want] of reads) {
@@ -346,7 +347,7 @@ describe("SqliteReplicaStore change rows of a group's savepoint (inserted once i
       store.putChange(meta("fork", seq), new Uint8Array([0]));
       expect(store.forkedSeqs(a)).toEqual([seq]);
     });
-    expect(rows()).toEqual(["c1", "c2", "c3", "c4", "c5", "c6", "c7", "fork"]);
+    expect(rows()).toEqual(["c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "fork"]);
   });
 
   it("drops a rolled-back savepoint's rows, not those held before a savepoint nested in it", () => {
@@ -416,6 +417,23 @@ describe("SqliteReplicaStore compact log (schema v5)", () => {
     expect(cold.changesBySeq(key("c"), 1)).toEqual([]);
     expect(cold.forkedSeqs(key("c"))).toEqual([]);
     expect(db.prepare("SELECT count(*) AS n FROM authors").get()).toEqual({ n: 2 }); // reading an unknown author added nothing
+  });
+
+  it("reads a run of changes by position with the bytes they were received with (a cut author key restored)", () => {
+    const author = testNode(0);
+    const sent: Uint8Array[] = [];
+    author.replica.onApplied((e) => sent.push(...e.changes));
+    for (let i = 0; i < 5; i++) author.board.create({ name: `s${i}`, stage: "1_backlog", agent: null });
+    const store = new SqliteReplicaStore(openDatabase(tempDb(), { create: true }));
+    const replica = new Replica({ workspace: TEST_WORKSPACE, signer: testIdentity(1), logger: recordingLogger(), store, now: () => 5_000 });
+    expect(replica.receiveBatch(sent).map((r) => r.status)).toEqual(Array(5).fill("applied"));
+    const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
+    const run = store.changeBytesInArrival(1, 5);
+    expect(run.map((r) => r.arrival)).toEqual([1, 2, 3, 4, 5]);
+    expect(run.map((r) => hex(r.bytes))).toEqual(sent.map(hex));
+    expect(run.map((r) => hex(store.getChangeBytes(r.id)!))).toEqual(sent.map(hex));
+    expect(store.changeBytesInArrival(2, 3).map((r) => r.id)).toEqual([run[1]!.id, run[2]!.id]);
+    expect(store.changeBytesInArrival(6, 9)).toEqual([]);
   });
 
   it("never reuses the idx of an author added by a transaction that rolled back", () => {

@@ -504,11 +504,9 @@ export class SqliteReplicaStore implements ReplicaStore {
     const seqs = this.seqIndex();
     if ((seqs.get(meta.author) ?? 0) >= meta.seq) return;
     seqs.set(meta.author, meta.seq);
-    if (this.writeBehind) {
-      this.dirtySeqs.add(meta.author);
-      this.heldWrites++;
-    }
-    else this.q.raiseSeq.run(author, meta.seq);
+    if (!this.writeBehind) return void this.q.raiseSeq.run(author, meta.seq);
+    this.dirtySeqs.add(meta.author);
+    this.heldWrites++;
   }
   changesBySeq(author: string, seq: number): string[] {
     // Above the author's max seq there is nothing to find (the common case: a new change).
@@ -520,6 +518,9 @@ export class SqliteReplicaStore implements ReplicaStore {
   }
   changesInArrival(after: number, limit: number): { arrival: number; id: string; author: string; seq: number }[] {
     return this.log.inArrival(after, limit);
+  }
+  changeBytesInArrival(from: number, to: number): { arrival: number; id: string; bytes: Uint8Array }[] {
+    return this.log.bytesInArrival(from, to);
   }
   lastArrival(): number {
     return this.log.lastArrival();

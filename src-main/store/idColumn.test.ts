@@ -1,3 +1,4 @@
+import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { idColumn } from "./idColumn";
 
@@ -23,6 +24,19 @@ describe("idColumn", () => {
       }
     }
     for (const s of [base + "0", base.slice(1), "", "c1"]) expect(idColumn.encode(s)).toBe(s);
+  });
+
+  it("reads ids in SQL as `decode` reads them, and a damaged BLOB as the same error", () => {
+    const db = new Database(":memory:");
+    db.exec("CREATE TABLE t (n INTEGER PRIMARY KEY, id ANY NOT NULL) STRICT");
+    const put = db.prepare<[number, Buffer | string]>("INSERT INTO t (n, id) VALUES (?, ?)");
+    const values = [idColumn.encode("0123456789abcdef".repeat(4)), idColumn.encode(id("f")), idColumn.encode("c1"), idColumn.encode(id("A")), idColumn.encode("")];
+    values.forEach((v, n) => put.run(n, v));
+    const read = db.prepare<[], string | null>(`SELECT ${idColumn.sqlDecoded("id")} FROM t ORDER BY n`).pluck();
+    expect(read.all().map((v) => idColumn.checked(v))).toEqual(values.map((v) => idColumn.decode(v)));
+    put.run(9, Buffer.alloc(31));
+    expect(() => read.all().map((v) => idColumn.checked(v))).toThrow("not 32 bytes");
+    db.close();
   });
 
   it("packs a list of hex ids into one BLOB, order kept; a list with any other id stays JSON", () => {

@@ -4,7 +4,7 @@
  * state. The pending queue's are in `SqlitePendingQueue`.
  */
 import type Database from "better-sqlite3";
-import type { IdValue } from "./idColumn";
+import { idColumn, type IdValue } from "./idColumn";
 import { STORIES_LAG_KEY } from "./migrations";
 import type { StoryValue } from "./storyColumn";
 
@@ -40,7 +40,15 @@ export function replicaStatements(db: Database.Database) {
       "SELECT id, seq, clock_wall, clock_logical FROM changes WHERE author = ? AND seq BETWEEN ? AND ? ORDER BY seq, arrival",
     ),
     arrivals: db
-      .prepare<[number, number], [arrival: number, id: IdValue, author: number, seq: number]>("SELECT arrival, id, author, seq FROM changes WHERE arrival > ? ORDER BY arrival LIMIT ?")
+      .prepare<[number, number], [arrival: number, id: string | null, author: number, seq: number]>(
+        `SELECT arrival, ${idColumn.sqlDecoded("id")}, author, seq FROM changes WHERE arrival > ? ORDER BY arrival LIMIT ?`,
+      )
+      .raw(),
+    // Serving a catch-up planned in arrival order: a run of rows in file order, not a lookup per id.
+    bytesInArrival: db
+      .prepare<[number, number], [arrival: number, id: string | null, author: number, bytes: Buffer]>(
+        `SELECT arrival, ${idColumn.sqlDecoded("id")}, author, bytes FROM changes WHERE arrival BETWEEN ? AND ? ORDER BY arrival`,
+      )
       .raw(),
     lastArrival: db.prepare<[], { last: number | null }>("SELECT max(arrival) AS last FROM changes"),
     authorSeqs: db.prepare<[], { key: IdValue; max_seq: number }>("SELECT a.key, s.max_seq FROM author_seqs s JOIN authors a ON a.idx = s.author"),

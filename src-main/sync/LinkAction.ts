@@ -21,8 +21,8 @@ export type LinkAction =
   | { t: "control"; message: SyncMessage }
   /** Live changes (already in memory), packed into frames. */
   | { t: "changes"; changes: readonly Uint8Array[]; ownSeq: number | undefined }
-  /** A catch-up: ids read from the replica as the socket drains. */
-  | { t: "catchUp"; ids: readonly string[]; ownSeq: number | undefined }
+  /** A catch-up: ids read from the replica as the socket drains (`arrivals`: their positions in the log, see `PlanPart`). */
+  | { t: "catchUp"; ids: readonly string[]; ownSeq: number | undefined; arrivals?: readonly number[] }
   /** Close the socket with a protocol code; the machine is closed already. */
   | { t: "close"; code: number; reason: string }
   /** Stop reading now, no closing handshake (the transport already refused the peer). */

@@ -73,6 +73,7 @@ export class PeerLink {
     });
     this.send = new SendQueue(this.socket, this.host.limits, {
       loadChange: (id) => this.host.replica.getChange(id),
+      loadArrivals: (from, to) => this.host.replica.changeBytesInArrival(from, to),
       onOverflow: (why) => this.close(SyncCloseCode.lagging, `peer lags: ${why}`),
       onDelivered: (seq) => this.host.noteDelivered(seq),
       onWriteError: (err) => this.machine.log.debug("sync: write failed", { err }),
@@ -147,7 +148,7 @@ export class PeerLink {
       case "changes":
         return this.send.changes(a.changes, a.ownSeq);
       case "catchUp":
-        return this.send.catchUp(a.ids, a.ownSeq);
+        return this.send.catchUp(a.ids, a.ownSeq, a.arrivals);
       case "close":
         return this.closeSocket(a.code, a.reason);
       case "terminate":

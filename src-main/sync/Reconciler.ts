@@ -104,7 +104,7 @@ export class Reconciler {
   /** Our vector when the catch-up plan began (its own-seq marks delivery), and the size of the `need` being answered. */
   private planUpTo: ReadonlyMap<string, number> | null = null;
   /** A catch-up plan sent while it is computed (`plannedPart`): the count announced, ids sent, and the latest part, held back. */
-  private streamed: { announced: number; sent: number; last: string[] | null } | null = null;
+  private streamed: { announced: number; sent: number; last: { ids: string[]; arrivals?: number[] } | null } | null = null;
   private needAsked = 0;
 
   constructor(
@@ -187,7 +187,10 @@ export class Reconciler {
       else {
         // The parts sent were a prefix of `ids`; the count was announced first (a surplus is added: counts add up).
         if (ids.length > streamed.announced) this.port.emit({ t: "control", message: { t: "plan", count: ids.length - streamed.announced } });
-        this.port.emit({ t: "catchUp", ids: ids.slice(streamed.sent), ownSeq });
+        const rest = ids.slice(streamed.sent);
+        // Usually the rest is the part held back, whose positions are known.
+        const arrivals = streamed.last !== null && streamed.last.ids.length === rest.length ? streamed.last.arrivals : undefined;
+        this.port.emit(arrivals !== undefined ? { t: "catchUp", ids: rest, ownSeq, arrivals } : { t: "catchUp", ids: rest, ownSeq });
         this.port.emit({ t: "control", message: { t: "ready" } });
       }
       this.planUpTo = null;
@@ -217,10 +220,10 @@ export class Reconciler {
     const streamed = this.streamed;
     if (streamed === null) return;
     if (streamed.last !== null) {
-      this.port.emit({ t: "catchUp", ids: streamed.last, ownSeq: undefined });
-      streamed.sent += streamed.last.length;
+      this.port.emit({ t: "catchUp", ...streamed.last, ownSeq: undefined });
+      streamed.sent += streamed.last.ids.length;
     }
-    streamed.last = part.ids;
+    streamed.last = part;
   }
 
   /** Computing the plan failed (a bug, or the store closing): the link drops. */

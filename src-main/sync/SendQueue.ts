@@ -11,6 +11,11 @@
  *   (the caller disconnects it; reconnect + reconciliation catch it up);
  * - a catch-up is a cursor over change ids, read from the replica one frame
  *   at a time, so a 50,000-change catch-up never sits in memory as frames;
+ *   when the plan gave the ids' positions in the log (`arrivals`), they are
+ *   read as runs of rows (`loadArrivals`, up to `RUN_ROWS` at a time), and a
+ *   row is used only under the id planned for its position (anything else
+ *   is read by id): a lookup per id cost a fresh device's server a core
+ *   for most of the catch-up, on a machine the device shares;
  * - reading it never holds the event loop for long: after `planSliceMs` of
  *   loading, the frame in hand is sent (a frame may be cut short) and the
  *   rest continues on a later turn (`pace.soon`). A full frame is up to
@@ -23,12 +28,28 @@ import type { SyncLimits } from "./SyncLimits";
 /** Changes loaded for one catch-up frame (~2,800 format-1 changes filled 1 MiB; format 2 would fit ~7,000). */
 const MAX_CATCH_UP_FRAME_CHANGES = 2_500;
 
-type Item =
-  | { kind: "frame"; data: Buffer; ownSeq: number | undefined }
-  | { kind: "cursor"; ids: readonly string[]; at: number; ownSeq: number | undefined };
+/** Rows read at most per run (a frame's worth is read in a few runs; a run beyond what the frame takes waits for the next). */
+const RUN_ROWS = 512;
+/** A run reads at most this many rows per id it serves (plus a few): a plan that skips most rows is read by id. */
+const SPARSE = 4;
+
+interface Cursor {
+  kind: "cursor";
+  ids: readonly string[];
+  at: number;
+  ownSeq: number | undefined;
+  arrivals: readonly number[] | undefined;
+  /** Bytes read ahead by a run: `ahead[k]` for the id at `aheadFrom + k` (undefined: absent). */
+  ahead: (Uint8Array | undefined)[];
+  aheadFrom: number;
+}
+
+type Item = { kind: "frame"; data: Buffer; ownSeq: number | undefined } | Cursor;
 
 export interface SendQueueHooks {
   loadChange(id: string): Uint8Array | undefined;
+  /** The changes at log positions `from`..`to` (inclusive) with their ids, in order (`Replica.changeBytesInArrival`). */
+  loadArrivals?(from: number, to: number): readonly { arrival: number; id: string; bytes: Uint8Array }[];
   onOverflow(why: string): void;
   /** A frame carrying our own changes up to `ownSeq` was written to the socket. */
   onDelivered(ownSeq: number): void;
@@ -84,10 +105,10 @@ export class SendQueue {
     frames.forEach((f, i) => this.frame(f, i === frames.length - 1 ? ownSeq : undefined));
   }
 
-  /** A catch-up: ids in delivery order, loaded lazily as the socket drains. */
-  catchUp(ids: readonly string[], ownSeq?: number): void {
+  /** A catch-up: ids in delivery order, loaded lazily as the socket drains (`arrivals[i]`: the log position of `ids[i]`, when known). */
+  catchUp(ids: readonly string[], ownSeq?: number, arrivals?: readonly number[]): void {
     if (this.stopped || ids.length === 0) return;
-    this.items.push({ kind: "cursor", ids, at: 0, ownSeq });
+    this.items.push({ kind: "cursor", ids, at: 0, ownSeq, arrivals: arrivals?.length === ids.length ? arrivals : undefined, ahead: [], aheadFrom: 0 });
     this.pump();
   }
 
@@ -122,7 +143,7 @@ export class SendQueue {
       // Sized as if sent whole with a 4-byte length (an upper bound of its entry); at most
       // MAX_CATCH_UP_FRAME_CHANGES loads per frame keep one turn's work what it was for format 1.
       while (head.at < head.ids.length && batch.length < MAX_CATCH_UP_FRAME_CHANGES) {
-        const bytes = this.hooks.loadChange(head.ids[head.at]!);
+        const bytes = this.next(head);
         if (bytes && batch.length > 0 && size + 4 + bytes.length > this.limits.maxFrameBytes) break;
         head.at++;
         if (!bytes) continue;
@@ -136,6 +157,36 @@ export class SendQueue {
       if (oversize > 0) this.hooks.onOversize(oversize);
       frames.forEach((f, i) => this.write(f, done && i === frames.length - 1 ? head.ownSeq : undefined, batch.length));
       if (due()) return this.resumeSoon();
+    }
+  }
+
+  /** The bytes of the cursor's id at `at` (kept in `ahead` until the cursor moves past it). */
+  private next(head: Cursor): Uint8Array | undefined {
+    if (head.at - head.aheadFrom >= head.ahead.length) this.readAhead(head);
+    const k = head.at - head.aheadFrom;
+    return k < head.ahead.length ? head.ahead[k] : this.hooks.loadChange(head.ids[head.at]!);
+  }
+
+  /** A run of rows for the ids from `at` on, when their positions are known and not too sparse. */
+  private readAhead(head: Cursor): void {
+    const arrivals = head.arrivals;
+    const load = this.hooks.loadArrivals;
+    if (arrivals === undefined || load === undefined) return;
+    const from = arrivals[head.at]!;
+    // Ids at..end-1: positions increasing, within RUN_ROWS rows, and dense enough that a run reads at most a few rows per id.
+    let end = head.at + 1;
+    for (; end < arrivals.length && arrivals[end]! > arrivals[end - 1]!; end++) {
+      const span = arrivals[end]! - from;
+      if (span >= RUN_ROWS || span >= SPARSE * (end - head.at + 16)) break;
+    }
+    const rows = load(from, arrivals[end - 1]!);
+    head.ahead = [];
+    head.aheadFrom = head.at;
+    let r = 0;
+    for (let i = head.at; i < end; i++) {
+      while (r < rows.length && rows[r]!.arrival < arrivals[i]!) r++;
+      const row = rows[r];
+      head.ahead.push(row !== undefined && row.arrival === arrivals[i] && row.id === head.ids[i] ? row.bytes : this.hooks.loadChange(head.ids[i]!));
     }
   }
 

@@ -69,6 +69,9 @@ describe("planCatchUp", () => {
     const streamed = parts.slice(1).flatMap((p) => ("ids" in p ? p.ids : []));
     expect(streamed).toEqual(plan);
     expect(parts.length).toBeGreaterThan(3);
+    // Each part gives its ids' positions in the log, which the sender reads as runs of rows.
+    const positioned = parts.slice(1).flatMap((p) => ("ids" in p ? p.ids.map((id, i) => [id, p.arrivals?.[i]] as const) : []));
+    for (const [id, arrival] of positioned) expect(node.replica.changeBytesInArrival(arrival!, arrival!).map((r) => r.id)).toEqual([id]);
     // A small plan is sorted first: nothing streamed.
     const few: PlanPart[] = [];
     await planCatchUp(node.replica, new Map([[testIdentity(7).publicKey, 95], [testIdentity(8).publicKey, 97]]), { stream: (p) => few.push(p) });

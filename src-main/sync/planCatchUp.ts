@@ -72,7 +72,8 @@ export interface PlanOptions {
   stream?: (part: PlanPart) => void;
 }
 
-export type PlanPart = { announce: number } | { ids: string[] };
+/** `arrivals[i]` is the position of `ids[i]` in our log (`changesInArrival`), when the part was read in arrival order: the sender then reads the bytes as runs of rows. */
+export type PlanPart = { announce: number } | { ids: string[]; arrivals?: number[] };
 
 /** Most seqs (or rows) read per range read while planning; the range halves when a read fills a slice, and doubles when it does not. */
 const MAX_SEQS_PER_READ = 4_096;
@@ -166,13 +167,17 @@ async function inArrivalOrder(
     const rows = replica.changesInArrival(after, Math.min(span, end - after));
     if (rows.length === 0) break;
     const part: string[] = [];
+    const arrivals: number[] = [];
     for (const r of rows) {
       if (r.arrival > end) break; // positions may have gaps (a migrated log)
       const range = ranges.get(r.author);
-      if ((range !== undefined && r.seq >= range.from && r.seq <= range.max) || forkBranches.has(r.id)) part.push(r.id);
+      if ((range !== undefined && r.seq >= range.from && r.seq <= range.max) || forkBranches.has(r.id)) {
+        part.push(r.id);
+        arrivals.push(r.arrival);
+      }
     }
     for (const id of part) out.push(id);
-    if (part.length > 0) stream?.({ ids: part });
+    if (part.length > 0) stream?.({ ids: part, arrivals });
     if (rows[rows.length - 1]!.arrival > end) break;
     after = rows[rows.length - 1]!.arrival;
     span = await nextSpan(span, slicer);

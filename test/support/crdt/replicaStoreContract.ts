@@ -95,6 +95,13 @@ export function runReplicaStoreContract(name: string, makeStore: () => ReplicaSt
       store.transaction(() => store.putChange(meta("c5", 5), new Uint8Array([5])));
       expect(read(3, 10)).toEqual(["4:c5@5"]);
       expect(store.lastArrival()).toBe(4);
+      // The same positions with the bytes, bounds included; a rolled-back change's position now holds another change.
+      const run = (from: number, to: number): string[] => store.changeBytesInArrival(from, to).map((r) => `${r.arrival}:${r.id}=${r.bytes.join()}`);
+      expect(run(1, 4)).toEqual(["1:c3=3", "2:c1=1", "3:c2=2", "4:c5=5"]);
+      expect(run(2, 3)).toEqual(["2:c1=1", "3:c2=2"]);
+      expect(run(0, 1)).toEqual(["1:c3=3"]);
+      expect(run(4, 9)).toEqual(["4:c5=5"]);
+      expect(run(5, 9)).toEqual([]);
     });
 
     it("lets a new Replica continue from the stored state without replaying history", () => {
