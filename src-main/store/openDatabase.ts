@@ -183,20 +183,18 @@ function createDatabase(file: string, init: ((db: Database.Database) => void) | 
   syncDirectory(dirname(file));
 }
 
-/** Writes `file`'s data to disk (what `synchronous = OFF` skipped while it was made). */
+/** Writes `file`'s data to disk (what `synchronous = OFF` skipped while it was made); writable, as Windows needs to flush. */
 function syncFile(file: string): void {
-  const fd = openSync(file, "r+");
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  fsyncPath(file, "r+");
 }
 
 /** Makes the rename itself durable (POSIX); Windows cannot open a directory and does not need it. */
 function syncDirectory(dir: string): void {
-  if (process.platform === "win32") return;
-  const fd = openSync(dir, "r");
+  if (process.platform !== "win32") fsyncPath(dir, "r");
+}
+
+function fsyncPath(path: string, flags: string): void {
+  const fd = openSync(path, flags);
   try {
     fsyncSync(fd);
   } finally {

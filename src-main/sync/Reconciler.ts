@@ -190,7 +190,7 @@ export class Reconciler {
         const rest = ids.slice(streamed.sent);
         // Usually the rest is the part held back, whose positions are known.
         const arrivals = streamed.last !== null && streamed.last.ids.length === rest.length ? streamed.last.arrivals : undefined;
-        this.port.emit(arrivals !== undefined ? { t: "catchUp", ids: rest, ownSeq, arrivals } : { t: "catchUp", ids: rest, ownSeq });
+        this.port.emit({ t: "catchUp", ids: rest, ownSeq, ...(arrivals !== undefined ? { arrivals } : {}) });
         this.port.emit({ t: "control", message: { t: "ready" } });
       }
       this.planUpTo = null;
