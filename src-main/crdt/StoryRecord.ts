@@ -79,15 +79,24 @@ export function isDeleted(rec: Pick<StoryRecord, "deleted" | "lastDelete" | "und
   return !(rec.undeleted !== undefined && compareStamp(rec.undeleted, last) > 0);
 }
 
-/** Records that change `stamp` touched the story (idempotent; keeps the greatest LOG_LIMIT). */
+/**
+ * Records that change `stamp` touched the story (idempotent; keeps the greatest LOG_LIMIT).
+ * Never mutates the log it finds: it sets a new one, built in one allocation (a stored
+ * record's log is shared with the working copy that `applyChange` makes, and an
+ * in-place splice of a full log regrew its backing store on every touch).
+ */
 export function logTouch(rec: StoryRecord, stamp: Stamp): void {
-  const log = (rec.log ??= []);
+  const log = rec.log ?? [];
   if (log.some((s) => s.id === stamp.id)) return;
   let i = 0;
   while (i < log.length && compareStamp(log[i]!, stamp) > 0) i++;
   if (i >= LOG_LIMIT) return;
-  log.splice(i, 0, stamp);
-  if (log.length > LOG_LIMIT) log.length = LOG_LIMIT;
+  const length = Math.min(log.length + 1, LOG_LIMIT);
+  const next = new Array<Stamp>(length);
+  for (let k = 0; k < i; k++) next[k] = log[k]!;
+  next[i] = stamp;
+  for (let k = i + 1; k < length; k++) next[k] = log[k - 1]!;
+  rec.log = next;
 }
 
 export function newStoryRecord(id: string, creator: string, stamp: Stamp, init: { name: string; agent: string | null } & Placement): StoryRecord {

@@ -22,11 +22,11 @@ export interface ApplyResult {
 
 /**
  * The change's own record of a story, or undefined when it does not exist:
- * on first touch a shallow copy (plus its log, which every op extends), so
- * the stored record — which a store may hand out again, or hold as the
- * state to roll back to — is never mutated. Copy on write below: an op
- * replaces each container it changes (a register, the retries, the deps,
- * the claims, the creators) with a copy before changing it. Copying only
+ * on first touch a shallow copy, so the stored record — which a store may
+ * hand out again, or hold as the state to roll back to — is never mutated.
+ * Copy on write below: an op replaces each container it changes (a
+ * register, the retries, the deps, the claims, the creators; the log in
+ * `logTouch`) with a copy before changing it. Copying only
  * those is a fraction of copying the whole record per change.
  */
 function working(work: Map<string, StoryRecord>, load: (story: string) => StoryRecord | undefined, story: string): StoryRecord | undefined {
@@ -35,7 +35,6 @@ function working(work: Map<string, StoryRecord>, load: (story: string) => StoryR
     const stored = load(story);
     if (!stored) return undefined;
     rec = { ...stored };
-    if (stored.log !== undefined) rec.log = [...stored.log];
     work.set(story, rec);
   }
   return rec;
