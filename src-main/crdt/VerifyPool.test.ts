@@ -68,4 +68,19 @@ describe("VerifyPool", () => {
     expect(plain.map((s, i) => (s === "rejected" ? i : -1)).filter((i) => i >= 0)).toEqual([38, 39]);
     expect(pooled.signaturesChecked()).toBeGreaterThan(1);
   });
+
+  it("starts its workers on start(), once, and never after close()", async () => {
+    const early = new VerifyPool({ size: 2 });
+    expect(early.running).toBe(0); // nothing before it is needed
+    early.start();
+    early.start();
+    expect(early.running).toBe(2);
+    const id = testIdentity(1);
+    const msg = Buffer.from("started early");
+    expect(await early.verifyMany([{ sig: id.sign(msg), msg, key: Buffer.from(id.publicKey, "hex") }])).toEqual([true]);
+    expect(early.running).toBe(2); // the request used them, it did not spawn more
+    await early.close();
+    early.start();
+    expect(early.running).toBe(0);
+  });
 });

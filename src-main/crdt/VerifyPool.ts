@@ -14,7 +14,8 @@
  * body is a small plain-JS string (`eval: true`), so it runs unchanged
  * under tsx, vitest and the bundled app.
  *
- * Invariants: no module-level state; workers start on first use; `close()` terminates every worker and
+ * Invariants: no module-level state; workers start on first use, or at
+ * `start()` when many checks are known to come; `close()` terminates every worker and
  * fails outstanding requests; a worker that dies fails its requests (the
  * caller then falls back to verifying in-thread), never hangs them.
  */
@@ -48,6 +49,15 @@ function keyOf(raw) {
     keys.set(hex, k);
   }
   return k;
+}
+{
+  // Warm-up, before the first request: OpenSSL's Ed25519 code and this thread's first key import and
+  // verify are slow the first time; a request should not pay that while a catch-up waits for it.
+  const { generateKeyPairSync, sign } = require("node:crypto");
+  const pair = generateKeyPairSync("ed25519");
+  verify(null, PREFIX, pair.publicKey, sign(null, PREFIX, pair.privateKey));
+  keyOf(pair.publicKey.export({ format: "der", type: "spki" }).subarray(PREFIX.length));
+  keys.clear();
 }
 parentPort.on("message", ({ id, packed, count }) => {
   const b = Buffer.from(packed.buffer, packed.byteOffset, packed.byteLength);
@@ -104,6 +114,23 @@ export class VerifyPool {
     this.jobs.clear();
   }
 
+  /** Workers running now. */
+  get running(): number {
+    return this.workers.length;
+  }
+
+  /**
+   * Starts the workers now instead of on first use: for a caller that knows
+   * a bulk of checks is coming (a device joining a workspace receives its
+   * whole history). A worker takes tens of ms to start; started by the first
+   * request, the checks asked for meanwhile ran in the event loop instead.
+   * Idempotent; nothing after `close()`.
+   */
+  start(): void {
+    if (this.closed) return;
+    while (this.workers.length < this.size) this.workers.push(this.spawn());
+  }
+
   /** One boolean per item, under the pinned rule; rejects only if the pool is closed or a worker died. */
   async verifyMany(items: readonly VerifyItem[]): Promise<boolean[]> {
     if (this.closed) throw new Error("verify pool closed");
@@ -113,8 +140,7 @@ export class VerifyPool {
       if (passesPrechecks(it.sig, it.key)) todo.push(i);
     });
     if (todo.length === 0) return result;
-    // Started on first use: a node that never bulk-verifies never starts a thread.
-    while (this.workers.length < this.size) this.workers.push(this.spawn());
+    this.start(); // on first use, unless started before: a node that never bulk-verifies never starts a thread
     const per = Math.ceil(todo.length / this.size);
     const parts: Promise<void>[] = [];
     for (let w = 0; w * per < todo.length; w++) {

@@ -159,6 +159,9 @@ export async function createNode(options: NodeOptions): Promise<MusherNode> {
     workspaceAdopted: (workspace) => {
       info.workspaceId = workspace;
       membership.forget();
+      // A joining device is about to receive the workspace's whole history: its verify workers start now, while
+      // the link connects, not at the first frame (the checks of the first ~100 ms of a catch-up ran in this thread).
+      verifyPool.start();
     },
   });
   const board = new PipelineBoard(replica, () => `s_${randomBytes(8).toString("hex")}`, stageLimits);
