@@ -44,6 +44,24 @@ describe("WalCheckpointer", () => {
     db.close();
   });
 
+  it("leaves an empty WAL when stopped while its worker checkpoints (the worker's connection closes first)", async () => {
+    for (let round = 0; round < 4; round++) {
+      const file = tempDb();
+      const db = openDatabase(file, { create: true });
+      const log = recordingLogger();
+      // A checkpoint every ms: once ~10,000 pages are committed, the worker is copying them when stop() comes.
+      const checkpointer = new WalCheckpointer(db, file, { log, everyMs: 1 });
+      checkpointer.start();
+      await new Promise((r) => setTimeout(r, 150)); // the worker is up
+      write(db, 20_000);
+      await new Promise((r) => setTimeout(r, 5 + 5 * round));
+      checkpointer.stop();
+      expect(statSync(`${file}-wal`).size, `round ${round}`).toBe(0);
+      expect(log.lines.filter((l) => l.level === "warn")).toEqual([]);
+      db.close();
+    }
+  });
+
   it("falls back to checkpoints in the main thread, with one warning, when its worker cannot open the database", async () => {
     const file = tempDb();
     const db = openDatabase(file, { create: true });
