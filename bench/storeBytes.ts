@@ -24,6 +24,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { createNode } from "../src-main/node/createNode";
 import { decodeChange } from "../src-main/crdt/changeCodec";
+import { CHANGE_BY_ID } from "../src-main/store/replicaStatements";
 import { SqliteReplicaStore } from "../src-main/store/SqliteReplicaStore";
 import { storyColumn } from "../src-main/store/storyColumn";
 import { silentLogger } from "../src-main/base/Logger";
@@ -112,8 +113,8 @@ function metaReads(file: string, ids: string[]): { metaReadUs: number; lookupUs:
   const db = new Database(file);
   try {
     const store = new SqliteReplicaStore(db);
-    const lookup = db.prepare<[Buffer], { author: number }>("SELECT author, seq, clock_wall, clock_logical, deps, vec FROM changes WHERE id = ?");
-    const raw = ids.map((id) => Buffer.from(id, "hex"));
+    const lookup = db.prepare<[{ id: Buffer }], { author: number }>(`SELECT author, seq, clock_wall, clock_logical, deps, vec FROM changes WHERE ${CHANGE_BY_ID}`);
+    const raw = ids.map((id) => ({ id: Buffer.from(id, "hex") }));
     let metaUs = Infinity;
     let lookupUs = Infinity;
     for (let round = 0; round < 3; round++) {
@@ -139,7 +140,7 @@ async function measure(history: string, log: Uint8Array[]): Promise<Measured> {
     if (report.applied !== log.length) throw new Error(`ingest applied ${report.applied} of ${log.length}`);
     await node.close();
     const file = join(dir, "musher.db");
-    const size = (await stat(file)).size;
+    const size = (await stat(file)).size + ((await stat(`${file}-wal`).catch(() => null))?.size ?? 0); // and a WAL the close left, if any
     const db = new Database(file, { readonly: true });
     const rows = db.prepare<[], { name: string; bytes: number }>("SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC").all();
     db.close();

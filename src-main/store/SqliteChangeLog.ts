@@ -49,7 +49,7 @@ export class SqliteChangeLog {
     if (this.metas.has(id)) return true;
     if (this.knownAbsent()) return false;
     this.insertHeld();
-    return this.q.hasChange.get(idColumn.encode(id)) !== undefined;
+    return this.q.hasChange.get({ id: idColumn.encode(id) }) !== undefined;
   }
 
   meta(id: string): ChangeMeta | undefined {
@@ -57,7 +57,7 @@ export class SqliteChangeLog {
     if (cached) return cached;
     if (this.knownAbsent()) return undefined;
     this.insertHeld();
-    const r = this.q.getMeta.get(idColumn.encode(id));
+    const r = this.q.getMeta.get({ id: idColumn.encode(id) });
     if (!r) return undefined;
     const meta: ChangeMeta = {
       id,
@@ -73,7 +73,7 @@ export class SqliteChangeLog {
 
   bytes(id: string): Uint8Array | undefined {
     this.insertHeld();
-    const row = this.q.getBytes.get(idColumn.encode(id));
+    const row = this.q.getBytes.get({ id: idColumn.encode(id) });
     if (!row) return undefined;
     return this.restored(row.bytes, row.author);
   }

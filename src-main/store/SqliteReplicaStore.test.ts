@@ -372,18 +372,19 @@ describe("SqliteReplicaStore change rows of a group's savepoint (inserted once i
 
   it("rolls the whole group back when a held row cannot be inserted, and says so", () => {
     const { db, store, rows } = open();
+    // A trigger refuses one id: the way to make a held row's insert fail here (as a full disk or a damaged file would).
+    db.exec("CREATE TRIGGER refuse_c3 BEFORE INSERT ON changes WHEN NEW.id = 'c3' BEGIN SELECT RAISE(ABORT, 'refused'); END");
     received(store, () => {
       store.putChange(meta("c1", 1), new Uint8Array([1]));
       store.putStory(story("s1", "received"));
     });
-    // The same id twice is refused by the table's UNIQUE index: the way to make the insert fail here.
     expect(() => received(store, () => {
       store.putChange(meta("c2", 2), new Uint8Array([2]));
-      store.putChange(meta("c2", 2), new Uint8Array([2]));
+      store.putChange(meta("c3", 3), new Uint8Array([3]));
     })).toThrow("writing received changes failed; their group was rolled back");
     expect(db.inTransaction).toBe(false);
     expect(rows()).toEqual([]);
-    expect([store.hasChange("c1"), store.hasChange("c2"), store.getStory("s1")]).toEqual([false, false, undefined]);
+    expect([store.hasChange("c1"), store.hasChange("c2"), store.hasChange("c3"), store.getStory("s1")]).toEqual([false, false, false, undefined]);
     expect(db.pragma("synchronous", { simple: true })).toBe(2); // FULL again
     received(store, () => store.putChange(meta("c1", 1), new Uint8Array([1])));
     store.settle();

@@ -94,11 +94,20 @@
  * - After an existing file crosses v5, `migrate` VACUUMs it once (outside
  *   the transactions): the rewrite freed about half its pages, and the file
  *   would otherwise keep its old size.
+ *
+ * v6 — the id index keyed by 8 bytes (issue 14; `migrateIdIndex`):
+ * - `changes.id` is no longer UNIQUE; the index `changes_by_id` is on
+ *   `substr(id, 1, 8)` (not unique: 8 bytes can collide), and every lookup
+ *   by id is `substr(id, 1, 8) = substr(@id, 1, 8) AND id = @id`, which
+ *   finds the prefix in the index and compares the whole id in the row.
+ *   A random 32-byte key dirtied ~4x the index pages per group commit.
+ * - A file that crosses v6 is VACUUMed once, like v5 (the old index's pages).
  */
 import type Database from "better-sqlite3";
 import { decodeChange } from "../crdt/changeCodec";
 import { effectiveClock, ZERO_HLC, type Hlc } from "../crdt/Hlc";
 import { migrateCompactLog } from "./migrateCompactLog";
+import { migrateIdIndex } from "./migrateIdIndex";
 
 /** `PRAGMA application_id` of every Musher database: "Mush" in ASCII. */
 export const MUSHER_APPLICATION_ID = 0x4d757368;
@@ -188,6 +197,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   migrateMemorySearch,
   migrateCompactLog,
+  migrateIdIndex,
 ];
 
 /** `meta` key set when the derived tables must be rebuilt from the log on the next open. */
@@ -261,8 +271,8 @@ function backfillActivityV2(db: Database.Database): void {
 /** The schema version this build writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-/** The version whose migration rewrites the log: a file that crosses it is VACUUMed once afterwards. */
-const COMPACT_LOG_VERSION = MIGRATIONS.indexOf(migrateCompactLog) + 1;
+/** The last version whose migration rewrites the log: a file that crosses it is VACUUMed once afterwards. */
+const LAST_LOG_REWRITE = MIGRATIONS.indexOf(migrateIdIndex) + 1;
 
 /** Brings `db` from its `user_version` to SCHEMA_VERSION, one transaction per step. */
 export function migrate(db: Database.Database): void {
@@ -274,7 +284,7 @@ export function migrate(db: Database.Database): void {
     }).immediate();
   }
   // A new database (from 0) has nothing to give back; an in-memory one has no file.
-  if (from > 0 && from < COMPACT_LOG_VERSION && db.name !== ":memory:") compactFile(db);
+  if (from > 0 && from < LAST_LOG_REWRITE && db.name !== ":memory:") compactFile(db);
 }
 
 /**

@@ -19,16 +19,26 @@ export interface ChangeRow {
   bytes: Buffer | null;
 }
 
+/**
+ * A change row by id (`@id`): the id index is on the first 8 bytes
+ * (`migrateIdIndex`; the expression must be the index's, letter for letter,
+ * or the lookup scans the table), then the whole id is compared.
+ */
+export const CHANGE_BY_ID = "substr(id, 1, 8) = substr(@id, 1, 8) AND id = @id";
+export interface ById {
+  id: IdValue;
+}
+
 export function replicaStatements(db: Database.Database) {
   return {
     getStory: db.prepare<[string], { record: StoryValue }>("SELECT record FROM stories WHERE id = ?"),
     putStory: db.prepare<[string, StoryValue]>("INSERT INTO stories (id, record) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET record = excluded.record"),
     anyStory: db.prepare<[], { one: number }>("SELECT 1 AS one FROM stories LIMIT 1"),
     allStories: db.prepare<[], { id: string; record: StoryValue }>("SELECT id, record FROM stories ORDER BY id"),
-    hasChange: db.prepare<[IdValue], { one: number }>("SELECT 1 AS one FROM changes WHERE id = ?"),
+    hasChange: db.prepare<[ById], { one: number }>(`SELECT 1 AS one FROM changes WHERE ${CHANGE_BY_ID}`),
     // The bytes only when the deps live in them (no deps column): the usual format-2 row.
-    getMeta: db.prepare<[IdValue], ChangeRow>("SELECT author, seq, clock_wall, clock_logical, deps, vec, CASE WHEN deps IS NULL THEN bytes END AS bytes FROM changes WHERE id = ?"),
-    getBytes: db.prepare<[IdValue], { bytes: Buffer; author: number }>("SELECT bytes, author FROM changes WHERE id = ?"),
+    getMeta: db.prepare<[ById], ChangeRow>(`SELECT author, seq, clock_wall, clock_logical, deps, vec, CASE WHEN deps IS NULL THEN bytes END AS bytes FROM changes WHERE ${CHANGE_BY_ID}`),
+    getBytes: db.prepare<[ById], { bytes: Buffer; author: number }>(`SELECT bytes, author FROM changes WHERE ${CHANGE_BY_ID}`),
     putChange: db.prepare<[IdValue, number, number, number, number, IdValue | null, Buffer, Buffer]>(
       "INSERT INTO changes (id, author, seq, clock_wall, clock_logical, deps, vec, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     ),
