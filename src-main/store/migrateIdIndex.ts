@@ -20,8 +20,10 @@
  *
  * Invariants: every row is copied as it is, with its `arrival` (the replay
  * order); the table is rebuilt because SQLite cannot drop a UNIQUE
- * constraint's index in place; the index expression is written here once
- * and never edited (a query must repeat it exactly to use it).
+ * constraint's index in place; the table's columns repeat v5's
+ * (`migrateCompactLog`) on purpose: a shipped migration shares no code that
+ * could change under it; the index expression is written here once and never
+ * edited (a query must repeat it exactly to use it).
  */
 import type Database from "better-sqlite3";
 
