@@ -20,13 +20,14 @@ import { changeIdOfBytes } from "../../src-main/crdt/changeCodec";
 import { createNode } from "../../src-main/node/createNode";
 import { SCHEMA_VERSION } from "../../src-main/store/migrations";
 import { openNodeStore } from "../../src-main/store/openNodeStore";
+import { CHANGE_BY_ID } from "../../src-main/store/replicaStatements";
 import { CLI, ROOT } from "../support/startServe";
 
 const FIXTURE = join(ROOT, "test/fixtures/v5-board/musher.db");
 const TABLES = ["changes", "heads", "author_seqs", "equivocators", "pending", "pending_waits", "authors", "stories", "sessions", "messages", "memcells", "memory_docs", "session_activity", "meta"];
 
-/** Every row of every table (the log's with its arrival), and the indexes on `changes`. */
-function snapshot(file: string): { version: number; rows: unknown[]; changeIndexes: unknown[] } {
+/** Every row of every table (the log's with its arrival), the indexes on `changes`, and the log's ids in arrival order. */
+function snapshot(file: string): { version: number; rows: unknown[]; changeIndexes: unknown[]; ids: string[] } {
   const db = new Database(file, { readonly: true });
   try {
     return {
@@ -34,6 +35,7 @@ function snapshot(file: string): { version: number; rows: unknown[]; changeIndex
       // Sorted as JSON (Buffers as byte arrays): some tables have one column, none has a guaranteed order.
       rows: TABLES.map((t) => db.prepare(`SELECT * FROM ${t}`).raw().all().map((r) => JSON.stringify(r)).sort()),
       changeIndexes: db.prepare("SELECT name, \"unique\", origin FROM pragma_index_list('changes') ORDER BY name").all(),
+      ids: db.prepare<[], string>("SELECT lower(hex(id)) FROM changes ORDER BY arrival").pluck().all(),
     };
   } finally {
     db.close();
@@ -52,14 +54,12 @@ describe("a v5 data dir", { timeout: 120_000 }, () => {
       { name: "changes_by_author_seq", unique: 0, origin: "c" },
       { name: "sqlite_autoindex_changes_1", unique: 1, origin: "u" },
     ]);
-    const ids = new Database(file, { readonly: true }).prepare<[], string>("SELECT lower(hex(id)) FROM changes ORDER BY arrival").pluck().all();
+    const ids = v5.ids;
     expect(ids.length).toBe(412);
 
     const node = openNodeStore({ dataDir, create: false });
-    let workspace: string;
     try {
-      const { store, db } = node;
-      workspace = node.workspaceId;
+      const { store, db, workspaceId: workspace } = node;
       expect(db.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
       for (const id of ids) {
         expect(store.hasChange(id)).toBe(true);
@@ -67,7 +67,7 @@ describe("a v5 data dir", { timeout: 120_000 }, () => {
         expect(bytes && changeIdOfBytes(bytes, workspace)).toBe(id);
         expect(store.getChangeMeta(id)?.id).toBe(id);
       }
-      const plan = db.prepare<[], { detail: string }>(`EXPLAIN QUERY PLAN SELECT 1 FROM changes WHERE substr(id, 1, 8) = substr(x'00', 1, 8) AND id = x'00'`).all();
+      const plan = db.prepare<[{ id: Buffer }], { detail: string }>(`EXPLAIN QUERY PLAN SELECT 1 FROM changes WHERE ${CHANGE_BY_ID}`).all({ id: Buffer.alloc(32) });
       expect(plan.map((p) => p.detail)).toEqual(["SEARCH changes USING INDEX changes_by_id (<expr>=?)"]);
     } finally {
       node.close();
