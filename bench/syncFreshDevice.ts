@@ -1,8 +1,9 @@
 /**
  * A fresh device joining a busy workspace (issue 14): 50,000 changes by 8
  * authors, served by a node in a child process over a real WebSocket on
- * 127.0.0.1; the device (this process) starts on an empty data dir (real
- * SQLite) and joins with an invite naming the server (`benchInvite`: one
+ * 127.0.0.1; the device, in a child process of its own (`joinDevice`: as
+ * a new laptop, its code cold and its heap holding nothing of the seeding
+ * done here), starts on an empty data dir (real SQLite) and joins with an invite naming the server (`benchInvite`: one
  * more change by the workspace's admin, over the history), and the clock
  * runs until its database file holds every head of the server and every
  * story row is written (another connection sees the heads, and no
@@ -34,19 +35,14 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { createInterface } from "node:readline";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import * as Automerge from "@automerge/automerge";
-import Database from "better-sqlite3";
 import { createNode } from "../src-main/node/createNode";
 import { silentLogger } from "../src-main/base/Logger";
-import { STORIES_LAG_KEY } from "../src-main/store/migrations";
-import { CHANGE_BY_ID } from "../src-main/store/replicaStatements";
 import { automergeBaseline } from "./support/automergeBaseline";
 import { benchInvite } from "./support/benchInvite";
-import { blockProbe } from "./support/blockProbe";
+import type { JoinReport } from "./support/joinDevice";
 import { nativeVerifyMs } from "./support/nativeVerifyRate";
 import { BENCH_WORKSPACE, generateTeamHistory } from "./support/generateTeamHistory";
 
@@ -58,11 +54,6 @@ const cpuMsSince = (from: NodeJS.CpuUsage): number => {
   return (used.user + used.system) / 1000;
 };
 
-/** A full GC now (the flag is set at run time; `gc` comes from a fresh context, where V8 then defines it). */
-function collectGarbage(): void {
-  setFlagsFromString("--expose-gc");
-  (runInNewContext("gc") as () => void)();
-}
 const AUTHORS = 8;
 const ROOT = join(import.meta.dirname, "..");
 
@@ -157,6 +148,19 @@ async function startServer(dir: string): Promise<{ url: string; stop(): Promise<
   };
 }
 
+/** The joining device, in a child process of its own (see `support/joinDevice.ts`). */
+async function joinDevice(dir: string, invite: string, headsFile: string): Promise<JoinReport> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench/support/joinDevice.ts"), dir, invite, headsFile], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  if (code !== 0) throw new Error(`the fresh device exited (${code})`);
+  return JSON.parse(out.trim().split("\n").pop()!) as JoinReport;
+}
+
 async function main(): Promise<void> {
   const { log, automergeDoc } = history();
   const wireFormatBytes = log.reduce((n, c) => n + c.length, 0);
@@ -171,42 +175,11 @@ async function main(): Promise<void> {
   const served = log.length + 1; // the history and the admin's invite
   const server = await startServer(src.dir);
   const dir = await mkdtemp(join(tmpdir(), "musher-bench-fresh-"));
-  const progress: { expected: number; received: number; links: number }[] = [];
-  // The baselines and the in-process seeding left ~200 MB of this process's own garbage: collected
-  // now, so a major GC of it does not land in the device's window and count as the device's block.
-  collectGarbage();
-  const stopProbe = blockProbe();
-  const deviceCpu = process.cpuUsage();
-  const start = performance.now();
-  const node = await createNode({ dataDir: dir, host: "embedded", log: silentLogger, join: src.invite([server.url]) });
-  node.sync.onStatus((s) => {
-    if (s.catchUp) progress.push({ expected: s.catchUp.expected, received: s.catchUp.received, links: s.peers.length });
-  });
-  // Holds the server's whole history (its own `join` change, written once the invite arrived, is extra).
-  const caughtUp = (): boolean => src.heads.every((h) => node.replica.hasChange(h));
-  while (!caughtUp()) {
-    if (performance.now() - start > 600_000) throw new Error("bench: the fresh device did not converge in 10 min");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  // Applied (in memory, within ~20 ms); the rest of the clock is committing the last group and writing held story rows.
-  const appliedMs = performance.now() - start;
-  // Received changes commit in groups, and their story rows are written after them
-  // (SqliteReplicaStore): converged means committed and written, so the clock stops when
-  // another connection to the device's file sees every head and no story row left to write.
-  const reader = new Database(join(dir, "musher.db"), { readonly: true });
-  const has = reader.prepare<[{ id: Buffer }], { one: number }>(`SELECT 1 AS one FROM changes WHERE ${CHANGE_BY_ID}`);
-  const lagging = reader.prepare<[string], { one: number }>("SELECT 1 AS one FROM meta WHERE key = ?");
-  const written = (): boolean => src.heads.every((h) => has.get({ id: Buffer.from(h, "hex") }) !== undefined) && lagging.get(STORIES_LAG_KEY) === undefined;
-  while (!written()) await new Promise((r) => setTimeout(r, 2));
-  reader.close();
-  const convergeMs = performance.now() - start;
-  // This process's CPU time (the device: its main thread and worker threads) over the same window: on a
-  // shared machine, time taken by other tenants shows in the wall clock but not here.
-  const deviceCpuMs = cpuMsSince(deviceCpu);
-  const maxBlockMs = stopProbe();
-  const checked = node.replica.signaturesChecked();
-  const stories = node.replica.stories().length;
-  await node.close();
+  const headsFile = join(dir, "..", `${basename(dir)}-heads.json`);
+  writeFileSync(headsFile, JSON.stringify(src.heads));
+  const device = await joinDevice(dir, src.invite([server.url]), headsFile);
+  await rm(headsFile, { force: true });
+  const { convergeMs, appliedMs, cpuMs: deviceCpuMs, maxBlockMs, signaturesChecked: checked, stories, progress } = device;
   const { bytesOut: wireBytes, cpuMs: serverCpuMs } = await server.stop();
   // The file and whatever WAL the close left (none, unless its last checkpoint was busy: the file alone would then flatter the figure).
   const diskBytes = (await stat(join(dir, "musher.db"))).size + ((await stat(join(dir, "musher.db-wal")).catch(() => null))?.size ?? 0);
