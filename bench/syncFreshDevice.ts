@@ -3,8 +3,9 @@
  * authors, served by a node in a child process over a real WebSocket on
  * 127.0.0.1; the device, in a child process of its own (`joinDevice`: as
  * a new laptop, its code cold and its heap holding nothing of the seeding
- * done here), starts on an empty data dir (real SQLite) and joins with an invite naming the server (`benchInvite`: one
- * more change by the workspace's admin, over the history), and the clock
+ * done here), starts on an empty data dir (real SQLite) and joins with an
+ * invite naming the server (`benchInvite`: one more change by the
+ * workspace's admin, over the history), and the clock
  * runs until its database file holds every head of the server and every
  * story row is written (another connection sees the heads, and no
  * `STORIES_LAG_KEY` mark); `appliedMs` is when the device held every head
