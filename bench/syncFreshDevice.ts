@@ -38,7 +38,6 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { createInterface } from "node:readline";
-import * as Automerge from "@automerge/automerge";
 import { createNode } from "../src-main/node/createNode";
 import { silentLogger } from "../src-main/base/Logger";
 import { automergeBaseline } from "./support/automergeBaseline";
@@ -56,6 +55,8 @@ const cpuMsSince = (from: NodeJS.CpuUsage): number => {
 };
 
 const AUTHORS = 8;
+/** Rounds of (baselines, device): this machine is shared, so one round's ratio is partly luck; the goals judge the medians. */
+const ROUNDS = 3;
 const ROOT = join(import.meta.dirname, "..");
 
 /** Length-prefixed blobs in one file. */
@@ -79,14 +80,14 @@ function unpackBlobs(buf: Buffer): Uint8Array[] {
 }
 
 /** The history (and its Automerge twin), from the cache when a previous run made it with the same change format. */
-function history(): { log: Uint8Array[]; automergeDoc: Uint8Array } {
+function history(): { log: Uint8Array[]; automergeFile: string } {
   const probe = generateTeamHistory(AUTHORS * 2, AUTHORS);
   const tag = `${TOTAL}-${AUTHORS}-f${probe[0]![0]}`;
   const logFile = join(tmpdir(), `musher-bench-fresh-${tag}.log`);
   const amFile = join(tmpdir(), `musher-bench-fresh-${tag}.automerge`);
   if (existsSync(logFile) && existsSync(amFile)) {
     console.log(`history and Automerge document from the cache (${logFile})`);
-    return { log: unpackBlobs(readFileSync(logFile)), automergeDoc: Uint8Array.from(readFileSync(amFile)) };
+    return { log: unpackBlobs(readFileSync(logFile)), automergeFile: amFile };
   }
   const t0 = performance.now();
   const log = generateTeamHistory(TOTAL, AUTHORS);
@@ -96,35 +97,26 @@ function history(): { log: Uint8Array[]; automergeDoc: Uint8Array } {
   console.log(`built the Automerge document in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
   writeFileSync(logFile, packBlobs(log));
   writeFileSync(amFile, automergeDoc);
-  return { log, automergeDoc };
+  return { log, automergeFile: amFile };
 }
 
 /** (a): every signature verified natively, one by one (keys prepared and bodies decoded outside the clock). */
 const verifyEverything = (log: readonly Uint8Array[]): number => nativeVerifyMs(log, BENCH_WORKSPACE);
 
-/** (b): Automerge opening the same board. */
-function automergeLoad(doc: Uint8Array): { ms: number; stories: number } {
-  const start = performance.now();
-  const loaded = Automerge.load<{ s: Record<string, Record<string, unknown>> }>(doc);
-  let stories = 0;
-  for (const bucket of Object.values(loaded.s)) stories += Object.keys(bucket).length;
-  return { ms: performance.now() - start, stories };
-}
-
 /** The history's authors (`generateTeamHistory`: `makeBenchNode(20 + k)`), one of them the workspace's admin. */
 const AUTHOR_SEEDS = Array.from({ length: AUTHORS }, (_, k) => 0x10 + 20 + k);
 
-async function seedServer(history: Uint8Array[]): Promise<{ dir: string; heads: string[]; stories: number; invite: (addresses: string[]) => string }> {
+async function seedServer(history: Uint8Array[]): Promise<{ dir: string; heads: string[]; stories: number; invites: ((addresses: string[]) => string)[] }> {
   const dir = await mkdtemp(join(tmpdir(), "musher-bench-src-"));
   const node = await createNode({ dataDir: dir, workspaceId: BENCH_WORKSPACE, host: "embedded", log: silentLogger });
-  const invite = benchInvite(history, AUTHOR_SEEDS, node.info.nodeId);
+  const invite = benchInvite(history, AUTHOR_SEEDS, node.info.nodeId, ROUNDS);
   const log = [...history, invite.change];
   const report = await node.ingest(log);
   if (report.applied !== log.length) throw new Error(`seeding applied ${report.applied} of ${log.length}`);
   const heads = node.replica.heads().sort();
   const stories = node.replica.stories().length;
   await node.close();
-  return { dir, heads, stories, invite: invite.line };
+  return { dir, heads, stories, invites: invite.lines };
 }
 
 async function startServer(dir: string): Promise<{ url: string; stop(): Promise<{ bytesOut: number; cpuMs: number }> }> {
@@ -149,58 +141,104 @@ async function startServer(dir: string): Promise<{ url: string; stop(): Promise<
   };
 }
 
-/** The joining device, in a child process of its own (see `support/joinDevice.ts`). */
-async function joinDevice(dir: string, invite: string, headsFile: string): Promise<JoinReport> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench/support/joinDevice.ts"), dir, invite, headsFile], {
+/** Runs a `bench/support` script in a child process of its own and returns the JSON line it ends with. */
+async function inChild<T>(script: string, args: string[]): Promise<T> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench/support", script), ...args], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "inherit"],
   });
   let out = "";
   child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
   const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-  if (code !== 0) throw new Error(`the fresh device exited (${code})`);
-  return JSON.parse(out.trim().split("\n").pop()!) as JoinReport;
+  if (code !== 0) throw new Error(`bench/support/${script} exited (${code})`);
+  return JSON.parse(out.trim().split("\n").pop()!) as T;
 }
 
-async function main(): Promise<void> {
-  const { log, automergeDoc } = history();
-  const wireFormatBytes = log.reduce((n, c) => n + c.length, 0);
+/** One round: both baselines, then a cold device joining a cold server (each in its own process). */
+interface Round {
+  verifyAllMs: number;
+  verifyAllCpuMs: number;
+  automergeLoadMs: number;
+  device: JoinReport;
+  serverCpuMs: number;
+  wireBytes: number;
+  diskBytes: number;
+}
+
+async function round(log: readonly Uint8Array[], automergeFile: string, src: { dir: string; heads: string[] }, invite: (addresses: string[]) => string): Promise<Round> {
   const verifyCpu = process.cpuUsage();
   const verifyAllMs = verifyEverything(log);
   const verifyAllCpuMs = cpuMsSince(verifyCpu);
-  console.log(`verify every signature (node:crypto): ${verifyAllMs.toFixed(0)} ms`);
-  const am = automergeLoad(automergeDoc);
-  console.log(`Automerge load (${automergeDoc.length} bytes, ${am.stories} stories): ${am.ms.toFixed(0)} ms`);
-
-  const src = await seedServer(log);
-  const served = log.length + 1; // the history and the admin's invite
+  // (b): Automerge opening the same board, cold in its own process, as the device is.
+  const am = await inChild<{ ms: number; stories: number }>("automergeLoadOnce.ts", [automergeFile]);
   const server = await startServer(src.dir);
   const dir = await mkdtemp(join(tmpdir(), "musher-bench-fresh-"));
   const headsFile = join(dir, "..", `${basename(dir)}-heads.json`);
   writeFileSync(headsFile, JSON.stringify(src.heads));
-  const device = await joinDevice(dir, src.invite([server.url]), headsFile);
+  const device = await inChild<JoinReport>("joinDevice.ts", [dir, invite([server.url]), headsFile]);
   await rm(headsFile, { force: true });
-  const { convergeMs, appliedMs, cpuMs: deviceCpuMs, maxBlockMs, signaturesChecked: checked, stories, progress } = device;
   const { bytesOut: wireBytes, cpuMs: serverCpuMs } = await server.stop();
   // The file and whatever WAL the close left (none, unless its last checkpoint was busy: the file alone would then flatter the figure).
   const diskBytes = (await stat(join(dir, "musher.db"))).size + ((await stat(join(dir, "musher.db-wal")).catch(() => null))?.size ?? 0);
   await rm(dir, { recursive: true, force: true });
-  await rm(src.dir, { recursive: true, force: true });
-  if (stories !== src.stories) throw new Error(`fresh device has ${stories} stories, the server ${src.stories}`);
+  if (am.stories === 0) throw new Error("the Automerge document holds no story");
+  return { verifyAllMs, verifyAllCpuMs, automergeLoadMs: am.ms, device, serverCpuMs, wireBytes, diskBytes };
+}
 
-  // Honest progress: never more received than announced, and the announced total is the history (on every link's catch-up).
-  const restarts = progress.filter((p, i) => i > 0 && p.received < progress[i - 1]!.received).length;
-  const honest = progress.length > 0 && progress.every((p) => p.received <= p.expected && p.expected <= served);
-  const ratio = convergeMs / verifyAllMs;
-  const perChangeDisk = diskBytes / served;
-  const perChangeWire = wireBytes / served;
-  console.log(`fresh device: ${served} changes in ${convergeMs.toFixed(0)} ms (${(served / (convergeMs / 1000)).toFixed(0)} /s), ${checked} signatures checked`);
+/** The middle value (the mean of the two middle ones for an even count). */
+function median(values: readonly number[]): number {
+  const v = [...values].sort((a, b) => a - b);
+  const mid = v.length >> 1;
+  return v.length % 2 === 1 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
+}
+
+async function main(): Promise<void> {
+  const { log, automergeFile } = history();
+  const wireFormatBytes = log.reduce((n, c) => n + c.length, 0);
+  const src = await seedServer(log);
+  const served = log.length + 1; // the history and the admin's invites
+  const rounds: Round[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const one = await round(log, automergeFile, src, src.invites[r]!);
+    const d = one.device;
+    if (d.stories !== src.stories) throw new Error(`fresh device has ${d.stories} stories, the server ${src.stories}`);
+    console.log(
+      `round ${r + 1}: converged in ${d.convergeMs.toFixed(0)} ms (applied ${d.appliedMs.toFixed(0)}), verify-all ${one.verifyAllMs.toFixed(0)} ms, ` +
+        `Automerge load ${one.automergeLoadMs.toFixed(0)} ms: ${(d.convergeMs / one.verifyAllMs).toFixed(2)}x and ${(d.convergeMs / one.automergeLoadMs).toFixed(2)}x; ` +
+        `CPU device ${d.cpuMs.toFixed(0)} ms, server ${one.serverCpuMs} ms; ${d.signaturesChecked} signatures checked; longest block ${d.maxBlockMs.toFixed(1)} ms`,
+    );
+    rounds.push(one);
+  }
+  await rm(src.dir, { recursive: true, force: true });
+
+  const mid = (f: (r: Round) => number): number => median(rounds.map(f));
+  const convergeMs = mid((r) => r.device.convergeMs);
+  const appliedMs = mid((r) => r.device.appliedMs);
+  const verifyAllMs = mid((r) => r.verifyAllMs);
+  const automergeLoadMs = mid((r) => r.automergeLoadMs);
+  // Ratios within each round (its baselines were measured minutes, not seconds, from its device), then their median.
+  const ratio = mid((r) => r.device.convergeMs / r.verifyAllMs);
+  const ratioToAutomerge = mid((r) => r.device.convergeMs / r.automergeLoadMs);
+  const deviceCpuMs = mid((r) => r.device.cpuMs);
+  const cpuRatio = mid((r) => r.device.cpuMs / r.verifyAllCpuMs);
+  const serverCpuMs = mid((r) => r.serverCpuMs);
+  const checked = mid((r) => r.device.signaturesChecked);
+  const perChangeWire = mid((r) => r.wireBytes) / served;
+  const perChangeDisk = mid((r) => r.diskBytes) / served;
+  // The longest block of any round: a block is a user-visible freeze, so the worst one counts.
+  const maxBlockMs = Math.max(...rounds.map((r) => r.device.maxBlockMs));
+  // Honest progress: never more received than announced, and the announced total is the history (on every link's
+  // catch-up; a later round's server also holds the earlier devices' join changes).
+  const progress = rounds.flatMap((r, k) => r.device.progress.map((p) => ({ ...p, served: served + k })));
+  const restarts = rounds.reduce((n, r) => n + r.device.progress.filter((p, i, all) => i > 0 && p.received < all[i - 1]!.received).length, 0);
+  const honest = rounds.every((r) => r.device.progress.length > 0) && progress.every((p) => p.received <= p.expected && p.expected <= p.served);
+  console.log(`fresh device, median of ${ROUNDS} rounds: ${served} changes in ${convergeMs.toFixed(0)} ms (${(served / (convergeMs / 1000)).toFixed(0)} /s), ${checked} signatures checked`);
   console.log(`  applied in ${appliedMs.toFixed(0)} ms, then ${(convergeMs - appliedMs).toFixed(0)} ms to commit and write story rows`);
-  console.log(`  ${ratio.toFixed(2)}x verify-every-signature, ${(convergeMs / am.ms).toFixed(2)}x Automerge load; CPU: device ${deviceCpuMs.toFixed(0)} ms, server ${serverCpuMs} ms`);
-  console.log(`  wire ${perChangeWire.toFixed(0)} B/change (changes alone ${(wireFormatBytes / log.length).toFixed(0)}), disk ${perChangeDisk.toFixed(0)} B/change, longest block ${maxBlockMs.toFixed(1)} ms`);
+  console.log(`  ${ratio.toFixed(2)}x verify-every-signature, ${ratioToAutomerge.toFixed(2)}x Automerge load; CPU: device ${deviceCpuMs.toFixed(0)} ms, server ${serverCpuMs} ms`);
+  console.log(`  wire ${perChangeWire.toFixed(0)} B/change (changes alone ${(wireFormatBytes / log.length).toFixed(0)}), disk ${perChangeDisk.toFixed(0)} B/change, longest block (any round) ${maxBlockMs.toFixed(1)} ms`);
   const goals = {
     verify: ratio <= 0.5,
-    automerge: convergeMs < am.ms,
+    automerge: ratioToAutomerge < 1,
     disk: perChangeDisk <= 400,
     wire: perChangeWire <= 200,
     block: maxBlockMs <= 50,
@@ -208,16 +246,17 @@ async function main(): Promise<void> {
   console.log(
     JSON.stringify({
       bench: "sync-fresh-device",
+      rounds: ROUNDS,
       changes: served,
       authors: AUTHORS,
       convergeMs: Math.round(convergeMs),
       appliedMs: Math.round(appliedMs),
       verifyAllMs: Math.round(verifyAllMs),
       ratioToVerifyAll: Number(ratio.toFixed(3)),
-      automergeLoadMs: Math.round(am.ms),
-      ratioToAutomerge: Number((convergeMs / am.ms).toFixed(3)),
+      automergeLoadMs: Math.round(automergeLoadMs),
+      ratioToAutomerge: Number(ratioToAutomerge.toFixed(3)),
       deviceCpuMs: Math.round(deviceCpuMs),
-      cpuRatioToVerifyAll: Number((deviceCpuMs / verifyAllCpuMs).toFixed(3)),
+      cpuRatioToVerifyAll: Number(cpuRatio.toFixed(3)),
       serverCpuMs,
       signaturesChecked: checked,
       wireBytesPerChange: Math.round(perChangeWire),

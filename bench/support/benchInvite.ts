@@ -4,8 +4,8 @@
  * admin is the author of its earliest root change; that author signs one
  * more change over the whole history, adding the serving node as a member
  * (a real server is a member device; else the joined device would refuse it
- * once it holds the roster) and an `invite`, and the device joins with the
- * invite line — the path a new laptop takes (`musher serve --join`). Built
+ * once it holds the roster) and an `invite` per device to join, and a device
+ * joins with an invite line — the path a new laptop takes (`musher serve --join`). Built
  * at bench time from the (cached) history: one signature.
  */
 import { randomBytes } from "node:crypto";
@@ -18,8 +18,16 @@ import { BENCH_WORKSPACE } from "./generateHistory";
 
 const WEEK_MS = 7 * 24 * 3600 * 1000;
 
-/** `authorSeeds`: the seeds of the history's authors (the admin is one of them); `serverKey`: the serving node's key. */
-export function benchInvite(log: readonly Uint8Array[], authorSeeds: readonly number[], serverKey: string): { change: Uint8Array; line: (addresses: string[]) => string } {
+/**
+ * `authorSeeds`: the seeds of the history's authors (the admin is one of them); `serverKey`: the serving
+ * node's key; `count`: invites in the change (one per device that will join: an invite is used once).
+ */
+export function benchInvite(
+  log: readonly Uint8Array[],
+  authorSeeds: readonly number[],
+  serverKey: string,
+  count = 1,
+): { change: Uint8Array; lines: ((addresses: string[]) => string)[] } {
   const cited = new Set<string>();
   const ids: string[] = [];
   const maxSeq = new Map<string, number>();
@@ -38,8 +46,7 @@ export function benchInvite(log: readonly Uint8Array[], authorSeeds: readonly nu
   if (!root) throw new Error("bench history has no root change");
   const admin: Identity | undefined = authorSeeds.map((s) => identityFromSeed(new Uint8Array(32).fill(s))).find((i) => i.publicKey === root.author);
   if (!admin) throw new Error("the bench workspace's admin is not among the given authors");
-  const secret = randomBytes(32);
-  const inviteKey = identityFromSeed(secret);
+  const secrets = Array.from({ length: count }, () => randomBytes(32));
   const heads = ids.filter((id) => !cited.has(id)).sort();
   const change: Change = {
     v: CHANGE_VERSION,
@@ -50,11 +57,11 @@ export function benchInvite(log: readonly Uint8Array[], authorSeeds: readonly nu
     clock: { wall: Date.now(), logical: 0 },
     ops: [
       { t: "member", key: serverKey, name: "server", role: "member" },
-      { t: "invite", key: inviteKey.publicKey, name: "fresh device", role: "member", expires: Date.now() + WEEK_MS },
+      ...secrets.map((secret, k) => ({ t: "invite" as const, key: identityFromSeed(secret).publicKey, name: `fresh device ${k + 1}`, role: "member" as const, expires: Date.now() + WEEK_MS })),
     ],
   };
   return {
     change: signChange(change, admin).bytes,
-    line: (addresses) => formatInvite({ workspace: BENCH_WORKSPACE, secret: secret.toString("hex"), addresses }),
+    lines: secrets.map((secret) => (addresses: string[]) => formatInvite({ workspace: BENCH_WORKSPACE, secret: secret.toString("hex"), addresses })),
   };
 }
