@@ -219,7 +219,7 @@ async function main(): Promise<void> {
   const appliedMs = mid((r) => r.device.appliedMs);
   const verifyAllMs = mid((r) => r.verifyAllMs);
   const automergeLoadMs = mid((r) => r.automergeLoadMs);
-  // Ratios within each round (its baselines were measured minutes, not seconds, from its device), then their median.
+  // Ratios within each round (its baselines ran seconds before its device, under the same minute's load), then their median.
   const ratio = mid((r) => r.device.convergeMs / r.verifyAllMs);
   const ratioToAutomerge = mid((r) => r.device.convergeMs / r.automergeLoadMs);
   const deviceCpuMs = mid((r) => r.device.cpuMs);
