@@ -5,8 +5,8 @@
  * more change over the whole history, adding the serving node as a member
  * (a real server is a member device; else the joined device would refuse it
  * once it holds the roster) and an `invite` per device to join, and a device
- * joins with an invite line — the path a new laptop takes (`musher serve --join`). Built
- * at bench time from the (cached) history: one signature.
+ * joins with an invite line — the path a new laptop takes (`musher serve
+ * --join`). Built at bench time from the (cached) history: one signature.
  */
 import { randomBytes } from "node:crypto";
 import { CHANGE_VERSION, type Change } from "../../src-main/crdt/Change";
@@ -26,7 +26,7 @@ export function benchInvite(
   log: readonly Uint8Array[],
   authorSeeds: readonly number[],
   serverKey: string,
-  count = 1,
+  count: number,
 ): { change: Uint8Array; lines: ((addresses: string[]) => string)[] } {
   const cited = new Set<string>();
   const ids: string[] = [];
