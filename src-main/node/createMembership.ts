@@ -14,7 +14,7 @@
  *   `INVITE_TTL_MS` of effective clock.
  * - Join: a fresh node adopts the invite's workspace, dials its addresses
  *   (stored as the rendezvous setting) and, once the invite op has reached
- *   it, writes its `join` change (`afterApplied`).
+ *   it, writes its `join` change (`afterApplied`, in the next turn).
  */
 import { randomBytes } from "node:crypto";
 import { ApiFailure } from "../../src-shared/ApiError";
@@ -49,8 +49,10 @@ export interface MembershipLayerOptions {
 export interface MembershipLayer {
   readonly control: MemberControl;
   readonly admission: Admission;
-  /** After every applied batch: writes a pending join once its invite is here. */
+  /** After every applied batch: writes a pending join once its invite is here, in a turn of its own. */
   afterApplied(): void;
+  /** The node closes: a join not written yet is written at the next start. */
+  stop(): void;
 }
 
 export function createMembership(options: MembershipLayerOptions): MembershipLayer {
@@ -108,7 +110,25 @@ export function createMembership(options: MembershipLayerOptions): MembershipLay
     inviteSigner: () => joinSigner,
   };
 
+  // Not in the turn of the batch that brought the invite: writing the join commits the open group of
+  // received changes and syncs to disk (~20 ms here), and on top of that batch's apply it made the longest
+  // block of a catch-up (the invite is among the newest changes, so it comes in the last batch).
+  let joinTurn: NodeJS.Immediate | null = null;
+  let stopped = false;
   const afterApplied = (): void => {
+    if (joinSigner === null || joinTurn !== null || stopped) return;
+    joinTurn = setImmediate(() => {
+      joinTurn = null;
+      try {
+        joinIfInvited();
+      } catch (err) {
+        // Left pending (the seed is kept): the next applied batch, or the next start, tries again.
+        log.error("members: writing the join change failed", { err });
+      }
+    });
+  };
+
+  const joinIfInvited = (): void => {
     if (joinSigner === null) return;
     if (membership.isMember(me)) return finishJoin();
     const invite = membership.current().invites.get(joinSigner.publicKey);
@@ -128,7 +148,13 @@ export function createMembership(options: MembershipLayerOptions): MembershipLay
     options.joinState.clear();
   }
 
-  return { control, admission, afterApplied };
+  const stop = (): void => {
+    stopped = true;
+    if (joinTurn !== null) clearImmediate(joinTurn);
+    joinTurn = null;
+  };
+
+  return { control, admission, afterApplied, stop };
 }
 
 function seedSigner(seed: string | undefined): Signer | null {

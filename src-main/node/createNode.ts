@@ -248,6 +248,7 @@ export async function createNode(options: NodeOptions): Promise<MusherNode> {
     close: async () => {
       if (closed) return;
       closed = true;
+      members.stop();
       await sync.close(); // before the store: links read the replica until they close
       stopIngest.abort();
       await Promise.allSettled([...ingesting]);
