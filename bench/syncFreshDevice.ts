@@ -36,18 +36,19 @@
  * Run: npm run bench syncFreshDevice   (ends with one JSON line)
  */
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { createInterface } from "node:readline";
 import { createNode } from "../src-main/node/createNode";
 import { silentLogger } from "../src-main/base/Logger";
-import { automergeBaseline } from "./support/automergeBaseline";
 import { benchInvite } from "./support/benchInvite";
 import type { JoinReport } from "./support/joinDevice";
 import { nativeVerifyMs } from "./support/nativeVerifyRate";
-import { BENCH_WORKSPACE, generateTeamHistory } from "./support/generateTeamHistory";
+import { BENCH_WORKSPACE } from "./support/generateTeamHistory";
+import { inChild, median } from "./support/inChild";
+import { teamHistory } from "./support/teamHistoryCache";
 
 const TOTAL = 50_000;
 
@@ -62,46 +63,8 @@ const AUTHORS = 8;
 const ROUNDS = 3;
 const ROOT = join(import.meta.dirname, "..");
 
-/** Length-prefixed blobs in one file. */
-function packBlobs(blobs: readonly Uint8Array[]): Buffer {
-  const parts: Buffer[] = [];
-  for (const b of blobs) {
-    const h = Buffer.alloc(4);
-    h.writeUInt32BE(b.length);
-    parts.push(h, Buffer.from(b));
-  }
-  return Buffer.concat(parts);
-}
-function unpackBlobs(buf: Buffer): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (let o = 0; o < buf.length; ) {
-    const n = buf.readUInt32BE(o);
-    out.push(Uint8Array.from(buf.subarray(o + 4, o + 4 + n)));
-    o += 4 + n;
-  }
-  return out;
-}
-
-/** The history (and its Automerge twin), from the cache when a previous run made it with the same change format. */
-function history(): { log: Uint8Array[]; automergeFile: string } {
-  const probe = generateTeamHistory(AUTHORS * 2, AUTHORS);
-  const tag = `${TOTAL}-${AUTHORS}-f${probe[0]![0]}`;
-  const logFile = join(tmpdir(), `musher-bench-fresh-${tag}.log`);
-  const amFile = join(tmpdir(), `musher-bench-fresh-${tag}.automerge`);
-  if (existsSync(logFile) && existsSync(amFile)) {
-    console.log(`history and Automerge document from the cache (${logFile})`);
-    return { log: unpackBlobs(readFileSync(logFile)), automergeFile: amFile };
-  }
-  const t0 = performance.now();
-  const log = generateTeamHistory(TOTAL, AUTHORS);
-  console.log(`generated ${log.length} changes by ${AUTHORS} authors in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  const t1 = performance.now();
-  const automergeDoc = automergeBaseline(log);
-  console.log(`built the Automerge document in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
-  writeFileSync(logFile, packBlobs(log));
-  writeFileSync(amFile, automergeDoc);
-  return { log, automergeFile: amFile };
-}
+/** The history (and its Automerge twin), cached (`teamHistoryCache`). */
+const history = (): { log: Uint8Array[]; automergeFile: string } => teamHistory(TOTAL, AUTHORS);
 
 /** (a): every signature verified natively, one by one (keys prepared and bodies decoded outside the clock). */
 const verifyEverything = (log: readonly Uint8Array[]): number => nativeVerifyMs(log, BENCH_WORKSPACE);
@@ -144,18 +107,6 @@ async function startServer(dir: string): Promise<{ url: string; stop(): Promise<
   };
 }
 
-/** Runs a `bench/support` script in a child process of its own and returns the JSON line it ends with. */
-async function inChild<T>(script: string, args: string[]): Promise<T> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench/support", script), ...args], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let out = "";
-  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (out += chunk));
-  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-  if (code !== 0) throw new Error(`bench/support/${script} exited (${code})`);
-  return JSON.parse(out.trim().split("\n").pop()!) as T;
-}
 
 /** One round: both baselines, then a cold device joining a cold server (each in its own process). */
 interface Round {
@@ -188,12 +139,6 @@ async function round(log: readonly Uint8Array[], automergeFile: string, src: { d
   return { verifyAllMs, verifyAllCpuMs, automergeLoadMs: am.ms, device, serverCpuMs, wireBytes, diskBytes };
 }
 
-/** The middle value (the mean of the two middle ones for an even count). */
-function median(values: readonly number[]): number {
-  const v = [...values].sort((a, b) => a - b);
-  const mid = v.length >> 1;
-  return v.length % 2 === 1 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
-}
 
 async function main(): Promise<void> {
   const { log, automergeFile } = history();
