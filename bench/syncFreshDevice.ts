@@ -107,7 +107,6 @@ async function startServer(dir: string): Promise<{ url: string; stop(): Promise<
   };
 }
 
-
 /** One round: both baselines, then a cold device joining a cold server (each in its own process). */
 interface Round {
   verifyAllMs: number;
@@ -138,7 +137,6 @@ async function round(log: readonly Uint8Array[], automergeFile: string, src: { d
   if (am.stories === 0) throw new Error("the Automerge document holds no story");
   return { verifyAllMs, verifyAllCpuMs, automergeLoadMs: am.ms, device, serverCpuMs, wireBytes, diskBytes };
 }
-
 
 async function main(): Promise<void> {
   const { log, automergeFile } = history();

@@ -36,14 +36,15 @@ async function open(dataDir: string, joinLine?: string): Promise<MusherNode> {
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** A founder with a few stories and an invite; its whole log, in arrival order. */
-async function founderWithInvite(): Promise<{ log: Uint8Array[]; line: string }> {
+async function founderWithInvite(): Promise<{ founder: MusherNode; log: Uint8Array[]; line: string }> {
   const founder = await open(await tempDir());
   for (const name of ["one", "two"]) await founder.call("story/create", { name });
   const invite = await founder.call("member/invite", { name: "laptop" });
   if (!invite.ok) throw new Error(invite.error.message);
-  const log = founder.replica.changeBytesInArrival(1, founder.replica.lastArrival()).map((r) => r.bytes);
-  return { log, line: (invite.value as { invite: string }).invite };
+  return { founder, log: logOf(founder), line: (invite.value as { invite: string }).invite };
 }
+
+const logOf = (node: MusherNode, after = 0): Uint8Array[] => node.replica.changeBytesInArrival(after + 1, node.replica.lastArrival()).map((r) => r.bytes);
 
 /** The `join` changes in a replica's log written by `author`. */
 function joinsBy(node: MusherNode, author: string): number {
@@ -55,7 +56,7 @@ function joinsBy(node: MusherNode, author: string): number {
 
 describe("the join change of a joining device", () => {
   it("is written in the turn after the batch that brought the invite, once", async () => {
-    const { log, line } = await founderWithInvite();
+    const { founder, log, line } = await founderWithInvite();
     const device = await open(await tempDir(), line);
     const me = device.info.nodeId;
     const results = device.replica.receiveBatch(log);
@@ -64,12 +65,14 @@ describe("the join change of a joining device", () => {
     expect(joinsBy(device, me)).toBe(0);
     await nextTurn();
     expect(joinsBy(device, me)).toBe(1);
-    // A later batch (here: the same log again) does not write a second join.
-    device.replica.receiveBatch(log);
+    // A later applied batch (the founder's next edit) does not write a second join.
+    const seen = founder.replica.lastArrival();
+    await founder.call("story/create", { name: "three" });
+    expect(device.replica.receiveBatch(logOf(founder, seen)).map((r) => r.status)).toEqual(["applied"]);
     await nextTurn();
     await nextTurn();
     expect(joinsBy(device, me)).toBe(1);
-    expect(device.replica.stories().map((s) => s.id).length).toBe(2);
+    expect(device.replica.stories().length).toBe(3);
     const created = await device.call("story/create", { name: "written by the member it became" });
     expect(created.ok).toBe(true);
   });
