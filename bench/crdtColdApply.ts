@@ -19,14 +19,12 @@
  */
 import type { ColdApplyReport } from "./support/coldApply";
 import { inChild, median } from "./support/inChild";
-import { teamHistory } from "./support/teamHistoryCache";
+import { TEAM_HISTORY, teamHistory } from "./support/teamHistoryCache";
 
-const TOTAL = 50_000;
-const AUTHORS = 8;
 const ROUNDS = 3;
 
 async function main(): Promise<void> {
-  const { log, logFile, automergeFile } = teamHistory(TOTAL, AUTHORS);
+  const { log, logFile, automergeFile } = teamHistory();
   const rounds: { automerge: number; replica: number; imported: number }[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     const am = await inChild<{ ms: number; stories: number }>("automergeLoadOnce.ts", [automergeFile]);
@@ -48,7 +46,7 @@ async function main(): Promise<void> {
       bench: "crdt-cold-apply",
       rounds: ROUNDS,
       changes: log.length,
-      authors: AUTHORS,
+      authors: TEAM_HISTORY.authors,
       automergeLoadMs: Math.round(mid((r) => r.automerge)),
       replicaMs: Math.round(mid((r) => r.replica)),
       importMs: Math.round(mid((r) => r.imported)),

@@ -48,9 +48,7 @@ import type { JoinReport } from "./support/joinDevice";
 import { nativeVerifyMs } from "./support/nativeVerifyRate";
 import { BENCH_WORKSPACE } from "./support/generateTeamHistory";
 import { inChild, median } from "./support/inChild";
-import { teamHistory } from "./support/teamHistoryCache";
-
-const TOTAL = 50_000;
+import { TEAM_HISTORY, teamHistory } from "./support/teamHistoryCache";
 
 /** CPU time (user + system, every thread of this process) since `from`, in ms. */
 const cpuMsSince = (from: NodeJS.CpuUsage): number => {
@@ -58,13 +56,10 @@ const cpuMsSince = (from: NodeJS.CpuUsage): number => {
   return (used.user + used.system) / 1000;
 };
 
-const AUTHORS = 8;
+const AUTHORS = TEAM_HISTORY.authors;
 /** Rounds of (baselines, device): this machine is shared, so one round's ratio is partly luck; the goals judge the medians. */
 const ROUNDS = 3;
 const ROOT = join(import.meta.dirname, "..");
-
-/** The history (and its Automerge twin), cached (`teamHistoryCache`). */
-const history = (): { log: Uint8Array[]; automergeFile: string } => teamHistory(TOTAL, AUTHORS);
 
 /** (a): every signature verified natively, one by one (keys prepared and bodies decoded outside the clock). */
 const verifyEverything = (log: readonly Uint8Array[]): number => nativeVerifyMs(log, BENCH_WORKSPACE);
@@ -139,7 +134,7 @@ async function round(log: readonly Uint8Array[], automergeFile: string, src: { d
 }
 
 async function main(): Promise<void> {
-  const { log, automergeFile } = history();
+  const { log, automergeFile } = teamHistory();
   const wireFormatBytes = log.reduce((n, c) => n + c.length, 0);
   const src = await seedServer(log);
   const served = log.length + 1; // the history and the admin's invites

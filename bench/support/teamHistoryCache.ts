@@ -36,8 +36,12 @@ export function readBlobs(file: string): Uint8Array[] {
   return out;
 }
 
+/** The history's size and authors: one definition, so every benchmark on it reads the same cached files. */
+export const TEAM_HISTORY = { total: 50_000, authors: 8 } as const;
+
 /** The history (and its Automerge twin), from the cache when a previous run made it with the same change format. */
-export function teamHistory(total: number, authors: number): { log: Uint8Array[]; logFile: string; automergeFile: string } {
+export function teamHistory(): { log: Uint8Array[]; logFile: string; automergeFile: string } {
+  const { total, authors } = TEAM_HISTORY;
   const probe = generateTeamHistory(authors * 2, authors);
   const tag = `${total}-${authors}-f${probe[0]![0]}`;
   const logFile = join(tmpdir(), `musher-bench-fresh-${tag}.log`);
