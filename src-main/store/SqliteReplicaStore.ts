@@ -22,14 +22,10 @@
  *     log on (a new device's catch-up) the cache holds every change until
  *     it first evicts one, so a miss is an absent change without a query
  *     (`SqliteChangeLog`, also dropped on another connection's commit);
- *   - story records (each ingested change re-reads the story it touches,
- *     and every local create and board read scans all stories: once the
- *     whole table has been read and fits, `allStories` is served from
- *     memory); records do change, so this cache is also dropped whenever
- *     `PRAGMA data_version` says another connection committed (checked at
- *     the start of every outermost transaction and every read outside one).
- *   Handing out the cached object is within the `ReplicaStore` contract:
- *   callers never mutate what `get*` returns, and `put*` hands ownership over.
+ *   - story records (`StoryCache`); records do change, so it is also
+ *     dropped whenever `PRAGMA data_version` says another connection
+ *     committed (checked at the start of every outermost transaction and
+ *     every read outside one).
  * - Two small indexes mirrored in memory, with the same invalidation as the
  *   story cache (rollback, another connection's commit): the heads and the
  *   per-author max seq. Every applied change reads both (heads to replace
@@ -83,20 +79,18 @@ import type { Hlc } from "../crdt/Hlc";
 import { AuthorIndex } from "./AuthorIndex";
 import { idColumn } from "./idColumn";
 import { storyColumn } from "./storyColumn";
+import { StoryCache } from "./StoryCache";
 import { StoryLag } from "./StoryLag";
 import { StoryDrainTimer } from "./StoryDrainTimer";
 import { OtherCommits } from "./OtherCommits";
 import { SqlitePendingQueue } from "./SqlitePendingQueue";
 import { SqliteChangeLog } from "./SqliteChangeLog";
 import { replicaStatements, type ReplicaStatements } from "./replicaStatements";
-import { remember } from "../base/remember";
 
 /** A group of received changes commits once this old (ms): its commit writes every page the group dirtied in one block (measured ≤ ~45 ms for 100 ms of catch-up here, up to 70 ms for 250 ms). */
 const GROUP_MAX_MS = 100;
 /** ...or when no received batch followed for this long (ms). */
 const GROUP_IDLE_MS = 15;
-/** Above this many stories the table is no longer held in memory (about 1 KB each). */
-const STORY_CACHE_SIZE = 50_000;
 /** Story rows held unwritten (see the header) beyond which the oldest quarter is written. */
 const LAG_MAX = 16_384;
 /** A received batch writing fewer story rows (live traffic) writes them at once: holding them saves nothing, and costs a drain. */
@@ -115,9 +109,7 @@ export class SqliteReplicaStore implements ReplicaStore {
   /** The `changes` rows, their metas cache and the rows a group's savepoint holds. */
   private readonly log: SqliteChangeLog;
   private readonly authors: AuthorIndex;
-  private readonly stories = new Map<string, StoryRecord>();
-  /** True while `stories` holds every row of the table. */
-  private storiesComplete = false;
+  private readonly stories: StoryCache;
   /** Other connections' commits (they make the caches stale). */
   private readonly others: OtherCommits;
   private readonly idxOf = (key: string): number => this.authors.idxOf(key);
@@ -150,7 +142,6 @@ export class SqliteReplicaStore implements ReplicaStore {
     this.others = new OtherCommits(db, this.q.dataVersion, () => {
       this.log.othersCommitted();
       this.stories.clear();
-      this.storiesComplete = false;
       this.headIds = null;
       this.maxSeqs = null;
       this.pending.forget();
@@ -167,7 +158,7 @@ export class SqliteReplicaStore implements ReplicaStore {
     this.tx = db.transaction((fn: () => unknown) => fn());
     this.log = new SqliteChangeLog(this.q, this.authors, () => this.others.checkOutside());
     // No story yet (a new device): the empty cache holds every row, so a catch-up's new stories need no query.
-    this.storiesComplete = this.q.anyStory.get() === undefined;
+    this.stories = new StoryCache(this.q.anyStory.get() === undefined);
     this.pending = new SqlitePendingQueue(
       db,
       (fn) => (this.db.inTransaction ? fn() : this.transaction(fn)), // inside a transaction already atomic (no savepoint)
@@ -389,7 +380,6 @@ export class SqliteReplicaStore implements ReplicaStore {
   forgetCachedState(): void {
     this.log.forget(); // its metas, and the change rows a savepoint held
     this.stories.clear();
-    this.storiesComplete = false;
     this.headIds = null;
     this.maxSeqs = null;
     this.pending.forget();
@@ -450,11 +440,11 @@ export class SqliteReplicaStore implements ReplicaStore {
     this.others.checkOutside();
     const cached = this.dirtyStories.get(id) ?? this.lag.get(id) ?? this.stories.get(id);
     if (cached) return cached;
-    if (this.storiesComplete) return undefined; // every row is cached: absent
+    if (this.stories.holdsAll) return undefined; // every row is cached: absent
     const row = this.q.getStory.get(id);
     if (!row) return undefined;
     const record = storyColumn.decode(id, row.record, this.keyOf);
-    this.cacheStory(record);
+    this.stories.set(record);
     return record;
   }
   putStory(record: StoryRecord): void {
@@ -463,11 +453,12 @@ export class SqliteReplicaStore implements ReplicaStore {
       this.heldWrites++;
     }
     else this.writeStory(record);
-    this.cacheStory(record);
+    this.stories.set(record);
   }
   allStories(): StoryRecord[] {
     this.others.checkOutside();
-    if (this.storiesComplete) return [...this.stories.values()];
+    const cached = this.stories.all();
+    if (cached) return cached;
     this.flush(); // the query below reads the table
     let all = this.q.allStories.all().map((r) => storyColumn.decode(r.id, r.record, this.keyOf));
     if (this.lag.size > 0) {
@@ -476,15 +467,8 @@ export class SqliteReplicaStore implements ReplicaStore {
       for (const record of this.lag.values()) byId.set(record.id, record);
       all = [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     }
-    if (all.length <= STORY_CACHE_SIZE) {
-      this.stories.clear();
-      for (const record of all) this.stories.set(record.id, record);
-      this.storiesComplete = true;
-    }
+    this.stories.fill(all);
     return all;
-  }
-  private cacheStory(record: StoryRecord): void {
-    if (remember(this.stories, STORY_CACHE_SIZE, record.id, record)) this.storiesComplete = false;
   }
 
   hasChange(id: string): boolean {
