@@ -317,6 +317,11 @@ export class Replica {
     this.store.caughtUp?.();
   }
 
+  /** A run of received batches that must end durable (an import): `ReplicaStore.durableRun`. */
+  durableRun(): () => void {
+    return this.store.durableRun?.() ?? (() => undefined);
+  }
+
   /** Received changes waiting their turn, in the batches they will be prepared in: each batch's author heads verified in the pool meanwhile (`Prechecks`). */
   precheck(batches: readonly (readonly Uint8Array[])[]): Promise<void> {
     return this.signatures.precheck(batches, this.workspace);

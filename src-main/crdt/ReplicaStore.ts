@@ -49,6 +49,14 @@ export interface ReplicaStore {
    */
   caughtUp?(): void;
   /**
+   * Begins a run of non-durable transactions that must end durable (an
+   * import); the returned `end` makes every commit made so far durable
+   * (those of received batches included) and throws if any of them failed
+   * since the run began (it was rolled back: the run's results are void).
+   * Absent: every commit is as durable as the store gets.
+   */
+  durableRun?(): () => void;
+  /**
    * Runs `fn`, a run of lookups whose answers the caller re-checks against
    * `writeMark` (taken before) before acting on them: a store whose caches
    * follow other connections' commits may check for those once, here,

@@ -128,6 +128,8 @@ export class SqliteReplicaStore implements ReplicaStore {
   /** The open group transaction of received changes (see `inGroup`), and a failed group commit to report. */
   private group: { opened: number; timer: ReturnType<typeof setTimeout> | null } | null = null;
   private groupFailure: unknown = null;
+  /** Groups rolled back, ever (see `durableRun`). */
+  private groupFailures = 0;
   /** The pending queue, with its own mirror of the totals (dropped with the caches). */
   private readonly pending: SqlitePendingQueue;
   /** Story rows held unwritten (see the header), whether `meta` has the mark (null: not known), the drain's timer. */
@@ -281,6 +283,17 @@ export class SqliteReplicaStore implements ReplicaStore {
     this.drainTimer.caughtUp(); // its first step comes after the commit (immediates run in order)
   }
 
+  /** `ReplicaStore.durableRun`: in WAL a FULL commit's fsync makes every earlier commit durable, so the end commits the group, then one FULL write. */
+  durableRun(): () => void {
+    const failures = this.groupFailures;
+    const mark = this.writeMark();
+    return () => {
+      this.commitGroup();
+      if (this.groupFailures !== failures) throw new Error("committing received changes failed; they were rolled back");
+      if (this.writeMark() !== mark) this.transaction(() => this.q.markDurable.run(String(this.log.lastArrival())));
+    };
+  }
+
   /**
    * Commits an open group now (see `inGroup`); never throws: a failed commit
    * rolls the group back (its changes are fetched again from peers) and the
@@ -324,6 +337,7 @@ export class SqliteReplicaStore implements ReplicaStore {
 
   /** Rolls back a group that cannot commit whole (see `commitGroup`, `writeHeldRows`). */
   private abandonGroup(group: NonNullable<typeof this.group>): void {
+    this.groupFailures++;
     if (this.group === group) this.group = null;
     if (group.timer !== null) clearTimeout(group.timer);
     this.lag.rollback();

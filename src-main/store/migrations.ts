@@ -204,6 +204,8 @@ export const MIGRATIONS: readonly Migration[] = [
 export const REDERIVE_KEY = "rederive";
 /** `meta` key present while story rows of committed changes are not all written (SqliteReplicaStore "Story rows lag"): the same rebuild on open. */
 export const STORIES_LAG_KEY = "stories_lag";
+/** `meta` key written by the FULL commit that ends a durable run (SqliteReplicaStore `durableRun`): the log's last arrival then. Its fsync is the point; a commit writing nothing would not sync. */
+export const DURABLE_MARK_KEY = "durable_through";
 
 /** Memory search v2 (see the header): full message text, stemming, session activity. */
 export function migrateMemorySearch(db: Database.Database): void {

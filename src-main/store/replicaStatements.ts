@@ -5,7 +5,7 @@
  */
 import type Database from "better-sqlite3";
 import { idColumn, type IdValue } from "./idColumn";
-import { STORIES_LAG_KEY } from "./migrations";
+import { DURABLE_MARK_KEY, STORIES_LAG_KEY } from "./migrations";
 import type { StoryValue } from "./storyColumn";
 
 export interface ChangeRow {
@@ -71,6 +71,7 @@ export function replicaStatements(db: Database.Database) {
     markLag: db.prepare(`INSERT INTO meta (key, value) VALUES ('${STORIES_LAG_KEY}', '1') ON CONFLICT (key) DO NOTHING`),
     unmarkLag: db.prepare(`DELETE FROM meta WHERE key = '${STORIES_LAG_KEY}'`),
     lagMarked: db.prepare<[], { one: number }>(`SELECT 1 AS one FROM meta WHERE key = '${STORIES_LAG_KEY}'`),
+    markDurable: db.prepare<[string]>(`INSERT INTO meta (key, value) VALUES ('${DURABLE_MARK_KEY}', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
     dataVersion: db.prepare<[], number>("PRAGMA data_version").pluck(),
     begin: db.prepare("BEGIN IMMEDIATE"),
     commit: db.prepare("COMMIT"),
