@@ -8,10 +8,10 @@
  *            reducers: the CRDT core (decode, authenticate per author head,
  *            validate, apply);
  *   import:  `node.ingest` into a new data dir until closed: the import
- *            path (SQLite, story rows, reducers, the worker pool; each
- *            chunk committed durably).
+ *            path (SQLite, story rows, reducers, the worker pool; chunks
+ *            committed in groups, the run made durable at its end).
  * The fresh device (`syncFreshDevice`) applies through a third path: from
- * a peer, committed in groups. A ratio below 1 is faster than Automerge's
+ * a peer, over a WebSocket. A ratio below 1 is faster than Automerge's
  * load. Three rounds (this machine is shared); the figures are the medians
  * of the rounds' own ratios.
  *

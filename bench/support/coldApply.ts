@@ -9,8 +9,8 @@
  *            head, in this thread): the CRDT core alone;
  *   import:  `node.ingest` on a new data dir, then `close` (which writes
  *            every held story row): the import path (`musher import`):
- *            SQLite, the reducers, the worker pool, each chunk committed
- *            durably (a fresh device's catch-up commits in groups instead).
+ *            SQLite, the reducers, the worker pool, chunks committed in
+ *            groups as a fresh device's catch-up does, durable at the end.
  *
  * Run: node --import tsx bench/support/coldApply.ts <replica|import> <log file>
  */
