@@ -1,11 +1,11 @@
 /**
  * Applies many received changes without blocking the event loop (design
- * Invariant 7): a chunk of changes per transaction and a `setImmediate`
- * turn between chunks so sockets, timers and UI calls run. The chunk size
- * adapts so a chunk takes about `budgetMs` (default 20 ms, well under the
- * 50 ms the design allows): the cost per change varies with the machine and
- * the work (verify, validation, stories touched), so a fixed count would be
- * either too slow or too blocking somewhere.
+ * Invariant 7): a chunk of changes per savepoint (see below) and a
+ * `setImmediate` turn between chunks so sockets, timers and UI calls run.
+ * The chunk size adapts so a chunk takes about `budgetMs` (default 20 ms,
+ * well under the 50 ms the design allows): the cost per change varies with
+ * the machine and the work (verify, validation, stories touched), so a
+ * fixed count would be either too slow or too blocking somewhere.
  *
  * Like a peer's catch-up, the chunks are received batches: each is a
  * savepoint in the store's group transaction, committed without waiting for
