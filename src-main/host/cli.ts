@@ -7,6 +7,7 @@ import { createLogger } from "../base/Logger";
 import { MUSHER_VERSION } from "../node/version";
 import { parseDataArgs } from "./parseDataArgs";
 import { parseServeArgs, UsageError } from "./parseServeArgs";
+import { ImportProgress } from "./ImportProgress";
 import { runExport } from "./runExport";
 import { runImport } from "./runImport";
 import { runRebuild } from "./runRebuild";
@@ -31,6 +32,8 @@ Usage:
       Write every change of the workspace (signed, in arrival order) to stdout.
   musher import [--data DIR] FILE.jsonl
       Verify and apply the changes of an export (an empty DIR joins its workspace).
+      Progress goes to stderr: a line that updates on a terminal, else a line
+      every 5 s of a long import.
   musher rebuild [--data DIR] [--check]
       Replay the change log and compare it with the stored state; repair a
       difference (or, with --check, only report it and exit 1).
@@ -61,7 +64,8 @@ export async function main(argv: string[]): Promise<number> {
       case "import": {
         const args = parseDataArgs(rest, process.env, { positionals: ["FILE"] });
         const file = args.positionals[0]!;
-        const r = await runImport(args.dataDir, file, createLogger({ level: "warn", base: { svc: "import" } }));
+        const progress = new ImportProgress(file, process.stderr);
+        const r = await runImport(args.dataDir, file, createLogger({ level: "warn", base: { svc: "import" } }), (p) => progress.update(p)).finally(() => progress.done());
         process.stdout.write(`imported ${file}: ${r.applied} applied, ${r.duplicate} duplicate, ${r.pending} pending, ${r.rejected} rejected\n`);
         return 0;
       }

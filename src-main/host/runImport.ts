@@ -8,20 +8,24 @@
  * An empty data dir adopts the file's workspace; an existing one must be in
  * it (createNode refuses otherwise). A line that is not a change is counted
  * as rejected and reported by line number, like garbage from a peer.
+ * `onProgress` hears after every chunk how far the import is (for the
+ * CLI's progress line, `ImportProgress`).
  */
 import { createReadStream } from "node:fs";
-import { access } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { exportHeaderSchema, exportLineSchema } from "../store/exportChanges";
 import type { IngestReport } from "../store/ingestInChunks";
 import { createNode } from "../node/createNode";
 import type { Logger } from "../base/Logger";
+import type { ImportProgressEvent } from "./ImportProgress";
 
 const CHUNK = 2_000;
 
-export async function runImport(dataDir: string, file: string, log: Logger): Promise<IngestReport> {
-  await access(file); // a missing file is reported before any data dir is created
-  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+export async function runImport(dataDir: string, file: string, log: Logger, onProgress?: (p: ImportProgressEvent) => void): Promise<IngestReport> {
+  const bytesTotal = (await stat(file)).size; // a missing file is reported before any data dir is created
+  const input = createReadStream(file);
+  const lines = createInterface({ input, crlfDelay: Infinity });
   const iterator = lines[Symbol.asyncIterator]();
   try {
     const first = await iterator.next();
@@ -38,6 +42,7 @@ export async function runImport(dataDir: string, file: string, log: Logger): Pro
         total.applied += r.applied;
         total.duplicate += r.duplicate;
         total.rejected += r.rejected;
+        onProgress?.({ bytesRead: input.bytesRead, bytesTotal, received: total.received, applied: total.applied });
       };
       for (let n = 2, next = await iterator.next(); !next.done; n++, next = await iterator.next()) {
         if (next.value.trim() === "") continue;

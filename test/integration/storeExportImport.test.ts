@@ -4,7 +4,7 @@
  * lines are counted as rejected; the CLI round trip works on the built CLI.
  */
 import { spawnSync } from "node:child_process";
-import { appendFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, statSync, writeFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +14,7 @@ import { createNode, type MusherNode } from "../../src-main/node/createNode";
 import { silentLogger } from "../../src-main/base/Logger";
 import { runExport } from "../../src-main/host/runExport";
 import { runImport } from "../../src-main/host/runImport";
+import type { ImportProgressEvent } from "../../src-main/host/ImportProgress";
 import { CLI, ROOT } from "../support/startServe";
 
 const tempDir = (): Promise<string> => mkdtemp(join(tmpdir(), "musher-export-"));
@@ -60,8 +61,13 @@ describe("store: export / import", () => {
     const source = await populated();
     const file = await exportToFile(source.dir);
     const target = join(await tempDir(), "fresh");
-    const first = await runImport(target, file, silentLogger);
+    const progress: ImportProgressEvent[] = [];
+    const first = await runImport(target, file, silentLogger, (p) => progress.push(p));
     expect(first).toEqual({ received: source.changes, applied: source.changes, duplicate: 0, pending: 0, rejected: 0 });
+    // Progress after every chunk, never going back, ending at the whole file and the report's counts.
+    expect(progress.length).toBeGreaterThan(0);
+    progress.forEach((p, i) => i > 0 && expect(p.applied).toBeGreaterThanOrEqual(progress[i - 1]!.applied));
+    expect(progress.at(-1)).toEqual({ bytesRead: statSync(file).size, bytesTotal: statSync(file).size, received: source.changes, applied: source.changes });
     const state = await stateOf(target);
     expect(state).toBe(source.state);
     const second = await runImport(target, file, silentLogger);
@@ -91,6 +97,7 @@ describe("store: export / import", () => {
     const target = join(await tempDir(), "fresh");
     const imported = spawnSync(process.execPath, [CLI, "import", "--data", target, file], { cwd: ROOT, encoding: "utf8" });
     expect(imported.stdout).toBe(`imported ${file}: ${source.changes} applied, 0 duplicate, 0 pending, 0 rejected\n`);
+    expect(imported.stderr).toBe(""); // a short import into a log prints no progress (ImportProgress)
     const again = spawnSync(process.execPath, [CLI, "import", "--data", target, file], { cwd: ROOT, encoding: "utf8" });
     expect(again.stdout).toBe(`imported ${file}: 0 applied, ${source.changes} duplicate, 0 pending, 0 rejected\n`);
     const rebuilt = spawnSync(process.execPath, [CLI, "rebuild", "--data", target, "--check"], { cwd: ROOT, encoding: "utf8" });
