@@ -530,7 +530,7 @@ export class Replica {
       this.store.flagEquivocation(change.author);
       this.causal.noteEquivocator(change.author);
     }
-    this.store.putChange({ id, author: change.author, seq: change.seq, clock: valid.clock, deps: change.deps, vec: valid.vec }, signed.bytes);
+    this.store.putChange({ id, author: change.author, seq: change.seq, clock: valid.clock, deps: valid.deps, vec: valid.vec }, signed.bytes);
     this.store.setHeads(nextHeads(this.store.heads(), change.deps, id));
     batch.applied.push(id);
     batch.changes.push(signed.bytes);
