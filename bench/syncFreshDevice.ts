@@ -80,7 +80,7 @@ async function seedServer(history: Uint8Array[]): Promise<{ dir: string; heads: 
   return { dir, heads, stories, invites: invite.lines };
 }
 
-async function startServer(dir: string): Promise<{ url: string; stop(): Promise<{ bytesOut: number; cpuMs: number }> }> {
+async function startServer(dir: string): Promise<{ url: string; stop(): Promise<{ bytesOut: number; cpuMs: number }>; kill(): void }> {
   const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "bench/support/serveDataDir.ts"), dir, BENCH_WORKSPACE], {
     cwd: ROOT,
     stdio: ["pipe", "pipe", "inherit"],
@@ -99,6 +99,7 @@ async function startServer(dir: string): Promise<{ url: string; stop(): Promise<
       child.stdin!.end();
       return JSON.parse(await report) as { bytesOut: number; cpuMs: number };
     },
+    kill: () => void child.kill(),
   };
 }
 
@@ -123,8 +124,17 @@ async function round(log: readonly Uint8Array[], automergeFile: string, src: { d
   const dir = await mkdtemp(join(tmpdir(), "musher-bench-fresh-"));
   const headsFile = join(dir, "..", `${basename(dir)}-heads.json`);
   writeFileSync(headsFile, JSON.stringify(src.heads));
-  const device = await inChild<JoinReport>("joinDevice.ts", [dir, invite([server.url]), headsFile]);
-  await rm(headsFile, { force: true });
+  let device: JoinReport;
+  try {
+    device = await inChild<JoinReport>("joinDevice.ts", [dir, invite([server.url]), headsFile]);
+  } catch (err) {
+    // A failed device must fail the benchmark, not leave it waiting on a server that nobody stops.
+    server.kill();
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  } finally {
+    await rm(headsFile, { force: true });
+  }
   const { bytesOut: wireBytes, cpuMs: serverCpuMs } = await server.stop();
   // The file and whatever WAL the close left (none, unless its last checkpoint was busy: the file alone would then flatter the figure).
   const diskBytes = (await stat(join(dir, "musher.db"))).size + ((await stat(join(dir, "musher.db-wal")).catch(() => null))?.size ?? 0);
@@ -139,18 +149,22 @@ async function main(): Promise<void> {
   const src = await seedServer(log);
   const served = log.length + 1; // the history and the admin's invites
   const rounds: Round[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const one = await round(log, automergeFile, src, src.invites[r]!);
-    const d = one.device;
-    if (d.stories !== src.stories) throw new Error(`fresh device has ${d.stories} stories, the server ${src.stories}`);
-    console.log(
-      `round ${r + 1}: converged in ${d.convergeMs.toFixed(0)} ms (applied ${d.appliedMs.toFixed(0)}), verify-all ${one.verifyAllMs.toFixed(0)} ms, ` +
-        `Automerge load ${one.automergeLoadMs.toFixed(0)} ms: ${(d.convergeMs / one.verifyAllMs).toFixed(2)}x and ${(d.convergeMs / one.automergeLoadMs).toFixed(2)}x; ` +
-        `CPU device ${d.cpuMs.toFixed(0)} ms, server ${one.serverCpuMs} ms; ${d.signaturesChecked} signatures checked; longest block ${d.maxBlockMs.toFixed(1)} ms`,
-    );
-    rounds.push(one);
+  try {
+    for (let r = 0; r < ROUNDS; r++) {
+      const one = await round(log, automergeFile, src, src.invites[r]!);
+      const d = one.device;
+      if (d.stories !== src.stories) throw new Error(`fresh device has ${d.stories} stories, the server ${src.stories}`);
+      console.log(
+        `round ${r + 1}: converged in ${d.convergeMs.toFixed(0)} ms (applied ${d.appliedMs.toFixed(0)}), verify-all ${one.verifyAllMs.toFixed(0)} ms, ` +
+          `Automerge load ${one.automergeLoadMs.toFixed(0)} ms: ${(d.convergeMs / one.verifyAllMs).toFixed(2)}x and ${(d.convergeMs / one.automergeLoadMs).toFixed(2)}x; ` +
+          `CPU device ${d.cpuMs.toFixed(0)} ms, server ${one.serverCpuMs} ms; ${d.signaturesChecked} signatures checked; longest block ${d.maxBlockMs.toFixed(1)} ms`,
+      );
+      rounds.push(one);
+    }
+  } finally {
+    // The seeded server's data dir goes even when a round fails.
+    await rm(src.dir, { recursive: true, force: true });
   }
-  await rm(src.dir, { recursive: true, force: true });
 
   const mid = (f: (r: Round) => number): number => median(rounds.map(f));
   const convergeMs = mid((r) => r.device.convergeMs);
