@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeImportProgress, ImportProgress, LOG_INTERVAL_MS, TTY_INTERVAL_MS, type ImportProgressEvent } from "./ImportProgress";
+import { ImportProgress, LOG_INTERVAL_MS, TTY_INTERVAL_MS, type ImportProgressEvent } from "./ImportProgress";
 
 const at = (bytesRead: number, applied: number): ImportProgressEvent => ({ bytesRead, bytesTotal: 4_000, received: applied, applied });
 
@@ -10,12 +10,12 @@ function fake(isTTY: boolean): { out: { isTTY: boolean; write: (t: string) => vo
 
 describe("ImportProgress", () => {
   it("describes how far the import is: bytes read as a percentage, and the counts", () => {
-    expect(describeImportProgress("/tmp/x/export.jsonl", { bytesRead: 1_000, bytesTotal: 4_000, received: 12_345, applied: 12_000 })).toBe(
+    expect(ImportProgress.line("/tmp/x/export.jsonl", { bytesRead: 1_000, bytesTotal: 4_000, received: 12_345, applied: 12_000 })).toBe(
       "importing export.jsonl: 25% read, 12,345 changes received, 12,000 applied",
     );
     // An empty file, or a read buffer past the end: never a division by zero or more than 100%.
-    expect(describeImportProgress("e.jsonl", { bytesRead: 0, bytesTotal: 0, received: 0, applied: 0 })).toMatch(/: 100% read/);
-    expect(describeImportProgress("e.jsonl", { bytesRead: 9, bytesTotal: 4, received: 1, applied: 1 })).toMatch(/: 100% read/);
+    expect(ImportProgress.line("e.jsonl", { bytesRead: 0, bytesTotal: 0, received: 0, applied: 0 })).toMatch(/: 100% read/);
+    expect(ImportProgress.line("e.jsonl", { bytesRead: 9, bytesTotal: 4, received: 1, applied: 1 })).toMatch(/: 100% read/);
   });
 
   it("on a terminal rewrites one line, at most every TTY_INTERVAL_MS, and erases it at the end", () => {

@@ -33,15 +33,16 @@ export const LOG_INTERVAL_MS = 5_000;
 
 const count = (n: number): string => n.toLocaleString("en-US");
 
-export function describeImportProgress(file: string, p: ImportProgressEvent): string {
-  const percent = p.bytesTotal > 0 ? Math.min(100, Math.floor((100 * p.bytesRead) / p.bytesTotal)) : 100;
-  return `importing ${basename(file)}: ${percent}% read, ${count(p.received)} changes received, ${count(p.applied)} applied`;
-}
-
 export class ImportProgress {
   private readonly startedAt: number;
-  private lastAt: number;
+  private lastAt = -Infinity;
   private shown = false;
+
+  /** The progress line (without a line end). */
+  static line(file: string, p: ImportProgressEvent): string {
+    const percent = p.bytesTotal > 0 ? Math.min(100, Math.floor((100 * p.bytesRead) / p.bytesTotal)) : 100;
+    return `importing ${basename(file)}: ${percent}% read, ${count(p.received)} changes received, ${count(p.applied)} applied`;
+  }
 
   constructor(
     private readonly file: string,
@@ -49,7 +50,6 @@ export class ImportProgress {
     private readonly now: () => number = () => performance.now(),
   ) {
     this.startedAt = this.now();
-    this.lastAt = -Infinity;
   }
 
   update(p: ImportProgressEvent): void {
@@ -57,7 +57,7 @@ export class ImportProgress {
     const tty = this.out.isTTY === true;
     if (tty ? at - this.lastAt < TTY_INTERVAL_MS : at - Math.max(this.startedAt, this.lastAt) < LOG_INTERVAL_MS) return;
     this.lastAt = at;
-    const line = describeImportProgress(this.file, p);
+    const line = ImportProgress.line(this.file, p);
     // "\r" + erase-to-end rewrites the terminal's line; a log gets whole lines.
     this.out.write(tty ? `\r${line}\u001b[K` : `${line}\n`);
     this.shown = true;
